@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { backupDatabase, databaseStatus, migrate } from '../store/database.js';
+import { type CommandContext, openConfiguredDatabase, printJson } from './context.js';
+
+/** `leakwatch db migrate`: creates the database if needed and applies pending migrations. */
+export function dbMigrateCommand(context: CommandContext): number {
+  const db = openConfiguredDatabase(context);
+  try {
+    const result = migrate(db);
+    if (context.options.json) {
+      printJson(context.io, { path: context.config.db.path, ...result });
+    } else if (result.applied.length === 0) {
+      context.io.stdout.write(`${context.config.db.path}: schema version ${result.to}, up to date\n`);
+    } else {
+      context.io.stdout.write(
+        `${context.config.db.path}: migrated from version ${result.from} to ${result.to} (${result.applied.join(', ')})\n`,
+      );
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** `leakwatch db status`: schema version, pending migrations, size and row counts. */
+export function dbStatusCommand(context: CommandContext): number {
+  const db = openConfiguredDatabase(context, { mustExist: true });
+  try {
+    const status = databaseStatus(db, context.config.db.path);
+    if (context.options.json) {
+      printJson(context.io, status);
+      return 0;
+    }
+    const lines = [
+      `database        ${status.path}`,
+      `schema version  ${status.schemaVersion} of ${status.latestVersion}${status.pending.length ? ` (pending: ${status.pending.join(', ')}; run \`leakwatch db migrate\`)` : ''}`,
+      `size            ${status.sizeBytes} bytes (+ ${status.walBytes} bytes WAL)`,
+      `journal mode    ${status.journalMode}`,
+      'rows',
+      ...Object.entries(status.tables).map(([table, count]) => `  ${table.padEnd(16)}${count}`),
+    ];
+    context.io.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+/** `leakwatch db backup FILE`: a consistent copy of the live database. */
+export async function dbBackupCommand(context: CommandContext, file: string): Promise<number> {
+  const db = openConfiguredDatabase(context, { mustExist: true });
+  try {
+    const result = await backupDatabase(db, resolve(file));
+    if (context.options.json) printJson(context.io, result);
+    else context.io.stdout.write(`backed up ${context.config.db.path} to ${result.file} (${result.sizeBytes} bytes)\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,34 @@
+import { startDaemon } from '../schedule/daemon.js';
+import { migrate } from '../store/database.js';
+import { type CommandContext, openConfiguredDatabase } from './context.js';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * `leakwatch run`: migrate, schedule the jobs, and run until SIGINT/SIGTERM,
+ * then stop the cron, let running jobs finish, close the database and exit 0.
+ * A second signal while stopping exits at once.
+ */
+export async function runCommand(context: CommandContext): Promise<number> {
+  const { log, config } = context;
+  const db = openConfiguredDatabase(context);
+  const migration = migrate(db);
+  if (migration.applied.length > 0) log.info(migration, 'database migrated');
+
+  const daemon = startDaemon({ config, db, log });
+  log.info({ db: config.db.path, jobs: daemon.scheduler.jobNames, configFiles: context.files }, 'leakwatch running');
+
+  const signal = await new Promise<NodeJS.Signals>(function waitForStop(resolve) {
+    for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));
+  });
+  log.info({ signal }, 'stopping');
+  const forceExit = () => {
+    log.warn('second signal: exiting without waiting');
+    process.exit(130);
+  };
+  for (const name of STOP_SIGNALS) process.once(name, forceExit);
+  await daemon.stop();
+  for (const name of STOP_SIGNALS) process.off(name, forceExit);
+  log.info('stopped');
+  return 0;
+}

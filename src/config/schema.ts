@@ -1,0 +1,125 @@
+import { validateDetailed } from 'node-cron';
+import { z } from 'zod';
+
+/**
+ * The one schema of leakwatch's configuration. Every value has a shipped
+ * default in `config/default.json`; a file given with `--config`, `LEAKWATCH_*`
+ * environment variables and command-line flags are merged over it, in that
+ * order, and the result must pass this schema. Objects are strict so that a
+ * misspelt key is reported instead of silently ignored.
+ */
+
+/** A cron expression node-cron accepts (5 fields, or 6 with seconds). */
+export const cronExpression = z.string().superRefine(function checkCron(value, ctx) {
+  const result = validateDetailed(value);
+  if (!result.valid) {
+    const why = result.errors.map((e) => e.message).join('; ');
+    ctx.addIssue({ code: 'custom', message: `invalid cron expression ${JSON.stringify(value)}${why ? `: ${why}` : ''}` });
+  }
+});
+
+/** An absolute http(s) URL. */
+export const httpUrl = z.url({ protocol: /^https?$/, error: (issue) => `not an http(s) URL: ${JSON.stringify(issue.input)}` });
+
+const name = z.string().trim().min(1, 'must not be empty');
+const positiveInt = z.int().positive();
+
+/** What every source has: whether it runs and when. */
+const sourceBase = {
+  /** Whether `leakwatch run` schedules this source. */
+  enabled: z.boolean(),
+  /** When it runs (node-cron syntax, local time). */
+  cron: cronExpression,
+  /** Up to this many seconds of random delay before each run, so sources do not all fire at once. */
+  jitterSecs: z.int().min(0).max(3600),
+};
+
+/** Per-source settings (DESIGN.md §6). Names and keys are a public contract. */
+export const sourcesSchema = z.strictObject({
+  reddit: z.strictObject({ ...sourceBase, baseUrl: httpUrl, subreddits: z.array(name), queries: z.array(name) }),
+  mastodon: z.strictObject({ ...sourceBase, instances: z.array(httpUrl), hashtags: z.array(name), queries: z.array(name) }),
+  bluesky: z.strictObject({ ...sourceBase, baseUrl: httpUrl, queries: z.array(name) }),
+  hackernews: z.strictObject({ ...sourceBase, baseUrl: httpUrl, queries: z.array(name) }),
+  fourchan: z.strictObject({ ...sourceBase, baseUrl: httpUrl, boards: z.array(name) }),
+  telegram: z.strictObject({ ...sourceBase, baseUrl: httpUrl, channels: z.array(name) }),
+  lemmy: z.strictObject({ ...sourceBase, instances: z.array(httpUrl), communities: z.array(name) }),
+  discourse: z.strictObject({ ...sourceBase, instances: z.array(httpUrl) }),
+  rss: z.strictObject({ ...sourceBase, feeds: z.array(httpUrl) }),
+  x: z.strictObject({ ...sourceBase, baseUrl: httpUrl, queries: z.array(name) }),
+  webpage: z.strictObject({ ...sourceBase, pages: z.array(httpUrl) }),
+});
+
+export const configSchema = z.strictObject({
+  db: z.strictObject({
+    /** SQLite file; relative paths are taken from the working directory. Env `LEAKWATCH_DB`, flag `--db`. */
+    path: name,
+    /** How long a write waits for a lock held by another connection. */
+    busyTimeoutMs: z.int().min(0),
+    /** Size the WAL file is truncated back to after a checkpoint. */
+    journalSizeLimitBytes: z.int().min(0),
+  }),
+  log: z.strictObject({
+    /** pino level. Env `LEAKWATCH_LOG_LEVEL`, flag `--log-level`. */
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  }),
+  retention: z.strictObject({
+    /** Posts (and their sightings) older than this are deleted by housekeeping; leaks and their audit trail stay. */
+    postsMaxAgeDays: positiveInt,
+  }),
+  housekeeping: z.strictObject({
+    /** When retention, WAL checkpoint and `PRAGMA optimize` run. */
+    cron: cronExpression,
+  }),
+  http: z.strictObject({
+    /** Sent with every request; names leakwatch and how to reach its operator. */
+    userAgent: name,
+    /** Appended to the User-Agent so site operators can reach us. */
+    contactUrl: httpUrl,
+    timeoutMs: positiveInt,
+    maxResponseBytes: positiveInt,
+    maxRedirects: z.int().min(0).max(20),
+    retries: z.int().min(0).max(10),
+    /** Let a deployment (or a test) fetch loopback, private and link-local addresses. */
+    allowPrivateHosts: z.boolean(),
+    respectRobotsTxt: z.boolean(),
+  }),
+  mail: z.strictObject({
+    /** Sender of every email. Env `LEAKWATCH_MAIL_FROM`. */
+    from: z.email({ error: (issue) => `not an email address: ${JSON.stringify(issue.input)}` }),
+    replyTo: z.email({ error: (issue) => `not an email address: ${JSON.stringify(issue.input)}` }).nullable(),
+    /**
+     * SMTP server without credentials (`smtp://mail.example:587`). A URL with a
+     * password belongs in the environment: `LEAKWATCH_SMTP_URL`.
+     */
+    smtpUrl: z
+      .string()
+      .refine(function isSmtpUrl(value) {
+        try {
+          return ['smtp:', 'smtps:'].includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      }, { error: (issue) => `not an smtp:// or smtps:// URL: ${JSON.stringify(issue.input)}` })
+      .nullable(),
+  }),
+  sources: sourcesSchema,
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type SourceName = keyof Config['sources'];
+export const SOURCE_NAMES = Object.keys(sourcesSchema.shape) as SourceName[];
+
+/**
+ * Secrets come only from the environment, never from a file, so a config file
+ * can be committed or shared. Key → environment variable.
+ */
+export const SECRET_ENV = {
+  smtpUrl: 'LEAKWATCH_SMTP_URL',
+  linkSecret: 'LEAKWATCH_LINK_SECRET',
+  webhookSecret: 'LEAKWATCH_WEBHOOK_SECRET',
+  xBearerToken: 'LEAKWATCH_X_BEARER_TOKEN',
+  blueskyAppPassword: 'LEAKWATCH_BLUESKY_APP_PASSWORD',
+  mastodonToken: 'LEAKWATCH_MASTODON_TOKEN',
+} as const;
+
+export type Secrets = { -readonly [K in keyof typeof SECRET_ENV]?: string };

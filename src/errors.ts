@@ -1,0 +1,32 @@
+/**
+ * Errors that decide what the process does next. Every message names the bad
+ * value and where it came from, so the operator can fix it without reading code.
+ */
+
+/** The configuration is unusable; the process stops at start-up with EX_CONFIG (78). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly exitCode = 78;
+  /** One line per problem, each `path: what is wrong`. */
+  readonly problems: string[];
+
+  constructor(problems: string[], options?: ErrorOptions) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`, options);
+    this.problems = problems;
+  }
+}
+
+/** The command line is wrong; usage goes to stderr and the process exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly exitCode = 2;
+}
+
+/**
+ * The database cannot be used as it is (newer schema than this code, missing
+ * file, failed migration). Nothing in it was changed.
+ */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+  readonly exitCode = 1;
+}

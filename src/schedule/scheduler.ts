@@ -1,0 +1,88 @@
+import { createTask, type ScheduledTask } from 'node-cron';
+import type { Logger } from '../logger.js';
+
+/** Something `leakwatch run` does on a schedule. */
+export interface Job {
+  /** Unique among the scheduler's jobs; used in logs. */
+  name: string;
+  /** node-cron expression. */
+  cron: string;
+  /** Up to this many seconds of random delay before each run. Default 0. */
+  jitterSecs?: number;
+  /** The work. It should stop early when `signal` aborts (the daemon is shutting down). */
+  run(signal: AbortSignal): Promise<unknown> | unknown;
+}
+
+/**
+ * Runs jobs on their cron expressions, never two runs of one job at once, and
+ * on {@link Scheduler.stop} stops the timers, aborts the running jobs' signal
+ * and waits for them to finish.
+ */
+export class Scheduler {
+  #log: Logger;
+  #jobs = new Map<string, Job>();
+  #tasks: ScheduledTask[] = [];
+  #running = new Set<Promise<void>>();
+  #abort = new AbortController();
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  /** Adds a job; refuses a second job with the same name. */
+  add(job: Job): this {
+    if (this.#jobs.has(job.name)) throw new Error(`a job named "${job.name}" is already scheduled`);
+    this.#jobs.set(job.name, job);
+    return this;
+  }
+
+  get jobNames(): string[] {
+    return [...this.#jobs.keys()];
+  }
+
+  start(): void {
+    for (const job of this.#jobs.values()) {
+      const task = createTask(job.cron, () => this.runNow(job.name), {
+        name: job.name,
+        noOverlap: true,
+        maxRandomDelay: (job.jitterSecs ?? 0) * 1000,
+        suppressMissedWarning: true,
+      });
+      task.on('execution:overlap', () => this.#log.warn({ job: job.name }, 'previous run still going; this run skipped'));
+      task.start();
+      this.#tasks.push(task);
+      this.#log.info({ job: job.name, cron: job.cron, next: task.getNextRun()?.toISOString() }, 'job scheduled');
+    }
+  }
+
+  /** Runs a job at once (as the cron would), logging its outcome; failures are logged, not thrown. */
+  async runNow(name: string): Promise<void> {
+    const job = this.#jobs.get(name);
+    if (!job) throw new Error(`no job named "${name}"`);
+    if (this.#abort.signal.aborted) return;
+    const log = this.#log.child({ job: name });
+    const started = Date.now();
+    const run = (async () => {
+      try {
+        const result = await job.run(this.#abort.signal);
+        log.info({ durationMs: Date.now() - started, result }, 'job finished');
+      } catch (error) {
+        log.error({ err: error, durationMs: Date.now() - started }, 'job failed');
+      }
+    })();
+    this.#running.add(run);
+    try {
+      await run;
+    } finally {
+      this.#running.delete(run);
+    }
+  }
+
+  /** Stops every timer, aborts running jobs and waits until they have returned. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    await Promise.all(this.#tasks.map((task) => task.destroy()));
+    this.#tasks = [];
+    await Promise.all(this.#running);
+  }
+}
