@@ -166,7 +166,7 @@ function leafSchema(path: readonly string[]): z.ZodType | undefined {
     const shape: Record<string, z.ZodType> | undefined = (schema as { shape?: Record<string, z.ZodType> } | undefined)?.shape;
     schema = shape?.[key];
   }
-  return schema ? unwrap(schema) : undefined;
+  return schema;
 }
 
 function unwrap(schema: z.ZodType): z.ZodType {
@@ -184,7 +184,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
  * for the schema to reject with the value in its message.
  */
 function coerceEnvValue(raw: string, schema: z.ZodType | undefined): unknown {
-  const type = schema?.def.type;
+  if (raw === '' && schema?.safeParse(null).success) return null;
+  const type = schema ? unwrap(schema).def.type : undefined;
   if (type === 'boolean') {
     if (/^(true|1|yes|on)$/i.test(raw)) return true;
     if (/^(false|0|no|off)$/i.test(raw)) return false;
@@ -204,7 +205,6 @@ function coerceEnvValue(raw: string, schema: z.ZodType | undefined): unknown {
     }
     return raw.split(',').map((item) => item.trim()).filter(Boolean);
   }
-  if (raw === '' && schema?.safeParse(null).success) return null;
   return raw;
 }
 
@@ -225,7 +225,8 @@ function formatIssues(issues: z.core.$ZodIssue[], input: unknown, origins: Map<s
       message = `missing${'expected' in issue && issue.expected ? ` (expected ${String(issue.expected)})` : ''}`;
     } else {
       const shown = JSON.stringify(value);
-      message = issue.message.includes(shown) ? issue.message : `${issue.message}, got ${shown}`;
+      // Custom messages already quote the string they reject.
+      message = typeof value === 'string' && issue.message.includes(shown) ? issue.message : `${issue.message}, got ${shown}`;
     }
     lines.push(`${formatPath(path) || '(root)'}: ${message}${originOf(path, origins)}`);
   }

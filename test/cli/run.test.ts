@@ -1,0 +1,72 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/store/database.js';
+import { BIN, cleanEnv, tempDir } from '../support/cli.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeEach(() => ({ dir, cleanup } = tempDir()));
+afterEach(() => cleanup());
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  lines: Record<string, unknown>[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `leakwatch run` and resolves once it logs that it is running. */
+function startDaemon(args: string[], cwd: string): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd, env: cleanEnv() });
+  const lines: Record<string, unknown>[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const complete = buffered.split('\n');
+      buffered = complete.pop()!;
+      for (const line of complete) {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        lines.push(entry);
+        if (entry.msg === 'leakwatch running') resolve({ child, lines, exited });
+      }
+    });
+    exited.then(({ code }) => reject(new Error(`leakwatch run exited with ${code} before running: ${JSON.stringify(lines)}`)));
+  });
+}
+
+describe('leakwatch run', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('creates and migrates the database, schedules its jobs, and on %s stops cleanly with 0', async (signal) => {
+    // The default database path is data/leakwatch.db under the working directory.
+    const running = await startDaemon([], dir);
+    const db = join(dir, 'data', 'leakwatch.db');
+    expect(existsSync(db)).toBe(true);
+    expect(running.lines.find((l) => l.msg === 'leakwatch running')).toMatchObject({ jobs: ['housekeeping'] });
+    expect(running.lines.find((l) => l.msg === 'job scheduled')).toMatchObject({ job: 'housekeeping', cron: '17 3 * * *' });
+
+    running.child.kill(signal);
+    expect(await running.exited).toEqual({ code: 0, signal: null });
+    expect(running.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+    expect(running.lines.find((l) => l.msg === 'stopping')).toMatchObject({ signal });
+
+    // Closed cleanly: the WAL was checkpointed away and the schema is current.
+    expect(existsSync(`${db}-wal`)).toBe(false);
+    const check = new Database(db, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
+    check.close();
+  });
+
+  it('honours --db and --log-level', async () => {
+    const db = join(dir, 'elsewhere.db');
+    const running = await startDaemon(['--db', db, '--log-level', 'debug'], dir);
+    expect(existsSync(db)).toBe(true);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+    running.child.kill('SIGTERM');
+    expect((await running.exited).code).toBe(0);
+  });
+});

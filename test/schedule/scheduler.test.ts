@@ -1,0 +1,72 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { Scheduler } from '../../src/schedule/scheduler.js';
+
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: createLogger({ level: 'debug', destination, pretty: false }), lines };
+}
+
+describe('Scheduler', () => {
+  it('refuses two jobs with one name', () => {
+    const scheduler = new Scheduler(capturingLogger().log);
+    scheduler.add({ name: 'housekeeping', cron: '* * * * *', run() {} });
+    expect(() => scheduler.add({ name: 'housekeeping', cron: '0 * * * *', run() {} })).toThrow('a job named "housekeeping" is already scheduled');
+  });
+
+  it('logs a failing job instead of crashing, with its name', async () => {
+    const { log, lines } = capturingLogger();
+    const scheduler = new Scheduler(log).add({
+      name: 'reddit',
+      cron: '* * * * *',
+      run() {
+        throw new Error('HTTP 503 from www.reddit.com');
+      },
+    });
+    await scheduler.runNow('reddit');
+    expect(lines.find((l) => l.msg === 'job failed')).toMatchObject({ job: 'reddit', err: { message: 'HTTP 503 from www.reddit.com' } });
+  });
+
+  it('fires jobs on their cron expression', async () => {
+    const scheduler = new Scheduler(capturingLogger().log);
+    let runs = 0;
+    scheduler.add({ name: 'every-second', cron: '* * * * * *', run: () => void runs++ });
+    scheduler.start();
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    await scheduler.stop();
+    expect(runs).toBeGreaterThanOrEqual(1);
+    const after = runs;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(runs).toBe(after);
+  });
+
+  it('on stop aborts the running job and waits for it to return', async () => {
+    const scheduler = new Scheduler(capturingLogger().log);
+    let finished = false;
+    let sawAbort = false;
+    scheduler.add({
+      name: 'slow-crawl',
+      cron: '0 0 1 1 *',
+      async run(signal) {
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        sawAbort = signal.aborted;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        finished = true;
+      },
+    });
+    scheduler.start();
+    const run = scheduler.runNow('slow-crawl');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await scheduler.stop();
+    expect(sawAbort).toBe(true);
+    expect(finished).toBe(true);
+    await run;
+  });
+});
