@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/database.js';
@@ -17,9 +18,14 @@ interface Running {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
 /** Starts `leakwatch run` and resolves once it logs that it is running. */
 function startDaemon(args: string[], cwd: string): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, 'run', ...args], { cwd, env: cleanEnv() });
+  return watchDaemon(spawn(process.execPath, [BIN, 'run', ...args], { cwd, env: cleanEnv() }));
+}
+
+function watchDaemon(child: ChildProcessWithoutNullStreams): Promise<Running> {
   const lines: Record<string, unknown>[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal })),
@@ -31,6 +37,7 @@ function startDaemon(args: string[], cwd: string): Promise<Running> {
       const complete = buffered.split('\n');
       buffered = complete.pop()!;
       for (const line of complete) {
+        if (!line.startsWith('{')) continue;
         const entry = JSON.parse(line) as Record<string, unknown>;
         lines.push(entry);
         if (entry.msg === 'leakwatch running') resolve({ child, lines, exited });
@@ -68,5 +75,15 @@ describe('leakwatch run', () => {
     expect(existsSync(join(dir, 'data'))).toBe(false);
     running.child.kill('SIGTERM');
     expect((await running.exited).code).toBe(0);
+  });
+
+  it('`npm start` runs it and exits 0 on SIGTERM (the signal reaches leakwatch through npm)', async () => {
+    const db = join(dir, 'npm-start.db');
+    const npm = spawn('npm', ['start', '--silent'], { cwd: REPO, env: cleanEnv({ LEAKWATCH_DB: db }) });
+    const running = await watchDaemon(npm);
+    expect(existsSync(db)).toBe(true);
+    npm.kill('SIGTERM');
+    expect(await running.exited).toEqual({ code: 0, signal: null });
+    expect(running.lines.map((l) => l.msg)).toContain('stopped');
   });
 });
