@@ -30,3 +30,13 @@ export class DatabaseError extends Error {
   override name = 'DatabaseError';
   readonly exitCode = 1;
 }
+
+/**
+ * Input that is well-formed on the command line but wrong for leakwatch: an
+ * invalid domain, a duplicate registration, an unknown organisation. Nothing
+ * was changed.
+ */
+export class InputError extends Error {
+  override name = 'InputError';
+  readonly exitCode = 1;
+}

@@ -1,8 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, DatabaseError, UsageError } from '../errors.js';
+import { ConfigError, DatabaseError, InputError, UsageError } from '../errors.js';
 import { configCommand } from './config-command.js';
-import { createContext, type GlobalOptions, type Io } from './context.js';
+import { type CommandContext, createContext, type GlobalOptions, type Io } from './context.js';
+import { leaksListCommand, leaksShowCommand, leaksStatusCommand } from './leaks-commands.js';
+import {
+  identifierAddCommand,
+  identifierConfirmCommand,
+  identifierListCommand,
+  identifierTokenCommand,
+  identifierVerifyCommand,
+  meetingAddCommand,
+  meetingImportCommand,
+  meetingListCommand,
+  meetingRemoveCommand,
+  orgAddCommand,
+  orgAdminCommand,
+  orgListCommand,
+} from './registry-commands.js';
 import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-commands.js';
 import { runCommand } from './run-command.js';
 
@@ -48,6 +63,138 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .action(act(withContext(runCommand)));
 
   program
+    .command('scan')
+    .description('the meeting references in JSON Lines posts (FILE or stdin); nothing stored')
+    .argument('[file...]', 'JSON Lines files of posts with `id` and `text`; `-` or none reads stdin')
+    .option('--plain', 'treat every input line as one post of plain text')
+    .action(async function scanAction(files: string[], options: { plain?: boolean }) {
+      // Loaded on use: the extractor is the largest module and only `scan` and the pipeline need it.
+      const { scanCommand } = await import('./scan-command.js');
+      setStatus(await scanCommand(files, options, io));
+    });
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  /** A command whose function takes the context and its own options (plus positional arguments). */
+  const run = <T>(command: (context: CommandContext, ...rest: never[]) => number | Promise<number>) =>
+    act(withContext((context, ...args) => (command as (c: CommandContext, ...r: unknown[]) => number | Promise<number>)(context, ...args, context.options as T)));
+
+  program
+    .command('ingest')
+    .description('JSON Lines posts through the whole pipeline as if crawled: stored, matched, alerted')
+    .argument('[file...]', 'JSON Lines posts (`id`, `text`, optional `url`, `author`, `createdAt`); `-` or none reads stdin')
+    .requiredOption('--source <name>', 'the source to record the posts under (e.g. reddit, manual)')
+    .option('--json', 'print {"posts","references","leaks","queued"} only')
+    .action(async function ingestAction(files: string[], _options: unknown, command: Command) {
+      const { ingestCommand } = await import('./ingest-command.js');
+      const options = command.optsWithGlobals<GlobalOptions & { source: string }>();
+      setStatus(await ingestCommand(createContext(options, io), files, options));
+    });
+
+  const org = program.command('org').description('organisations: `org add`, `org list`, `org admin`');
+  org.command('add')
+    .description('register an organisation with its admin contacts')
+    .requiredOption('--name <name>', 'the organisation\'s name, e.g. "Westfield High School"')
+    .requiredOption('--admin <email>', 'an admin contact (repeat for several)', collect)
+    .option('--json', 'print the organisation as JSON')
+    .action(run(orgAddCommand));
+  org.command('list').description('every organisation').option('--json', 'print JSON only').action(run(orgListCommand));
+  org.command('admin')
+    .description('add an admin contact to an organisation')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--admin <email>', 'admin email address')
+    .option('--json', 'print JSON only')
+    .action(run(orgAdminCommand));
+
+  const identifier = program.command('identifier').description('what names an organisation, proven: `add`, `verify`, `confirm`, `token`, `list`');
+  identifier.command('add')
+    .description('register an identifier and print how to prove control of it')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--kind <kind>', 'email-domain, zoom-subdomain, teams-tenant, webex-site or meeting-domain')
+    .requiredOption('--value <value>', 'e.g. westfield.example, westfield.zoom.us, a tenant GUID')
+    .option('--json', 'print JSON only')
+    .action(run(identifierAddCommand));
+  identifier.command('verify')
+    .description('prove control: dns (TXT record), email (a link to admin@… or the admins), manual (the operator vouches)')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--value <value>', 'the identifier')
+    .addOption(new Option('--method <method>', 'how control is proven').choices(['dns', 'email', 'manual']).default('dns'))
+    .option('--address <email>', 'for --method email on a domain: admin@, administrator@, webmaster@, hostmaster@ or postmaster@ the domain')
+    .option('--note <text>', 'for --method manual: how the operator knows (kept in the audit log)')
+    .option('--json', 'print JSON only')
+    .action(run(identifierVerifyCommand));
+  identifier.command('confirm')
+    .description('verify with the token of a mailed verification link')
+    .argument('<token>', 'the token at the end of the link')
+    .option('--json', 'print JSON only')
+    .action(run(identifierConfirmCommand));
+  identifier.command('token')
+    .description('issue a new DNS token for a pending domain (the old one stops working)')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--value <value>', 'the domain')
+    .option('--json', 'print JSON only')
+    .action(run(identifierTokenCommand));
+  identifier.command('list').description("an organisation's identifiers and their verification").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(identifierListCommand));
+
+  const meeting = program.command('meeting').description('registered meetings: `add`, `list`, `remove`, `import`');
+  meeting.command('add')
+    .description('register one meeting; it is matched at once against the posts already stored')
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--platform <slug>', 'zoom, google-meet, teams, webex, … (may be left out when --id is a join link)')
+    .requiredOption('--id <meeting-id>', 'the meeting id as written (845 1239 7260), or its join link')
+    .requiredOption('--owner <email>', 'the organiser, who is alerted')
+    .option('--passcode <passcode>', 'kept only as a salted hash, to tell whether a leaked passcode is still valid')
+    .option('--title <title>', 'shown in alerts')
+    .option('--starts <iso>', 'start time, ISO-8601')
+    .option('--ends <iso>', 'end time, ISO-8601')
+    .option('--recurrence <rrule>', 'RFC 5545 RRULE of a recurring meeting, e.g. FREQ=WEEKLY;BYDAY=MO')
+    .option('--public', 'public on purpose: sightings are recorded, never alerted')
+    .option('--json', 'print JSON only')
+    .action(run(meetingAddCommand));
+  meeting.command('list').description("an organisation's meetings").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(meetingListCommand));
+  meeting.command('remove')
+    .description('remove a meeting (its leaks stay, for the record)')
+    .argument('<meeting>', 'the meeting number from `meeting list`')
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--json', 'print JSON only')
+    .action(run(meetingRemoveCommand));
+  meeting.command('import')
+    .description('import meetings from a CSV file or an iCalendar (.ics) file')
+    .argument('<file>', 'FILE.csv (columns in the README) or FILE.ics')
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--skip-invalid', 'import the valid rows of a CSV file that has errors')
+    .option('--owner <email>', 'owner of calendar events that name no organiser')
+    .option('--json', 'print JSON only')
+    .action(run(meetingImportCommand));
+
+  const leaks = program.command('leaks').description('leaked meetings: `list`, `show`, `ack`, `resolve`, `ignore`, `reopen`');
+  leaks.command('list')
+    .description('leaks, most urgent first')
+    .option('--org <id>', 'only this organisation')
+    .option('--status <status>', 'only this status: open, notified, acknowledged, resolved, ignored')
+    .option('--json', 'print JSON only')
+    .action(run(leaksListCommand));
+  leaks.command('show')
+    .description('one leak with its evidence and history')
+    .argument('<leak>', 'leak number')
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--json', 'print JSON only')
+    .action(run(leaksShowCommand));
+  for (const [name, to, description] of [
+    ['ack', 'acknowledged', 'acknowledge a leak: someone is on it'],
+    ['resolve', 'resolved', 'the meeting was rotated; a new post of it re-opens the leak'],
+    ['ignore', 'ignored', 'not ours, or public on purpose (needs --reason)'],
+    ['reopen', 'open', 'open a resolved or ignored leak again'],
+  ] as const) {
+    leaks.command(name)
+      .description(description)
+      .argument('<leak>', 'leak number')
+      .requiredOption('--org <id>', 'organisation id')
+      .option('--reason <text>', 'why (kept in the leak\'s history)')
+      .option('--json', 'print JSON only')
+      .action(run((context: CommandContext, id: string, options: { org: string; reason?: string }) => leaksStatusCommand(context, to, id, options)));
+  }
+
+  program
     .command('config')
     .description('check the configuration and print it, defaults filled in')
     .action(act(withContext(configCommand)));
@@ -74,7 +221,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
  * Runs `leakwatch` with the given arguments (without `node` and the script)
  * and resolves to the exit status.
  */
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let status: number = EXIT.ok;
   const program = buildProgram(io, (value) => {
     status = value;
@@ -107,7 +254,7 @@ function reportError(error: unknown, io: Io): number {
     io.stderr.write(`leakwatch: ${error.message}\n(run \`leakwatch --help\` for usage)\n`);
     return EXIT.usage;
   }
-  if (error instanceof DatabaseError) {
+  if (error instanceof DatabaseError || error instanceof InputError) {
     io.stderr.write(`leakwatch: ${error.message}\n`);
     return EXIT.failure;
   }

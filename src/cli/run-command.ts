@@ -15,12 +15,14 @@ export async function runCommand(context: CommandContext): Promise<number> {
   const migration = migrate(db);
   if (migration.applied.length > 0) log.info(migration, 'database migrated');
 
+  // Listen before saying we run: a signal that arrives right after the line must stop us cleanly, not kill us.
+  const stopSignal = new Promise<NodeJS.Signals>(function waitForStop(resolve) {
+    for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));
+  });
   const daemon = startDaemon({ config, db, log });
   log.info({ db: config.db.path, jobs: daemon.scheduler.jobNames, configFiles: context.files }, 'leakwatch running');
 
-  const signal = await new Promise<NodeJS.Signals>(function waitForStop(resolve) {
-    for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));
-  });
+  const signal = await stopSignal;
   log.info({ signal }, 'stopping');
   const forceExit = () => {
     log.warn('second signal: exiting without waiting');

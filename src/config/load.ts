@@ -19,7 +19,7 @@ const ENV_ALIASES: Record<string, string[]> = {
   LEAKWATCH_MAIL_FROM: ['mail', 'from'],
 };
 const FLAG_PATHS = { db: ['db', 'path'], logLevel: ['log', 'level'] } as const;
-const SECRET_KEY = /password|secret|token|apikey|api_key/i;
+const SECRET_KEY = /(password|secret|token|apikey|api_key)$/i;
 
 export interface ConfigFlags {
   /** `--db PATH` */

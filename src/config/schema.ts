@@ -102,6 +102,23 @@ export const configSchema = z.strictObject({
       }, { error: (issue) => `not an smtp:// or smtps:// URL: ${JSON.stringify(issue.input)}` })
       .nullable(),
   }),
+  verification: z.strictObject({
+    /** DNS servers asked for `leakwatch-verification` TXT records (`host` or `host:port`); empty: the system's resolvers. */
+    dnsServers: z.array(name),
+    dnsTimeoutMs: positiveInt,
+    /** How long a DNS token or an emailed verification link stays valid. */
+    tokenTtlHours: positiveInt,
+  }),
+  matching: z.strictObject({
+    /** A meeting starting within this many hours of a sighting raises its severity. */
+    startingSoonHours: positiveInt,
+    /** This many posts of one meeting (or posts on two sources) raise its severity. */
+    repeatedPosts: z.int().min(2),
+  }),
+  web: z.strictObject({
+    /** The address people reach leakwatch's web endpoint at; links in emails start with it. */
+    publicUrl: httpUrl,
+  }),
   sources: sourcesSchema,
 });
 

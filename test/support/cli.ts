@@ -39,14 +39,16 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 }
 
 /** Runs `main` in this process with captured output (fast; for commands that do not wait for signals). */
-export async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runMain(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdin = new PassThrough();
+  stdin.end(input);
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const code = await main(args, { stdout, stderr });
+  const code = await main(args, { stdin, stdout, stderr });
   return { code, stdout: out, stderr: err };
 }
 

@@ -1,0 +1,20 @@
+/**
+ * A meeting reference while the extractor is still assembling it: offsets are
+ * in the normalised text, and passcodes written beside it may still attach.
+ */
+import type { OrgHint } from './types.js';
+
+export interface Candidate {
+  platform: string;
+  meetingId: string;
+  passcode: string | null;
+  url: string | null;
+  host: string | null;
+  orgHint: OrgHint | null;
+  /** Range in the normalised text. */
+  start: number;
+  end: number;
+  hostStart: boolean;
+  /** True for ids written as text (labels, one-tap strings, SIP addresses), false for links. */
+  fromText: boolean;
+}

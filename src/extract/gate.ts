@@ -1,0 +1,35 @@
+/**
+ * The prefilter. Nearly all posts mention no meeting, so the common case must
+ * cost about as much as reading the text. A big alternation of keywords
+ * costs irregexp a try of every alternative at every position; instead the
+ * host test only wakes up at `.`, `/`, `:` and `,` and looks behind for a
+ * catalogued host label (`zoom` in `zoom.us`, `zoom [.] us`, `zoommtg:`),
+ * and the label test looks for the few words every id label contains.
+ */
+import { decodeEntities } from './html-entities.js';
+import { PLATFORMS } from './platforms/index.js';
+import { TEXT_ID_HINT, TEXT_ID_HINT_NON_ASCII } from './text-ids.js';
+import { foldForMatching } from './unicode.js';
+
+const HOST_LABELS = [...new Set(PLATFORMS.flatMap((p) => p.keywords))].join('|');
+const HOST_HINT = new RegExp(String.raw`[.\/:,](?<=(?:${HOST_LABELS})[\s[\](){}]*[.\/:,])`, 'i');
+const NON_ASCII = /[^\x00-\x7f]/;
+const FOLDABLE = /[^\x00-\x7f]|&[#A-Za-z]|=\r?\n|=3D/;
+
+/** True when normalised text holds something every meeting reference needs. */
+export function hasKeyword(text: string): boolean {
+  return HOST_HINT.test(text) || TEXT_ID_HINT.test(text) || (NON_ASCII.test(text) && TEXT_ID_HINT_NON_ASCII.test(text));
+}
+
+/**
+ * Cheap answer to "could `text` hold a meeting reference?". False is
+ * definitive; true means "look closer". Full-width letters, invisible
+ * characters and HTML entities are folded first, so `ｚｏｏｍ．ｕｓ` or
+ * `zo&#8203;om.us` cannot slip through.
+ */
+export function mightContainRef(text: string): boolean {
+  if (hasKeyword(text)) return true;
+  if (!FOLDABLE.test(text)) return false;
+  const folded = foldForMatching(decodeEntities(decodeEntities(text))).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  return folded !== text && hasKeyword(folded);
+}

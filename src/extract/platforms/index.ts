@@ -1,0 +1,110 @@
+/**
+ * The catalogue: every platform the extractor knows, in one explicit list.
+ * Adding a service means writing its file and adding it here; the registry
+ * refuses two entries with the same slug or two owners of one domain.
+ */
+import { adobeConnect } from './adobe-connect.js';
+import { around } from './around.js';
+import { bigbluebutton } from './bigbluebutton.js';
+import { blackboardCollaborate } from './blackboard-collaborate.js';
+import { bluejeans } from './bluejeans.js';
+import { calVideo } from './cal-video.js';
+import { chime } from './chime.js';
+import { demio } from './demio.js';
+import { dialpad } from './dialpad.js';
+import { discord } from './discord.js';
+import { doxyMe } from './doxy-me.js';
+import { eightByEight } from './eight-by-eight.js';
+import { facetime } from './facetime.js';
+import { freeConferenceCall } from './freeconferencecall.js';
+import { gather } from './gather.js';
+import { gong } from './gong.js';
+import { googleHangouts } from './google-hangouts.js';
+import { googleMeet } from './google-meet.js';
+import { goto } from './goto.js';
+import { huawei } from './huawei.js';
+import { jitsi } from './jitsi.js';
+import { joinMe } from './join-me.js';
+import { konturTalk } from './kontur-talk.js';
+import { lark } from './lark.js';
+import { lifesize } from './lifesize.js';
+import { livekit } from './livekit.js';
+import { livestorm } from './livestorm.js';
+import { mirotalk } from './mirotalk.js';
+import { nextcloudTalk } from './nextcloud-talk.js';
+import type { Platform } from './platform.js';
+import { pop } from './pop.js';
+import { protonMeet } from './proton-meet.js';
+import { pumble } from './pumble.js';
+import { ringcentral } from './ringcentral.js';
+import { riverside } from './riverside.js';
+import { salutejazz } from './salutejazz.js';
+import { signal } from './signal.js';
+import { skypeForBusiness } from './skype-for-business.js';
+import { skype } from './skype.js';
+import { slack } from './slack.js';
+import { starleaf } from './starleaf.js';
+import { teams } from './teams.js';
+import { teamviewer } from './teamviewer.js';
+import { telegram } from './telegram.js';
+import { telemost } from './telemost.js';
+import { tencent } from './tencent.js';
+import { tuple } from './tuple.js';
+import { vonage } from './vonage.js';
+import { vsee } from './vsee.js';
+import { webex } from './webex.js';
+import { whatsapp } from './whatsapp.js';
+import { whereby } from './whereby.js';
+import { workplace } from './workplace.js';
+import { zhumu } from './zhumu.js';
+import { zoho } from './zoho.js';
+import { zoom } from './zoom.js';
+
+export type { LinkMeeting, Platform } from './platform.js';
+
+/** Most-used first; self-hosted software is asked in this order too. */
+export const PLATFORMS: readonly Platform[] = [
+  zoom, googleMeet, teams, webex, goto, bluejeans, jitsi, eightByEight, whereby, skype, skypeForBusiness, chime,
+  ringcentral, zoho, lifesize, bigbluebutton, discord, slack, facetime, blackboardCollaborate, googleHangouts,
+  tencent, lark, zhumu, huawei, telemost, salutejazz, konturTalk, nextcloudTalk, adobeConnect, vonage, starleaf,
+  joinMe, dialpad, freeConferenceCall, teamviewer, doxyMe, around, pumble, livekit, protonMeet, signal, whatsapp,
+  telegram, mirotalk, gather, livestorm, workplace, calVideo, vsee, pop, tuple, gong, demio, riverside,
+];
+
+const byDomain = new Map<string, Platform>();
+const byScheme = new Map<string, Platform>();
+const slugs = new Set<string>();
+for (const platform of PLATFORMS) {
+  if (slugs.has(platform.slug)) throw new Error(`platform catalogue: duplicate slug \`${platform.slug}\``);
+  slugs.add(platform.slug);
+  for (const domain of platform.domains ?? []) {
+    const owner = byDomain.get(domain);
+    if (owner !== undefined) throw new Error(`platform catalogue: \`${domain}\` claimed by both \`${owner.slug}\` and \`${platform.slug}\``);
+    byDomain.set(domain, platform);
+  }
+  for (const scheme of platform.schemes ?? []) byScheme.set(scheme, platform);
+}
+
+/** Self-hosted software, asked about hosts that no catalogued service owns. */
+export const SELF_HOSTED: readonly Platform[] = PLATFORMS.filter((p) => p.selfHosted === true);
+
+/**
+ * The platform owning `host` by its longest catalogued domain, compared on
+ * label boundaries (`westfield.zoom.us` → zoom; `notzoom.us` and
+ * `zoom.us.attacker.example` → nothing).
+ */
+export function platformForHost(host: string): Platform | null {
+  let rest = host;
+  for (;;) {
+    const found = byDomain.get(rest);
+    if (found !== undefined) return found;
+    const dot = rest.indexOf('.');
+    if (dot < 0) return null;
+    rest = rest.slice(dot + 1);
+  }
+}
+
+/** The platform whose deep links use `scheme` (`zoommtg`, `msteams`), or null. */
+export function platformForScheme(scheme: string): Platform | null {
+  return byScheme.get(scheme) ?? null;
+}

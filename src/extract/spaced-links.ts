@@ -1,0 +1,31 @@
+/**
+ * Links spelled with blanks around their dots and slashes
+ * (`zoom . us / j / 845…`, `meet.google.com / abc-defg-hij`) or a comma for a
+ * dot (`discord,gg/abc`). Blanks are only squeezed out when the result is a
+ * catalogued meeting host, so prose such as "end. Then" stays as it is.
+ */
+import { platformForHost } from './platforms/index.js';
+import type { Edit } from './tracked-text.js';
+
+/** Words joined by `.`, `/` or `,` with optional blanks; starts only at the start of a word. */
+const RUN = /(?<![A-Za-z0-9_-])[A-Za-z0-9][A-Za-z0-9_-]*(?:[ \t]*[.\/,][ \t]*[A-Za-z0-9_-]+)+/g;
+const SEPARATOR = /[ \t]*([.\/,])[ \t]*/g;
+
+/** Edits that close up spaced or comma-separated meeting links in `text`. */
+export function spacedLinkEdits(text: string): Edit[] {
+  const edits: Edit[] = [];
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    const run = m[0];
+    if (!/[ \t,]/.test(run)) continue;
+    const collapsed = run.replace(SEPARATOR, (_, sep: string) => (sep === ',' ? '.' : sep));
+    const host = collapsed.split('/')[0]?.toLowerCase() ?? '';
+    if (!host.includes('.') || platformForHost(host) === null) continue;
+    SEPARATOR.lastIndex = 0;
+    for (let s = SEPARATOR.exec(run); s !== null; s = SEPARATOR.exec(run)) {
+      const sep = s[1] === ',' ? '.' : (s[1] ?? '');
+      if (s[0] !== sep) edits.push({ start: m.index + s.index, end: m.index + s.index + s[0].length, replacement: sep });
+    }
+  }
+  return edits;
+}

@@ -1,0 +1,112 @@
+import { InputError } from '../errors.js';
+import type { Db } from '../store/database.js';
+import type { LeakStatus } from './lifecycle.js';
+import type { MatchKind, Severity } from './severity.js';
+
+/** A leak as `leakwatch leaks list --json` prints it (DESIGN.md §8 keys, then more). */
+export interface LeakSummary {
+  id: number;
+  orgId: number;
+  platform: string;
+  meetingId: string;
+  severity: Severity;
+  status: LeakStatus;
+  sightings: number;
+  firstSeen: string;
+  lastSeen: string;
+  matchKind: MatchKind;
+  reasons: string[];
+  statusReason: string | null;
+  meeting: { id: number; title: string | null; ownerEmail: string } | null;
+  sources: string[];
+}
+
+export interface LeakDetail extends LeakSummary {
+  evidence: { source: string; url: string | null; author: string | null; postedAt: string | null; text: string; passcode: string | null; hostStart: boolean }[];
+  events: { at: string; actor: string; event: string; from: string | null; to: string | null; detail: unknown }[];
+}
+
+const SELECT = `
+  SELECT l.*, m.title AS meeting_title, m.owner_email AS meeting_owner,
+         (SELECT count(*) FROM leak_sightings ls WHERE ls.leak_id = l.id) AS sighting_count
+  FROM leaks l LEFT JOIN meetings m ON m.id = l.meeting_ref`;
+
+/** Leaks, most urgent and most recent first; filtered by organisation and status. */
+export function listLeaks(db: Db, filter: { orgId?: number | undefined; status?: LeakStatus | undefined } = {}): LeakSummary[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.orgId !== undefined) {
+    where.push('l.org_id = ?');
+    params.push(filter.orgId);
+  }
+  if (filter.status) {
+    where.push('l.status = ?');
+    params.push(filter.status);
+  }
+  const rows = db
+    .prepare(
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY CASE l.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, l.last_seen DESC, l.id`,
+    )
+    .all(...params) as LeakRow[];
+  return rows.map(toSummary);
+}
+
+/** One organisation's leak with its evidence and audit trail; another organisation's is not found. */
+export function getLeak(db: Db, orgId: number, id: number): LeakDetail {
+  const row = db.prepare(`${SELECT} WHERE l.id = ? AND l.org_id = ?`).get(id, orgId) as LeakRow | undefined;
+  if (!row) throw new InputError(`organisation ${orgId} has no leak ${id}`);
+  const evidence = db
+    .prepare(
+      `SELECT p.source, p.url, p.author, p.created_at AS postedAt, p.text, s.passcode_masked AS passcode, s.host_start AS hostStart
+       FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id JOIN posts p ON p.id = s.post_id
+       WHERE ls.leak_id = ? ORDER BY s.seen_at`,
+    )
+    .all(id) as (Omit<LeakDetail['evidence'][number], 'hostStart'> & { hostStart: number })[];
+  const events = db
+    .prepare('SELECT at, actor, event, from_status AS "from", to_status AS "to", detail FROM leak_events WHERE leak_id = ? ORDER BY id')
+    .all(id) as (LeakDetail['events'][number] & { detail: string | null })[];
+  return {
+    ...toSummary(row),
+    evidence: evidence.map((e) => ({ ...e, hostStart: e.hostStart === 1 })),
+    events: events.map((e) => ({ ...e, detail: e.detail === null ? null : JSON.parse(e.detail as string) })),
+  };
+}
+
+interface LeakRow {
+  id: number;
+  org_id: number;
+  meeting_ref: number | null;
+  platform: string;
+  meeting_id: string;
+  match_kind: MatchKind;
+  severity: Severity;
+  reasons: string;
+  status: LeakStatus;
+  status_reason: string | null;
+  first_seen: string;
+  last_seen: string;
+  sources: string;
+  meeting_title: string | null;
+  meeting_owner: string | null;
+  sighting_count: number;
+}
+
+function toSummary(row: LeakRow): LeakSummary {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    platform: row.platform,
+    meetingId: row.meeting_id,
+    severity: row.severity,
+    status: row.status,
+    sightings: row.sighting_count,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    matchKind: row.match_kind,
+    reasons: JSON.parse(row.reasons) as string[],
+    statusReason: row.status_reason,
+    meeting: row.meeting_ref !== null && row.meeting_owner !== null ? { id: row.meeting_ref, title: row.meeting_title, ownerEmail: row.meeting_owner } : null,
+    sources: JSON.parse(row.sources) as string[],
+  };
+}

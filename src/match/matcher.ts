@@ -1,0 +1,494 @@
+import type { Statement } from 'better-sqlite3';
+import { extractRefs } from '../extract/index.js';
+import type { MeetingRef } from '../extract/types.js';
+import { maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeMatches } from '../registry/passcode.js';
+import type { Db } from '../store/database.js';
+import { installationKey } from '../store/settings.js';
+import { queueAlerts } from './alerts.js';
+import { recordLeakEvent, type LeakStatus } from './lifecycle.js';
+import { assessSeverity, type MatchKind, type PasscodeState, severityRank, type Severity } from './severity.js';
+
+/** A public post as a crawler (or `leakwatch ingest`) hands it over (DESIGN.md §6). */
+export interface IncomingPost {
+  source: string;
+  sourceId: string;
+  url?: string | null;
+  author?: string | null;
+  createdAt?: string | null;
+  text: string;
+  /** Links taken from the markup or metadata, which the visible text may shorten. */
+  links?: string[];
+}
+
+export interface MatchSettings {
+  startingSoonHours: number;
+  repeatedPosts: number;
+}
+
+/** What one page (or one retro-hunt) did. */
+export interface MatchCounts {
+  /** Posts read. */
+  posts: number;
+  /** Posts stored now (new, and carrying references). */
+  stored: number;
+  references: number;
+  /** Leaks opened (or re-opened). */
+  leaks: number;
+  /** Outbox messages queued. */
+  queued: number;
+}
+
+interface MeetingRow {
+  id: number;
+  org_id: number;
+  title: string | null;
+  owner_email: string;
+  passcode_hash: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  recurrence: string | null;
+  public: number;
+}
+
+interface LeakRow {
+  id: number;
+  org_id: number;
+  meeting_ref: number | null;
+  match_kind: MatchKind;
+  severity: Severity;
+  status: LeakStatus;
+  generation: number;
+  passcode_state: PasscodeState;
+  posts: number;
+  sources: string;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** A sighting as the matcher needs it. */
+interface Sighting {
+  id: number;
+  platform: string;
+  meetingId: string;
+  orgHint: { kind: string; value: string } | null;
+  hostStart: boolean;
+  raidLanguage: boolean;
+  hasPasscode: boolean;
+  source: string;
+  text: string;
+  seenAt: string;
+}
+
+interface Target {
+  orgId: number;
+  matchKind: MatchKind;
+  meeting: MeetingRow | null;
+  matchedBy: string;
+  passcodeState: PasscodeState;
+}
+
+const MATCH_RANK: Record<MatchKind, number> = { name: 0, identifier: 1, meeting: 2 };
+const PASSCODE_RANK: Record<string, number> = { null: 0, differs: 1, unknown: 2, matches: 3 };
+const IDENTIFIER_HINTS = new Set(['zoom-subdomain', 'teams-tenant', 'webex-site', 'meeting-domain']);
+const MATCHER = 'matcher';
+
+/**
+ * Ties meeting references to the organisations that registered them and
+ * keeps one leak per (organisation, platform, meeting id). Everything a page
+ * of posts causes — posts, sightings, leaks, leak events, queued alerts —
+ * is written in one transaction.
+ */
+export class Matcher {
+  #db: Db;
+  #settings: MatchSettings;
+  #extract: (text: string) => MeetingRef[];
+  #fingerprintKey: Buffer;
+  #names = new Map<string, { orgId: number; name: string; words: string[] }[]>();
+  #sql: Record<string, Statement>;
+
+  constructor(db: Db, settings: MatchSettings, extract: (text: string) => MeetingRef[] = extractRefs) {
+    this.#db = db;
+    this.#settings = settings;
+    this.#extract = extract;
+    this.#fingerprintKey = installationKey(db, 'passcode-fingerprint');
+    this.#sql = {
+      insertPost: db.prepare(
+        `INSERT INTO posts (source, source_id, url, author, created_at, fetched_at, text) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (source, source_id) DO NOTHING RETURNING id`,
+      ),
+      insertSighting: db.prepare(
+        `INSERT INTO sightings (post_id, platform, meeting_id, url, host, org_hint_kind, org_hint_value, passcode_masked, passcode_hmac,
+           host_start, raid_language, span_start, span_end, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, platform, meeting_id) DO NOTHING RETURNING id`,
+      ),
+      meetingsByRef: db.prepare('SELECT * FROM meetings WHERE platform = ? AND meeting_id = ?'),
+      verifiedIdentifier: db.prepare("SELECT org_id, kind, value FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified'"),
+      leak: db.prepare('SELECT * FROM leaks WHERE org_id = ? AND platform = ? AND meeting_id = ?'),
+      insertLeak: db.prepare(
+        `INSERT INTO leaks (org_id, meeting_ref, platform, meeting_id, match_kind, severity, reasons, status, status_reason,
+           first_seen, last_seen, posts, sources, passcode_state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *`,
+      ),
+      updateLeak: db.prepare(
+        `UPDATE leaks SET meeting_ref = ?, match_kind = ?, severity = ?, reasons = ?, status = ?, generation = ?,
+           first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), posts = ?, sources = ?, passcode_state = ? WHERE id = ?`,
+      ),
+      linkSighting: db.prepare('INSERT INTO leak_sightings (leak_id, sighting_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      meetingById: db.prepare('SELECT * FROM meetings WHERE id = ?'),
+    };
+    this.refreshNames();
+  }
+
+  /**
+   * Re-reads the names of organisations with a verified identifier, for
+   * low-confidence matches by name.
+   */
+  refreshNames(): void {
+    this.#names.clear();
+    const rows = this.#db
+      .prepare("SELECT id, name FROM organisations WHERE id IN (SELECT org_id FROM identifiers WHERE status = 'verified')")
+      .all() as { id: number; name: string }[];
+    for (const row of rows) {
+      const words = wordsOf(row.name);
+      // A one-word name must be distinctive enough not to match ordinary prose.
+      if (words.length === 0 || (words.length === 1 && words[0]!.length < 6)) continue;
+      const list = this.#names.get(words[0]!) ?? [];
+      list.push({ orgId: row.id, name: row.name, words });
+      this.#names.set(words[0]!, list);
+    }
+  }
+
+  /**
+   * Stores and matches one page of posts in one transaction. `alsoInTransaction`
+   * runs inside it (a crawler's cursor), so a crash loses or doubles nothing.
+   */
+  ingestPage(posts: readonly IncomingPost[], options: { now?: Date; alsoInTransaction?: (db: Db) => void } = {}): MatchCounts {
+    const now = options.now ?? new Date();
+    return this.#db.transaction(() => {
+      const counts: MatchCounts = { posts: posts.length, stored: 0, references: 0, leaks: 0, queued: 0 };
+      for (const post of posts) this.#ingestPost(post, now, counts);
+      options.alsoInTransaction?.(this.#db);
+      return counts;
+    })();
+  }
+
+  /** Matches the stored sightings of a newly registered meeting (retro-hunt). */
+  retroHuntMeeting(meetingRowId: number, passcodes: readonly string[], now: Date = new Date()): MatchCounts {
+    const meeting = this.#sql.meetingById!.get(meetingRowId) as (MeetingRow & { platform: string; meeting_id: string }) | undefined;
+    const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0 };
+    if (!meeting) return counts;
+    const fingerprints = new Set(passcodes.map((p) => passcodeFingerprint(this.#fingerprintKey, p)));
+    const rows = this.#db
+      .prepare(
+        `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
+         WHERE s.platform = ? AND s.meeting_id = ? ORDER BY s.seen_at`,
+      )
+      .all(meeting.platform, meeting.meeting_id) as SightingRow[];
+    for (const row of rows) {
+      counts.references++;
+      const passcodeState: PasscodeState = row.passcode_hmac
+        ? fingerprints.size === 0
+          ? 'unknown'
+          : fingerprints.has(row.passcode_hmac)
+            ? 'matches'
+            : 'differs'
+        : null;
+      const target: Target = { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState };
+      this.#applyTarget(toSighting(row), target, now, counts);
+    }
+    return counts;
+  }
+
+  /** Matches the stored sightings that name a newly verified identifier (retro-hunt). */
+  retroHuntIdentifier(identifier: { orgId: number; kind: string; value: string }, now: Date = new Date()): MatchCounts {
+    const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0 };
+    if (!IDENTIFIER_HINTS.has(identifier.kind)) return counts;
+    const rows = this.#db
+      .prepare(
+        `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
+         WHERE s.org_hint_kind = ? AND s.org_hint_value = ? ORDER BY s.seen_at`,
+      )
+      .all(identifier.kind, identifier.value) as SightingRow[];
+    for (const row of rows) {
+      counts.references++;
+      const target: Target = {
+        orgId: identifier.orgId,
+        matchKind: 'identifier',
+        meeting: null,
+        matchedBy: `${identifier.kind} ${identifier.value}`,
+        passcodeState: row.passcode_hmac ? 'unknown' : null,
+      };
+      this.#applyTarget(toSighting(row), target, now, counts);
+    }
+    return counts;
+  }
+
+  /** Queues the alerts an organisation's open leaks are owed now (after an email domain is verified). */
+  releaseWaitingAlerts(orgId: number, now: Date = new Date()): number {
+    const leaks = this.#db.prepare("SELECT * FROM leaks WHERE org_id = ? AND status IN ('open', 'notified')").all(orgId) as LeakRow[];
+    let queued = 0;
+    for (const leak of leaks) {
+      const meeting = leak.meeting_ref ? (this.#sql.meetingById!.get(leak.meeting_ref) as MeetingRow | undefined) ?? null : null;
+      queued += queueAlerts(this.#db, alertable(leak, meeting, this.#isQuiet(meeting, now)), now);
+    }
+    return queued;
+  }
+
+  #ingestPost(post: IncomingPost, now: Date, counts: MatchCounts): void {
+    const text = post.links?.length ? `${post.text}\n${post.links.join('\n')}` : post.text;
+    const refs = this.#extract(text);
+    if (refs.length === 0) return;
+    counts.references += refs.length;
+    const passcodes = refs.flatMap((ref) => (ref.passcode ? [ref.passcode] : []));
+    const storedText = maskPasscodesIn(text, passcodes);
+    const postId = this.#sql.insertPost!.pluck().get(
+      post.source,
+      post.sourceId,
+      post.url ? maskPasscodesIn(post.url, passcodes) : null,
+      post.author ?? null,
+      post.createdAt ?? null,
+      now.toISOString(),
+      storedText,
+    ) as number | undefined;
+    // Already stored: re-reading a post changes nothing.
+    if (postId === undefined) return;
+    counts.stored++;
+    const seenAt = post.createdAt && !Number.isNaN(Date.parse(post.createdAt)) ? new Date(post.createdAt).toISOString() : now.toISOString();
+
+    for (const ref of refs) {
+      const sightingId = this.#sql.insertSighting!.pluck().get(
+        postId,
+        ref.platform,
+        ref.meetingId,
+        ref.url ? maskPasscodesIn(ref.url, passcodes) : null,
+        ref.host,
+        ref.orgHint?.kind ?? null,
+        ref.orgHint?.value ?? null,
+        ref.passcode ? maskPasscode(ref.passcode) : null,
+        ref.passcode ? passcodeFingerprint(this.#fingerprintKey, ref.passcode) : null,
+        ref.cues.hostStart ? 1 : 0,
+        ref.cues.raidLanguage ? 1 : 0,
+        ref.span.start,
+        ref.span.end,
+        seenAt,
+      ) as number | undefined;
+      if (sightingId === undefined) continue;
+      const sighting: Sighting = {
+        id: sightingId,
+        platform: ref.platform,
+        meetingId: ref.meetingId,
+        orgHint: ref.orgHint,
+        hostStart: ref.cues.hostStart,
+        raidLanguage: ref.cues.raidLanguage,
+        hasPasscode: ref.passcode !== null,
+        source: post.source,
+        text: storedText,
+        seenAt,
+      };
+      for (const target of this.#targets(sighting, ref.passcode)) this.#applyTarget(sighting, target, now, counts);
+    }
+  }
+
+  /** Who a sighting belongs to: registered meetings first, then verified identifiers, then (weakly) names. */
+  #targets(sighting: Sighting, passcode: string | null): Target[] {
+    const targets = new Map<number, Target>();
+    for (const meeting of this.#sql.meetingsByRef!.all(sighting.platform, sighting.meetingId) as MeetingRow[]) {
+      const passcodeState: PasscodeState = passcode === null ? null : meeting.passcode_hash ? (passcodeMatches(passcode, meeting.passcode_hash) ? 'matches' : 'differs') : 'unknown';
+      targets.set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
+    }
+    const hint = sighting.orgHint;
+    if (hint && IDENTIFIER_HINTS.has(hint.kind)) {
+      const identifier = this.#sql.verifiedIdentifier!.get(hint.kind, hint.value) as { org_id: number; kind: string; value: string } | undefined;
+      if (identifier && !targets.has(identifier.org_id)) {
+        targets.set(identifier.org_id, {
+          orgId: identifier.org_id,
+          matchKind: 'identifier',
+          meeting: null,
+          matchedBy: `${identifier.kind} ${identifier.value}`,
+          passcodeState: passcode === null ? null : 'unknown',
+        });
+      }
+    }
+    if (targets.size === 0 && this.#names.size > 0) {
+      for (const { orgId, name } of this.#namesIn(sighting.text)) {
+        targets.set(orgId, { orgId, matchKind: 'name', meeting: null, matchedBy: name, passcodeState: passcode === null ? null : 'unknown' });
+      }
+    }
+    return [...targets.values()];
+  }
+
+  #namesIn(text: string): { orgId: number; name: string }[] {
+    const words = wordsOf(text);
+    const found = new Map<number, string>();
+    words.forEach((word, index) => {
+      for (const candidate of this.#names.get(word) ?? []) {
+        if (candidate.words.every((w, offset) => words[index + offset] === w)) found.set(candidate.orgId, candidate.name);
+      }
+    });
+    return [...found].map(([orgId, name]) => ({ orgId, name }));
+  }
+
+  #applyTarget(sighting: Sighting, target: Target, now: Date, counts: MatchCounts): void {
+    const db = this.#db;
+    const existing = this.#sql.leak!.get(target.orgId, sighting.platform, sighting.meetingId) as LeakRow | undefined;
+    const quiet = this.#isQuiet(target.meeting, now);
+
+    if (!existing) {
+      const sources = [sighting.source];
+      const assessment = this.#assess(target, sighting.hostStart, sighting.raidLanguage, target.passcodeState, 1, sources.length, now);
+      const status: LeakStatus = assessment.allowListed ? 'ignored' : 'open';
+      const leak = this.#sql.insertLeak!.get(
+        target.orgId,
+        target.meeting?.id ?? null,
+        sighting.platform,
+        sighting.meetingId,
+        target.matchKind,
+        assessment.severity,
+        JSON.stringify(assessment.reasons),
+        status,
+        assessment.allowListed ? 'allow-listed as public on purpose' : null,
+        sighting.seenAt,
+        sighting.seenAt,
+        JSON.stringify(sources),
+        target.passcodeState,
+      ) as LeakRow;
+      this.#sql.linkSighting!.run(leak.id, sighting.id);
+      recordLeakEvent(db, {
+        leakId: leak.id,
+        actor: MATCHER,
+        event: 'opened',
+        to: status,
+        detail: { sighting: sighting.id, matchKind: target.matchKind, severity: assessment.severity, reasons: assessment.reasons },
+        at: now,
+      });
+      counts.leaks++;
+      counts.queued += queueAlerts(db, alertable(leak, target.meeting, quiet), now);
+      return;
+    }
+
+    if (this.#sql.linkSighting!.run(existing.id, sighting.id).changes === 0) return;
+    const sources = [...new Set([...(JSON.parse(existing.sources) as string[]), sighting.source])];
+    const posts = existing.posts + 1;
+    const matchKind = MATCH_RANK[target.matchKind] > MATCH_RANK[existing.match_kind] ? target.matchKind : existing.match_kind;
+    const meeting = target.meeting ?? (existing.meeting_ref ? ((this.#sql.meetingById!.get(existing.meeting_ref) as MeetingRow | undefined) ?? null) : null);
+    const passcodeState = PASSCODE_RANK[String(target.passcodeState)]! > PASSCODE_RANK[String(existing.passcode_state)]! ? target.passcodeState : existing.passcode_state;
+    const hostStart = sighting.hostStart || this.#anySighting(existing.id, 'host_start');
+    const raid = sighting.raidLanguage || this.#anySighting(existing.id, 'raid_language');
+    const assessment = this.#assess({ ...target, matchKind, meeting, matchedBy: meeting ? describeMeeting(meeting) : target.matchedBy }, hostStart, raid, passcodeState, posts, sources.length, now);
+
+    let status = existing.status;
+    let generation = existing.generation;
+    if (status === 'resolved') {
+      status = 'open';
+      generation++;
+      recordLeakEvent(db, { leakId: existing.id, actor: MATCHER, event: 'reopened', from: 'resolved', to: 'open', detail: { sighting: sighting.id }, at: now });
+      counts.leaks++;
+    } else {
+      recordLeakEvent(db, { leakId: existing.id, actor: MATCHER, event: 'sighting', detail: { sighting: sighting.id, source: sighting.source }, at: now });
+    }
+    if (severityRank(assessment.severity) !== severityRank(existing.severity)) {
+      recordLeakEvent(db, {
+        leakId: existing.id,
+        actor: MATCHER,
+        event: 'severity',
+        detail: { from: existing.severity, to: assessment.severity, reasons: assessment.reasons },
+        at: now,
+      });
+    }
+    this.#sql.updateLeak!.run(
+      meeting?.id ?? null,
+      matchKind,
+      assessment.severity,
+      JSON.stringify(assessment.reasons),
+      status,
+      generation,
+      sighting.seenAt,
+      sighting.seenAt,
+      posts,
+      JSON.stringify(sources),
+      passcodeState,
+      existing.id,
+    );
+    counts.queued += queueAlerts(db, alertable({ ...existing, match_kind: matchKind, status, generation }, meeting, quiet), now);
+  }
+
+  #assess(target: Target, hostStart: boolean, raidLanguage: boolean, passcodeState: PasscodeState, posts: number, sources: number, now: Date) {
+    const meeting = target.meeting;
+    return assessSeverity({
+      matchKind: target.matchKind,
+      matchedBy: target.matchedBy,
+      passcodeState,
+      hostStart,
+      raidLanguage,
+      meeting: meeting ? { startsAt: meeting.starts_at, endsAt: meeting.ends_at, recurrence: meeting.recurrence, public: meeting.public === 1 } : null,
+      posts,
+      sources,
+      now,
+      ...this.#settings,
+    });
+  }
+
+  #anySighting(leakId: number, column: 'host_start' | 'raid_language'): boolean {
+    return (
+      this.#db
+        .prepare(`SELECT 1 FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id WHERE ls.leak_id = ? AND s.${column} = 1 LIMIT 1`)
+        .pluck()
+        .get(leakId) === 1
+    );
+  }
+
+  #isQuiet(meeting: MeetingRow | null, now: Date): boolean {
+    if (!meeting) return false;
+    if (meeting.public === 1) return true;
+    return Boolean(meeting.ends_at && Date.parse(meeting.ends_at) < now.getTime() && !meeting.recurrence);
+  }
+}
+
+interface SightingRow {
+  id: number;
+  platform: string;
+  meeting_id: string;
+  org_hint_kind: string | null;
+  org_hint_value: string | null;
+  passcode_hmac: string | null;
+  host_start: number;
+  raid_language: number;
+  seen_at: string;
+  source: string;
+  text: string;
+}
+
+function toSighting(row: SightingRow): Sighting {
+  return {
+    id: row.id,
+    platform: row.platform,
+    meetingId: row.meeting_id,
+    orgHint: row.org_hint_kind && row.org_hint_value ? { kind: row.org_hint_kind, value: row.org_hint_value } : null,
+    hostStart: row.host_start === 1,
+    raidLanguage: row.raid_language === 1,
+    hasPasscode: row.passcode_hmac !== null,
+    source: row.source,
+    text: row.text,
+    seenAt: row.seen_at,
+  };
+}
+
+function alertable(leak: Pick<LeakRow, 'id' | 'org_id' | 'match_kind' | 'status' | 'generation'>, meeting: MeetingRow | null, quiet: boolean) {
+  return {
+    id: leak.id,
+    orgId: leak.org_id,
+    matchKind: leak.match_kind,
+    status: leak.status,
+    generation: leak.generation,
+    ownerEmail: meeting?.owner_email ?? null,
+    quiet,
+  };
+}
+
+function describeMeeting(meeting: { title: string | null; id: number }): string {
+  return meeting.title ? `"${meeting.title}"` : `#${meeting.id}`;
+}
+
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}

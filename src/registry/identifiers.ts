@@ -1,0 +1,307 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { InputError } from '../errors.js';
+import { enqueue } from '../notify/outbox.js';
+import { audit } from '../store/audit.js';
+import type { Db } from '../store/database.js';
+import { lookupTxt, findVerificationToken, VERIFICATION_PREFIX } from './dns-txt.js';
+import { emailDomain, normaliseEmail } from './email-address.js';
+import { DOMAIN_KINDS, type IdentifierKind, normaliseIdentifier } from './identifier-value.js';
+import { getOrganisation } from './organisations.js';
+
+/** Addresses at a domain that only its operators receive mail for (as Have I Been Pwned uses). */
+export const VERIFICATION_MAILBOXES = ['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'] as const;
+
+export type VerificationMethod = 'dns' | 'email' | 'manual';
+
+export interface Identifier {
+  id: number;
+  orgId: number;
+  kind: IdentifierKind;
+  value: string;
+  status: 'pending' | 'verified' | 'revoked';
+  method: string | null;
+  verifiedAt: string | null;
+  verifiedBy: string | null;
+  tokenExpiresAt: string | null;
+}
+
+interface IdentifierRow {
+  id: number;
+  org_id: number;
+  kind: IdentifierKind;
+  value: string;
+  status: Identifier['status'];
+  method: string | null;
+  verified_at: string | null;
+  verified_by: string | null;
+  token_hash: string | null;
+  token_expires_at: string | null;
+  token_purpose: 'dns' | 'email' | null;
+}
+
+export interface VerificationSettings {
+  tokenTtlHours: number;
+  dnsServers?: string[];
+  dnsTimeoutMs?: number;
+  /** Base of the links mailed for verification. */
+  publicUrl: string;
+}
+
+/** Called when an identifier becomes verified: retro-hunt and release the alerts waiting for it. */
+export type OnVerified = (db: Db, identifier: Identifier, now: Date) => void;
+
+export interface AddedIdentifier {
+  identifier: Identifier;
+  /** The DNS token, shown once; only its hash is stored. Null for kinds not proven by DNS. */
+  token: string | null;
+  /** How to prove control, in words. */
+  instructions: string[];
+}
+
+/** Registers an identifier for an organisation, pending until its control is proven. */
+export function addIdentifier(
+  db: Db,
+  input: { orgId: number; kind: string; value: string },
+  settings: VerificationSettings,
+  actor: string,
+  now: Date = new Date(),
+): AddedIdentifier {
+  const org = getOrganisation(db, input.orgId);
+  const { kind, value } = normaliseIdentifier(input.kind, input.value);
+  return db.transaction(() => {
+    const existing = db.prepare('SELECT org_id FROM identifiers WHERE kind = ? AND value = ?').pluck().get(kind, value) as number | undefined;
+    if (existing !== undefined) {
+      // Never say which other organisation holds it.
+      throw new InputError(
+        existing === org.id
+          ? `${kind} ${value} is already registered to this organisation`
+          : `${kind} ${value} is already registered by another organisation; contact the leakwatch operator if it is yours`,
+      );
+    }
+    const isDomain = DOMAIN_KINDS.includes(kind);
+    const token = isDomain ? newToken() : null;
+    const id = db
+      .prepare(
+        `INSERT INTO identifiers (org_id, kind, value, token_hash, token_expires_at, token_purpose, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      )
+      .pluck()
+      .get(org.id, kind, value, token ? hashToken(token) : null, token ? expiry(now, settings) : null, token ? 'dns' : null, now.toISOString()) as number;
+    audit(db, { actor, orgId: org.id, action: 'identifier.added', subject: `${kind} ${value}`, at: now });
+    const identifier = identifierById(db, id);
+    const verify = `leakwatch identifier verify --org ${org.id} --value ${value}`;
+    const instructions = isDomain
+      ? [
+          `Prove control of ${value} in one of two ways before ${identifier.tokenExpiresAt}:`,
+          `  DNS: publish the TXT record  ${value}.  TXT  "${VERIFICATION_PREFIX}${token}"  then run: ${verify} --method dns`,
+          `  email: run: ${verify} --method email [--address ${VERIFICATION_MAILBOXES.map((m) => `${m}@${value}`).join('|')}] and open the link it sends`,
+        ]
+      : [
+          `${kind} ${value} has no DNS name of its own to prove. Once ${org.name} has a verified email domain, confirm it with:`,
+          `  ${verify} --method email   (mails a confirmation link to the organisation's admins)`,
+        ];
+    return { identifier, token, instructions };
+  })();
+}
+
+/**
+ * Checks the DNS TXT record of a pending domain identifier and, when it
+ * carries the current token, marks it verified.
+ */
+export async function verifyByDns(
+  db: Db,
+  input: { orgId: number; value: string },
+  settings: VerificationSettings,
+  actor: string,
+  onVerified: OnVerified,
+  now: Date = new Date(),
+): Promise<Identifier> {
+  const row = pendingIdentifier(db, input.orgId, input.value);
+  if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove; use --method email (admin confirmation) or --method manual`);
+  if (row.token_purpose !== 'dns' || !row.token_hash || !row.token_expires_at) {
+    throw new InputError(`${row.value} has no DNS token; run \`leakwatch identifier token --org ${row.org_id} --value ${row.value}\` for a new one`);
+  }
+  if (Date.parse(row.token_expires_at) <= now.getTime()) {
+    throw new InputError(`the DNS token for ${row.value} expired at ${row.token_expires_at}; run \`leakwatch identifier token --org ${row.org_id} --value ${row.value}\` for a new one`);
+  }
+  const result = await lookupTxt(row.value, { servers: settings.dnsServers, timeoutMs: settings.dnsTimeoutMs });
+  if (result.status === 'unreachable') throw new InputError(`could not check DNS for ${row.value}: ${result.reason}; nothing changed, try again`);
+  const tokens = result.status === 'found' ? findVerificationToken(result.records) : [];
+  if (tokens.length === 0) {
+    throw new InputError(`no "${VERIFICATION_PREFIX}…" TXT record at ${row.value} yet (DNS changes can take a while to appear)`);
+  }
+  if (!tokens.some((token) => hashToken(token) === row.token_hash)) {
+    throw new InputError(`the ${VERIFICATION_PREFIX} TXT record at ${row.value} does not carry the current token; publish the token \`leakwatch identifier add\` or \`identifier token\` printed`);
+  }
+  return markVerified(db, row, 'dns', actor, onVerified, now);
+}
+
+/**
+ * Mails a single-use verification link. For a domain, to one of its
+ * operator mailboxes; for a Zoom, Teams or Webex identifier, to the
+ * organisation's admins on its verified email domains.
+ */
+export function sendVerificationEmail(
+  db: Db,
+  input: { orgId: number; value: string; address?: string | undefined },
+  settings: VerificationSettings,
+  actor: string,
+  now: Date = new Date(),
+): { sentTo: string[]; expiresAt: string } {
+  const row = pendingIdentifier(db, input.orgId, input.value);
+  let recipients: string[];
+  if (DOMAIN_KINDS.includes(row.kind)) {
+    const address = normaliseEmail(input.address ?? `admin@${row.value}`);
+    const allowed = VERIFICATION_MAILBOXES.map((mailbox) => `${mailbox}@${row.value}`);
+    if (!allowed.includes(address)) throw new InputError(`verification mail for ${row.value} goes only to ${allowed.join(', ')}; got ${address}`);
+    recipients = [address];
+  } else {
+    if (input.address) throw new InputError(`--address applies to domains; ${row.kind} confirmations go to the organisation's admins`);
+    recipients = verifiedAdmins(db, row.org_id);
+    if (recipients.length === 0) {
+      throw new InputError(`${row.kind} ${row.value} is confirmed by an admin on a verified email domain of the organisation; verify an email domain first`);
+    }
+  }
+  const token = newToken();
+  const expiresAt = expiry(now, settings);
+  const org = getOrganisation(db, row.org_id);
+  db.transaction(() => {
+    db.prepare("UPDATE identifiers SET token_hash = ?, token_expires_at = ?, token_purpose = 'email', token_sent_to = ? WHERE id = ?").run(
+      hashToken(token),
+      expiresAt,
+      recipients.join(', '),
+      row.id,
+    );
+    for (const recipient of recipients) {
+      enqueue(
+        db,
+        {
+          dedupeKey: `verification:${row.id}:${hashToken(token)}:${recipient}`,
+          channel: 'email',
+          recipient,
+          kind: 'verification',
+          payload: {
+            organisation: org.name,
+            identifier: { kind: row.kind, value: row.value },
+            link: new URL(`verify/${token}`, withSlash(settings.publicUrl)).href,
+            expiresAt,
+          },
+        },
+        now,
+      );
+    }
+    audit(db, { actor, orgId: row.org_id, action: 'identifier.verification-mailed', subject: `${row.kind} ${row.value}`, detail: { to: recipients }, at: now });
+  })();
+  return { sentTo: recipients, expiresAt };
+}
+
+/** Consumes a mailed verification link's token: valid once, until it expires. */
+export function confirmVerificationToken(db: Db, token: string, actor: string, onVerified: OnVerified, now: Date = new Date()): Identifier {
+  const row = db.prepare("SELECT * FROM identifiers WHERE token_hash = ? AND token_purpose = 'email'").get(hashToken(token.trim())) as IdentifierRow | undefined;
+  if (!row) throw new InputError('this verification link is unknown or has already been used');
+  if (!row.token_expires_at || Date.parse(row.token_expires_at) <= now.getTime()) {
+    throw new InputError(`this verification link expired at ${row.token_expires_at}; ask for a new one`);
+  }
+  return markVerified(db, row, DOMAIN_KINDS.includes(row.kind) ? 'email' : 'admin-confirmed', actor, onVerified, now);
+}
+
+/** The operator vouches for the organisation's control of the identifier; recorded in the audit log. */
+export function verifyManually(db: Db, input: { orgId: number; value: string; note?: string | undefined }, actor: string, onVerified: OnVerified, now: Date = new Date()): Identifier {
+  const row = pendingIdentifier(db, input.orgId, input.value);
+  return markVerified(db, row, 'manual', actor, onVerified, now, input.note);
+}
+
+/** A new DNS token for a pending domain identifier (the old one stops working). */
+export function reissueDnsToken(db: Db, input: { orgId: number; value: string }, settings: VerificationSettings, actor: string, now: Date = new Date()): { token: string; expiresAt: string } {
+  const row = pendingIdentifier(db, input.orgId, input.value);
+  if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove`);
+  const token = newToken();
+  const expiresAt = expiry(now, settings);
+  db.prepare("UPDATE identifiers SET token_hash = ?, token_expires_at = ?, token_purpose = 'dns', token_sent_to = NULL WHERE id = ?").run(hashToken(token), expiresAt, row.id);
+  audit(db, { actor, orgId: row.org_id, action: 'identifier.token-reissued', subject: `${row.kind} ${row.value}`, at: now });
+  return { token, expiresAt };
+}
+
+export function listIdentifiers(db: Db, orgId: number): Identifier[] {
+  getOrganisation(db, orgId);
+  return (db.prepare('SELECT * FROM identifiers WHERE org_id = ? ORDER BY kind, value').all(orgId) as IdentifierRow[]).map(toIdentifier);
+}
+
+/** Admin addresses of an organisation whose domain is one of its verified email domains. */
+export function verifiedAdmins(db: Db, orgId: number): string[] {
+  const domains = new Set(
+    db.prepare("SELECT value FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND status = 'verified'").pluck().all(orgId) as string[],
+  );
+  const admins = db.prepare("SELECT email FROM contacts WHERE org_id = ? AND role = 'admin' ORDER BY email").pluck().all(orgId) as string[];
+  return admins.filter((email) => domains.has(emailDomain(email)));
+}
+
+function markVerified(db: Db, row: IdentifierRow, method: string, actor: string, onVerified: OnVerified, now: Date, note?: string): Identifier {
+  return db.transaction(() => {
+    db.prepare(
+      `UPDATE identifiers SET status = 'verified', method = ?, verified_at = ?, verified_by = ?,
+         token_hash = NULL, token_expires_at = NULL, token_purpose = NULL WHERE id = ?`,
+    ).run(method, now.toISOString(), actor, row.id);
+    audit(db, {
+      actor,
+      orgId: row.org_id,
+      action: method === 'manual' ? 'identifier.vouched' : 'identifier.verified',
+      subject: `${row.kind} ${row.value}`,
+      detail: { method, ...(note ? { note } : {}) },
+      at: now,
+    });
+    const identifier = identifierById(db, row.id);
+    onVerified(db, identifier, now);
+    return identifier;
+  })();
+}
+
+function pendingIdentifier(db: Db, orgId: number, rawValue: string): IdentifierRow {
+  getOrganisation(db, orgId);
+  const rows = db.prepare('SELECT * FROM identifiers WHERE org_id = ?').all(orgId) as IdentifierRow[];
+  const row = rows.find((r) => {
+    try {
+      return normaliseIdentifier(r.kind, rawValue).value === r.value;
+    } catch {
+      return false;
+    }
+  });
+  if (!row) throw new InputError(`organisation ${orgId} has no identifier "${rawValue}"; add it with \`leakwatch identifier add\``);
+  if (row.status === 'verified') throw new InputError(`${row.kind} ${row.value} is already verified (${row.method}, ${row.verified_at})`);
+  return row;
+}
+
+function identifierById(db: Db, id: number): Identifier {
+  return toIdentifier(db.prepare('SELECT * FROM identifiers WHERE id = ?').get(id) as IdentifierRow);
+}
+
+function toIdentifier(row: IdentifierRow): Identifier {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    kind: row.kind,
+    value: row.value,
+    status: row.status,
+    method: row.method,
+    verifiedAt: row.verified_at,
+    verifiedBy: row.verified_by,
+    tokenExpiresAt: row.token_expires_at,
+  };
+}
+
+/** 256 random bits, URL-safe. */
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function expiry(now: Date, settings: VerificationSettings): string {
+  return new Date(now.getTime() + settings.tokenTtlHours * 3_600_000).toISOString();
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

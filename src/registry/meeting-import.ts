@@ -1,0 +1,196 @@
+import { extname } from 'node:path';
+import { InputError } from '../errors.js';
+import { extractRefs } from '../extract/index.js';
+import { audit } from '../store/audit.js';
+import type { Db } from '../store/database.js';
+import { normaliseEmail } from './email-address.js';
+import { CalendarParseError, parseICalendar } from './icalendar.js';
+import { canonicalMeeting } from './meeting-id.js';
+import { type CsvProblem, formatCsvProblem, parseMeetingCsv } from './meeting-csv.js';
+import { type Meeting, type MeetingInput, type PreparedMeeting, prepareMeeting } from './meetings.js';
+import { getOrganisation } from './organisations.js';
+
+export interface ImportOptions {
+  orgId: number;
+  /** Import the valid rows of a CSV file with errors instead of refusing it whole. */
+  skipInvalid?: boolean;
+  /** Owner of calendar events that name no organiser. */
+  defaultOwner?: string | undefined;
+  origin?: 'csv' | 'ics' | 'feed';
+}
+
+/** Stores (or updates) one meeting and runs what follows a registration (the retro-hunt). */
+export type StoreMeeting = (prepared: PreparedMeeting) => { meeting: Meeting; created: boolean };
+
+export interface ImportResult {
+  /** Meetings registered now. */
+  added: number;
+  /** Meetings already registered whose schedule or title was refreshed (calendars). */
+  updated: number;
+  /** Meetings removed because their event was cancelled or left the feed. */
+  removed: number;
+  /** Rows or events skipped, each with why. */
+  skipped: string[];
+}
+
+/** Imports a CSV or iCalendar file, chosen by its extension (`.csv`, `.ics`/`.ical`/`.ifb`). */
+export function importMeetingFile(db: Db, file: string, text: string, options: ImportOptions, store: StoreMeeting, actor: string): ImportResult {
+  const extension = extname(file).toLowerCase();
+  if (extension === '.csv') return importMeetingCsv(db, text, options, store, actor);
+  if (['.ics', '.ical', '.ifb', '.icalendar'].includes(extension)) return importICalendar(db, text, { ...options, origin: 'ics' }, store, actor);
+  throw new InputError(`cannot import ${file}: expected a .csv or .ics file`);
+}
+
+/**
+ * Imports the documented CSV columns. Every bad row is reported with its row
+ * and column; a file with errors imports nothing unless `skipInvalid`.
+ */
+export function importMeetingCsv(db: Db, text: string, options: ImportOptions, store: StoreMeeting, actor: string): ImportResult {
+  getOrganisation(db, options.orgId);
+  const { rows, problems } = parseMeetingCsv(text);
+  const prepared: PreparedMeeting[] = [];
+  const seen = new Map<string, number>();
+  for (const row of rows) {
+    const rowProblems: CsvProblem[] = [];
+    try {
+      normaliseEmail(row.ownerEmail, 'owner email address');
+    } catch (error) {
+      rowProblems.push({ row: row.row, column: 'owner_email', value: row.ownerEmail, message: (error as Error).message });
+    }
+    const platform = row.url ? null : row.platform;
+    const id = row.url ?? row.meetingId ?? '';
+    try {
+      canonicalMeeting(platform, id);
+    } catch (error) {
+      const message = (error as Error).message;
+      const column = row.url ? 'url' : /platform/.test(message) ? 'platform' : 'meeting_id';
+      rowProblems.push({ row: row.row, column, value: (column === 'platform' ? row.platform : id) ?? '', message });
+    }
+    let meeting: PreparedMeeting | null = null;
+    if (rowProblems.length === 0) {
+      try {
+        meeting = prepareMeeting({
+          orgId: options.orgId,
+          platform,
+          meetingId: id,
+          ownerEmail: row.ownerEmail,
+          passcode: row.passcode,
+          title: row.title,
+          startsAt: row.startsAt,
+          endsAt: row.endsAt,
+          recurrence: row.recurrence,
+          origin: 'csv',
+        });
+      } catch (error) {
+        rowProblems.push({ row: row.row, column: 'ends', value: row.endsAt ?? '', message: (error as Error).message });
+      }
+    }
+    if (meeting) {
+      const key = `${meeting.row.platform}\t${meeting.row.meetingId}`;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        rowProblems.push({ row: row.row, column: row.url ? 'url' : 'meeting_id', value: meeting.row.meetingId, message: `the same meeting as row ${earlier}` });
+      } else {
+        seen.set(key, row.row);
+      }
+    }
+    if (rowProblems.length > 0 || !meeting) problems.push(...rowProblems);
+    else prepared.push(meeting);
+  }
+  problems.sort((a, b) => a.row - b.row);
+  if (problems.length > 0 && !options.skipInvalid) {
+    throw new InputError(`nothing imported: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the file (fix them, or pass --skip-invalid to import the valid rows):\n${problems.map((p) => `  ${formatCsvProblem(p)}`).join('\n')}`);
+  }
+  const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: problems.map(formatCsvProblem) };
+  db.transaction(() => {
+    for (const meeting of prepared) {
+      const { created } = store(meeting);
+      if (created) result.added++;
+      else result.updated++;
+    }
+    audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: 'csv', detail: { added: result.added, skipped: result.skipped.length } });
+  })();
+  return result;
+}
+
+/**
+ * Imports the meetings of an iCalendar file or feed: join links and ids are
+ * read from each event's location, description, URL and conference
+ * properties. Cancelled events are removed; for a feed, so are events that
+ * left it.
+ */
+export function importICalendar(db: Db, text: string, options: ImportOptions, store: StoreMeeting, actor: string): ImportResult {
+  getOrganisation(db, options.orgId);
+  let events;
+  try {
+    events = parseICalendar(text);
+  } catch (error) {
+    if (error instanceof CalendarParseError) throw new InputError(`nothing imported: not a valid iCalendar file: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const origin = options.origin ?? 'ics';
+  const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: [] };
+  const removeByUid = db.prepare('DELETE FROM meetings WHERE org_id = ? AND origin_uid = ? AND origin IN (?, ?)');
+  db.transaction(() => {
+    const liveUids = new Set<string>();
+    for (const event of events) {
+      // An overridden instance carries the same join link as its series.
+      if (event.recurrenceId) continue;
+      const label = `event ${event.uid}${event.summary ? ` ("${event.summary}")` : ''}`;
+      if (event.cancelled) {
+        result.removed += removeByUid.run(options.orgId, event.uid, 'ics', 'feed').changes;
+        continue;
+      }
+      liveUids.add(event.uid);
+      const refs = dedupe(extractRefs(event.joinText));
+      if (refs.length === 0) {
+        result.skipped.push(`${label}: no meeting link or id in it`);
+        continue;
+      }
+      const owner = event.organizer ?? options.defaultOwner;
+      if (!owner) {
+        result.skipped.push(`${label}: no ORGANIZER; pass --owner EMAIL`);
+        continue;
+      }
+      for (const ref of refs) {
+        const input: MeetingInput = {
+          orgId: options.orgId,
+          platform: ref.platform,
+          meetingId: ref.meetingId,
+          passcode: ref.passcode,
+          ownerEmail: owner,
+          title: event.summary,
+          startsAt: event.start,
+          endsAt: event.end,
+          recurrence: event.recurrence,
+          origin,
+          originUid: event.uid,
+        };
+        try {
+          const { created } = store(prepareMeeting(input));
+          if (created) result.added++;
+          else result.updated++;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          result.skipped.push(`${label}: ${error.message}`);
+        }
+      }
+    }
+    if (origin === 'feed') {
+      const stored = db.prepare("SELECT DISTINCT origin_uid FROM meetings WHERE org_id = ? AND origin = 'feed'").pluck().all(options.orgId) as string[];
+      for (const uid of stored) if (!liveUids.has(uid)) result.removed += removeByUid.run(options.orgId, uid, 'feed', 'feed').changes;
+    }
+    audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: origin, detail: result });
+  })();
+  return result;
+}
+
+function dedupe<T extends { platform: string; meetingId: string; passcode: string | null }>(refs: T[]): T[] {
+  const byKey = new Map<string, T>();
+  for (const ref of refs) {
+    const key = `${ref.platform}\t${ref.meetingId}`;
+    const existing = byKey.get(key);
+    if (!existing || (!existing.passcode && ref.passcode)) byKey.set(key, ref);
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,159 @@
+import { InputError } from '../errors.js';
+import { audit } from '../store/audit.js';
+import type { Db } from '../store/database.js';
+import { normaliseEmail } from './email-address.js';
+import { canonicalMeeting } from './meeting-id.js';
+import { getOrganisation } from './organisations.js';
+import { hashPasscodes } from './passcode.js';
+
+export interface Meeting {
+  id: number;
+  orgId: number;
+  platform: string;
+  meetingId: string;
+  ownerEmail: string;
+  title: string | null;
+  hasPasscode: boolean;
+  startsAt: string | null;
+  endsAt: string | null;
+  recurrence: string | null;
+  public: boolean;
+  origin: string;
+  originUid: string | null;
+  createdAt: string;
+}
+
+export interface MeetingInput {
+  orgId: number;
+  /** A platform slug; may be omitted when `meetingId` is a join link. */
+  platform?: string | null | undefined;
+  /** The id as typed, or a join link. */
+  meetingId: string;
+  ownerEmail: string;
+  passcode?: string | null | undefined;
+  title?: string | null | undefined;
+  startsAt?: string | null | undefined;
+  endsAt?: string | null | undefined;
+  recurrence?: string | null | undefined;
+  public?: boolean | undefined;
+  origin?: 'manual' | 'csv' | 'ics' | 'feed';
+  originUid?: string | null | undefined;
+}
+
+/** A meeting ready to store, with the passcodes it is known by (hashed when stored, fed to the retro-hunt). */
+export interface PreparedMeeting {
+  row: Omit<Meeting, 'id' | 'createdAt' | 'hasPasscode'> & { passcodeHash: string | null };
+  passcodes: string[];
+}
+
+/** Validates and canonicalises a meeting; throws an {@link InputError} naming the bad field. */
+export function prepareMeeting(input: MeetingInput): PreparedMeeting {
+  const canonical = canonicalMeeting(input.platform ?? null, input.meetingId);
+  const passcodes = [input.passcode?.trim(), canonical.passcode].filter((p): p is string => Boolean(p));
+  const startsAt = isoTime(input.startsAt, 'start');
+  const endsAt = isoTime(input.endsAt, 'end');
+  if (startsAt && endsAt && endsAt <= startsAt) throw new InputError(`the meeting ends (${endsAt}) before it starts (${startsAt})`);
+  return {
+    passcodes,
+    row: {
+      orgId: input.orgId,
+      platform: canonical.platform,
+      meetingId: canonical.meetingId,
+      ownerEmail: normaliseEmail(input.ownerEmail, 'owner email address'),
+      title: input.title?.trim() || null,
+      passcodeHash: hashPasscodes(passcodes),
+      startsAt,
+      endsAt,
+      recurrence: input.recurrence?.trim() || null,
+      public: input.public ?? false,
+      origin: input.origin ?? 'manual',
+      originUid: input.originUid ?? null,
+    },
+  };
+}
+
+/** Stores a prepared meeting; a meeting the organisation already registered is an {@link InputError}. */
+export function insertMeeting(db: Db, prepared: PreparedMeeting, actor: string): Meeting {
+  const { row } = prepared;
+  const existing = db
+    .prepare('SELECT id FROM meetings WHERE org_id = ? AND platform = ? AND meeting_id = ?')
+    .pluck()
+    .get(row.orgId, row.platform, row.meetingId) as number | undefined;
+  if (existing !== undefined) {
+    throw new InputError(`${row.platform} meeting ${row.meetingId} is already registered for organisation ${row.orgId} (meeting ${existing})`);
+  }
+  const id = db
+    .prepare(
+      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, starts_at, ends_at, recurrence, public, origin, origin_uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    )
+    .pluck()
+    .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, row.origin, row.originUid) as number;
+  audit(db, { actor, orgId: row.orgId, action: 'meeting.added', subject: `${row.platform} ${row.meetingId}`, detail: { id, origin: row.origin } });
+  return getMeeting(db, row.orgId, id);
+}
+
+/** One organisation's meeting; another organisation's is reported as not found. */
+export function getMeeting(db: Db, orgId: number, id: number): Meeting {
+  const row = db.prepare('SELECT * FROM meetings WHERE id = ? AND org_id = ?').get(id, orgId) as MeetingRow | undefined;
+  if (!row) throw new InputError(`organisation ${orgId} has no meeting ${id}`);
+  return toMeeting(row);
+}
+
+export function listMeetings(db: Db, orgId: number): Meeting[] {
+  getOrganisation(db, orgId);
+  return (db.prepare('SELECT * FROM meetings WHERE org_id = ? ORDER BY id').all(orgId) as MeetingRow[]).map(toMeeting);
+}
+
+/** Removes one organisation's meeting; its leaks stay, detached, for the record. */
+export function removeMeeting(db: Db, orgId: number, id: number, actor: string): Meeting {
+  const meeting = getMeeting(db, orgId, id);
+  db.transaction(() => {
+    db.prepare('DELETE FROM meetings WHERE id = ? AND org_id = ?').run(id, orgId);
+    audit(db, { actor, orgId, action: 'meeting.removed', subject: `${meeting.platform} ${meeting.meetingId}`, detail: { id } });
+  })();
+  return meeting;
+}
+
+interface MeetingRow {
+  id: number;
+  org_id: number;
+  platform: string;
+  meeting_id: string;
+  owner_email: string;
+  title: string | null;
+  passcode_hash: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  recurrence: string | null;
+  public: number;
+  origin: string;
+  origin_uid: string | null;
+  created_at: string;
+}
+
+function toMeeting(row: MeetingRow): Meeting {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    platform: row.platform,
+    meetingId: row.meeting_id,
+    ownerEmail: row.owner_email,
+    title: row.title,
+    hasPasscode: row.passcode_hash !== null,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    recurrence: row.recurrence,
+    public: row.public === 1,
+    origin: row.origin,
+    originUid: row.origin_uid,
+    createdAt: row.created_at,
+  };
+}
+
+function isoTime(value: string | null | undefined, what: string): string | null {
+  if (!value?.trim()) return null;
+  const time = Date.parse(value.trim());
+  if (Number.isNaN(time)) throw new InputError(`the meeting ${what} "${value}" is not an ISO-8601 date and time (e.g. 2026-09-01T09:00:00-04:00)`);
+  return new Date(time).toISOString();
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { hashPasscodes, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeMatches } from '../../src/registry/passcode.js';
+
+describe('passcodes', () => {
+  it('are stored as salted hashes that verify each known form and nothing else', () => {
+    const stored = hashPasscodes(['662810', 'Xy7Kp2abCD'])!;
+    expect(stored).not.toContain('662810');
+    expect(stored.split(' ')).toHaveLength(2);
+    expect(passcodeMatches('662810', stored)).toBe(true);
+    expect(passcodeMatches(' Xy7Kp2abCD ', stored)).toBe(true);
+    expect(passcodeMatches('662811', stored)).toBe(false);
+    expect(passcodeMatches('xy7kp2abcd', stored)).toBe(false);
+    expect(passcodeMatches('662810', null)).toBe(false);
+    expect(hashPasscodes(['  '])).toBeNull();
+  });
+
+  it('the same passcode hashes differently each time (salted)', () => {
+    expect(hashPasscodes(['662810'])).not.toBe(hashPasscodes(['662810']));
+  });
+
+  it('fingerprints are stable for one key and differ across keys', () => {
+    const key = randomBytes(32);
+    expect(passcodeFingerprint(key, '662810')).toBe(passcodeFingerprint(key, '662810'));
+    expect(passcodeFingerprint(key, '662810')).not.toBe(passcodeFingerprint(randomBytes(32), '662810'));
+  });
+
+  it('masks keep the length and show at most the first and last character', () => {
+    expect(maskPasscode('662810')).toBe('6****0');
+    expect(maskPasscode('1234')).toBe('****');
+    expect(maskPasscodesIn('Passcode: 662810 — again 662810, pwd=abc662810xyz', ['662810', 'abc662810xyz'])).toBe(
+      'Passcode: 6****0 — again 6****0, pwd=a**********z',
+    );
+  });
+});
