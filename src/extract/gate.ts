@@ -8,17 +8,18 @@
  */
 import { decodeEntities } from './html-entities.js';
 import { PLATFORMS } from './platforms/index.js';
-import { TEXT_ID_HINT, TEXT_ID_HINT_NON_ASCII } from './text-ids.js';
+import { LABELLED_DIGITS_HINT, MEET_CODE_HINT } from './text-ids.js';
 import { foldForMatching } from './unicode.js';
 
 const HOST_LABELS = [...new Set(PLATFORMS.flatMap((p) => p.keywords))].join('|');
 const HOST_HINT = new RegExp(String.raw`[.\/:,](?<=(?:${HOST_LABELS})[\s[\](){}]*[.\/:,])`, 'i');
-const NON_ASCII = /[^\x00-\x7f]/;
+/** Links spelled out ("zoom dot us slash j …"); refanging turns them into the forms above. */
+const SPELLED_HINT = /dot|slash/i;
 const FOLDABLE = /[^\x00-\x7f]|&[#A-Za-z]|=\r?\n|=3D/;
 
 /** True when normalised text holds something every meeting reference needs. */
 export function hasKeyword(text: string): boolean {
-  return HOST_HINT.test(text) || TEXT_ID_HINT.test(text) || (NON_ASCII.test(text) && TEXT_ID_HINT_NON_ASCII.test(text));
+  return HOST_HINT.test(text) || LABELLED_DIGITS_HINT.test(text) || MEET_CODE_HINT.test(text) || SPELLED_HINT.test(text);
 }
 
 /**

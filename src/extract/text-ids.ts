@@ -255,7 +255,7 @@ export function findTextMeetings(text: string, links: Candidate[]): Candidate[] 
     pending = null;
   };
 
-  LABELS.lastIndex = 0;
+  LABELS.lastIndex = LABELLED_DIGITS_HINT.test(text) || links.length > 0 ? 0 : text.length;
   for (let m = LABELS.exec(text); m !== null; m = LABELS.exec(text)) {
     const labelEnd = m.index + m[0].length;
     if (/[A-Za-z]$/.test(m[0]) && /[0-9]/.test(text[labelEnd] ?? '')) continue; // "pw34UOM" is a word, not a label
@@ -298,7 +298,7 @@ export function findTextMeetings(text: string, links: Candidate[]): Candidate[] 
   }
   settle();
 
-  const found = [...ids, ...dialStrings(text, contexts), ...meetCodes(text)];
+  const found = [...ids, ...dialStrings(text, contexts), ...(MEET_CODE_HINT.test(text) ? meetCodes(text) : [])];
   attachPasscodes([...found, ...links], passcodes);
   return found;
 }
@@ -329,12 +329,12 @@ function attachPasscodes(candidates: Candidate[], passcodes: readonly PasscodeMe
 }
 
 /**
- * Prefilter for ids written as text: any label above (ASCII forms; the
- * non-ASCII ones are in {@link TEXT_ID_HINT_NON_ASCII}), one-tap and H.323
- * dial strings, labelled Meet codes, and spelled-out links ("zoom dot us").
- * The everyday word "meeting" alone does not match.
+ * Prefilter for ids written as text. It wakes up only where a digit run
+ * starts and looks behind it for the last word of a label (`ID`, `number`,
+ * `réunion`, `acceso)`, …) or a dial-string prefix (`,,`, `##`): scanning for
+ * the labels themselves would try every label at every position.
  */
-export const TEXT_ID_HINT = /(?<![A-Za-z])(?:id|i\.d|identif|identyf)(?![A-Za-z])|id(?=entif|entyf)|number|nummer|n[uú]m[eé]ro|numero|access\s+code|reuni|r[eé]union|riunione|besprechungs|sitzungs|meet(?:ing)?\s*(?:code|link|:)|g(?:oogle)?\s*meet|,,|##|\bdot\b|\bslash\b/i;
+export const LABELLED_DIGITS_HINT = /\d(?<=(?:id|i\.d\.?|seminario\s+web|webin[aá]rio|id\s+meeting|number|nummer|n[uú]m[eé]ro|numero|no\.?|#|code|acceso|acesso|accesso|acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire|spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|,,\*?(?:01\*)?|##)[^\dA-Za-z\n]{0,8}(?:(?:is|es|est|ist|é|è|sind|são)[ \t]+)?(?:\n[ \t]*)?\d)(?<!\d\d)/i;
 
-/** Non-ASCII labels (Japanese, Chinese, Korean, Russian, Turkish, Polish). */
-export const TEXT_ID_HINT_NON_ASCII = /会议|會議|会議|회의|ミーティング|идентификатор|конференц|встреч|toplant|spotkania|密码|密碼/i;
+/** Prefilter for Meet codes (`abc-defg-hij`), anchored on the rare `-`. */
+export const MEET_CODE_HINT = /-[a-z]{4}-[a-z]{3}(?![a-z])/i;

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { extractRefs } from '../extract/index.js';
 import type { MeetingRef } from '../extract/types.js';
-import { maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeMatches } from '../registry/passcode.js';
+import { comparePasscode, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
 import type { Db } from '../store/database.js';
 import { installationKey } from '../store/settings.js';
 import { queueAlerts } from './alerts.js';
@@ -177,7 +177,12 @@ export class Matcher {
     const meeting = this.#sql.meetingById!.get(meetingRowId) as (MeetingRow & { platform: string; meeting_id: string }) | undefined;
     const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0 };
     if (!meeting) return counts;
-    const fingerprints = new Set(passcodes.map((p) => passcodeFingerprint(this.#fingerprintKey, p)));
+    // A posted passcode is compared only with registered passcodes of its form (code or link token).
+    const fingerprints = new Map<PasscodeForm, Set<string>>();
+    for (const passcode of passcodes) {
+      const form = passcodeForm(passcode);
+      fingerprints.set(form, (fingerprints.get(form) ?? new Set()).add(passcodeFingerprint(this.#fingerprintKey, passcode)));
+    }
     const rows = this.#db
       .prepare(
         `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
@@ -186,13 +191,9 @@ export class Matcher {
       .all(meeting.platform, meeting.meeting_id) as SightingRow[];
     for (const row of rows) {
       counts.references++;
-      const passcodeState: PasscodeState = row.passcode_hmac
-        ? fingerprints.size === 0
-          ? 'unknown'
-          : fingerprints.has(row.passcode_hmac)
-            ? 'matches'
-            : 'differs'
-        : null;
+      // The mask is as long as the passcode, so it tells the passcode's form.
+      const registered = row.passcode_hmac && row.passcode_masked ? fingerprints.get(passcodeForm(row.passcode_masked)) : undefined;
+      const passcodeState: PasscodeState = !row.passcode_hmac ? null : !registered ? 'unknown' : registered.has(row.passcode_hmac) ? 'matches' : 'differs';
       const target: Target = { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState };
       this.#applyTarget(toSighting(row), target, now, counts);
     }
@@ -293,7 +294,7 @@ export class Matcher {
   #targets(sighting: Sighting, passcode: string | null): Target[] {
     const targets = new Map<number, Target>();
     for (const meeting of this.#sql.meetingsByRef!.all(sighting.platform, sighting.meetingId) as MeetingRow[]) {
-      const passcodeState: PasscodeState = passcode === null ? null : meeting.passcode_hash ? (passcodeMatches(passcode, meeting.passcode_hash) ? 'matches' : 'differs') : 'unknown';
+      const passcodeState: PasscodeState = passcode === null ? null : comparePasscode(passcode, meeting.passcode_hash);
       targets.set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
     }
     const hint = sighting.orgHint;
@@ -451,6 +452,7 @@ interface SightingRow {
   org_hint_kind: string | null;
   org_hint_value: string | null;
   passcode_hmac: string | null;
+  passcode_masked: string | null;
   host_start: number;
   raid_language: number;
   seen_at: string;

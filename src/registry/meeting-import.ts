@@ -62,7 +62,8 @@ export function importMeetingCsv(db: Db, text: string, options: ImportOptions, s
     try {
       canonicalMeeting(platform, id);
     } catch (error) {
-      const message = (error as Error).message;
+      // The value is shown beside the message in a CSV problem; do not say it twice.
+      const message = (error as Error).message.replace(/^".*?" (is )?/s, '');
       const column = row.url ? 'url' : /platform/.test(message) ? 'platform' : 'meeting_id';
       rowProblems.push({ row: row.row, column, value: (column === 'platform' ? row.platform : id) ?? '', message });
     }

@@ -13,29 +13,50 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 
 const SCHEME = 'sha256';
 
-/** `sha256$<salt>$<digest>`, one per form, space-separated. */
+/**
+ * The two forms a meeting's passcode travels in: the short `code` people type
+ * (`662810`) and the long `token` a join link carries (Zoom's `pwd=`). A
+ * posted code can only be compared with a registered code, a token with a token.
+ */
+export type PasscodeForm = 'code' | 'token';
+
+export function passcodeForm(passcode: string): PasscodeForm {
+  return passcode.trim().length >= 16 ? 'token' : 'code';
+}
+
+/** `sha256$<salt>$<digest>$<form>`, one per known form of the passcode, space-separated. */
 export function hashPasscodes(passcodes: readonly string[]): string | null {
   const forms = [...new Set(passcodes.map((p) => p.trim()).filter(Boolean))];
   if (forms.length === 0) return null;
   return forms
     .map((passcode) => {
       const salt = randomBytes(16).toString('base64url');
-      return `${SCHEME}$${salt}$${digest(salt, passcode)}`;
+      return `${SCHEME}$${salt}$${digest(salt, passcode)}$${passcodeForm(passcode)}`;
     })
     .join(' ');
 }
 
-/** Whether `passcode` is one of the forms hashed into `stored`. */
-export function passcodeMatches(passcode: string, stored: string | null): boolean {
-  if (!stored) return false;
+/**
+ * A posted passcode against the registered hashes: `matches`, `differs` (a
+ * registered passcode of the same form is different: it was changed), or
+ * `unknown` (nothing of that form was registered to compare with).
+ */
+export function comparePasscode(passcode: string, stored: string | null): 'matches' | 'differs' | 'unknown' {
   const candidate = passcode.trim();
-  return stored.split(' ').some((entry) => {
-    const [scheme, salt, expected] = entry.split('$');
-    if (scheme !== SCHEME || !salt || !expected) return false;
-    const actual = Buffer.from(digest(salt, candidate), 'base64url');
-    const wanted = Buffer.from(expected, 'base64url');
+  const form = passcodeForm(candidate);
+  const entries = (stored ?? '').split(' ').map((entry) => entry.split('$')).filter(([scheme, salt, expected, entryForm]) => scheme === SCHEME && salt && expected && entryForm === form);
+  if (entries.length === 0) return 'unknown';
+  const matches = entries.some(([, salt, expected]) => {
+    const actual = Buffer.from(digest(salt!, candidate), 'base64url');
+    const wanted = Buffer.from(expected!, 'base64url');
     return actual.length === wanted.length && timingSafeEqual(actual, wanted);
   });
+  return matches ? 'matches' : 'differs';
+}
+
+/** Whether `passcode` is one of the forms hashed into `stored`. */
+export function passcodeMatches(passcode: string, stored: string | null): boolean {
+  return comparePasscode(passcode, stored) === 'matches';
 }
 
 /** A keyed fingerprint of a passcode seen in a post (deterministic for one installation key). */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashPasscodes, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeMatches } from '../../src/registry/passcode.js';
+import { comparePasscode, hashPasscodes, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeMatches } from '../../src/registry/passcode.js';
 
 describe('passcodes', () => {
   it('are stored as salted hashes that verify each known form and nothing else', () => {
@@ -31,5 +31,17 @@ describe('passcodes', () => {
     expect(maskPasscodesIn('Passcode: 662810 — again 662810, pwd=abc662810xyz', ['662810', 'abc662810xyz'])).toBe(
       'Passcode: 6****0 — again 6****0, pwd=a**********z',
     );
+  });
+});
+
+describe('comparing a posted passcode', () => {
+  it('compares codes with codes and link tokens with tokens', () => {
+    const stored = hashPasscodes(['bXk2TGpqRWd4QnJ5c0VQa3ZtV0N1Zz09'])!;
+    expect(comparePasscode('bXk2TGpqRWd4QnJ5c0VQa3ZtV0N1Zz09', stored)).toBe('matches');
+    expect(comparePasscode('Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4', stored)).toBe('differs');
+    // Only the link token was registered: a typed code cannot be judged.
+    expect(comparePasscode('662810', stored)).toBe('unknown');
+    expect(comparePasscode('662810', hashPasscodes(['662810', 'bXk2TGpqRWd4QnJ5c0VQa3ZtV0N1Zz09']))).toBe('matches');
+    expect(comparePasscode('662810', null)).toBe('unknown');
   });
 });

@@ -9,7 +9,7 @@ import { digitsOf, type Platform } from './platform.js';
 export const bluejeans: Platform = {
   slug: 'bluejeans',
   domains: ['bluejeans.com'],
-  keywords: ['bluejeans'],
+  keywords: ['bluejeans', 'bjn'],
   parse(link) {
     if (/^(?:support|docs|status|developers?|blog|store)\./.test(link.host)) return null;
     const parts = segments(link.path);

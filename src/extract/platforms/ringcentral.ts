@@ -16,7 +16,7 @@ const HOSTS = [
 export const ringcentral: Platform = {
   slug: 'ringcentral',
   domains: HOSTS,
-  keywords: ['ringcentral', 'officeathand', 'unifyoffice', 'cloudoffice', 'rainbowoffice', 'btcloudphone', 'businessconnect'],
+  keywords: ['ringcentral', 'rcv', 'officeathand', 'unifyoffice', 'cloudoffice', 'rainbowoffice', 'btcloudphone', 'businessconnect'],
   parse(link) {
     const parts = segments(link.path);
     const first = parts[0]?.toLowerCase();

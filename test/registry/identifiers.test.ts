@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  addIdentifier,
+  confirmVerificationToken,
+  hashToken,
+  listIdentifiers,
+  reissueDnsToken,
+  sendVerificationEmail,
+  verifyByDns,
+  verifyManually,
+} from '../../src/registry/identifiers.js';
+import { createOrganisation } from '../../src/registry/organisations.js';
+import { startDnsServer, type DnsTestServer } from '../support/dns-server.js';
+import { count, school, tempStore, VERIFICATION, type TestStore } from '../support/store.js';
+
+let dns: DnsTestServer;
+beforeAll(async () => (dns = await startDnsServer()));
+afterAll(() => dns.close());
+
+let store: TestStore;
+beforeEach(() => (store = tempStore()));
+afterEach(() => store.cleanup());
+
+const NOW = new Date('2026-09-01T12:00:00Z');
+const settings = () => ({ ...VERIFICATION, dnsServers: [dns.address], dnsTimeoutMs: 300 });
+const noop = () => {};
+
+function newOrg(name = 'Westfield High', admin = 'it@westfield.example'): number {
+  return createOrganisation(store.db, { name, admins: [admin] }, 'test').id;
+}
+
+describe('registering identifiers', () => {
+  it('prints the DNS token once and stores only its hash', () => {
+    const org = newOrg();
+    const added = addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'Westfield.Example' }, settings(), 'test', NOW);
+    expect(added.identifier).toMatchObject({ kind: 'email-domain', value: 'westfield.example', status: 'pending', tokenExpiresAt: '2026-09-04T12:00:00.000Z' });
+    expect(added.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(added.instructions.join('\n')).toContain(`westfield.example.  TXT  "leakwatch-verification=${added.token}"`);
+    const dump = JSON.stringify(store.db.prepare('SELECT * FROM identifiers').all());
+    expect(dump).not.toContain(added.token!);
+    expect(dump).toContain(hashToken(added.token!));
+  });
+
+  it('refuses duplicates without naming the other organisation', () => {
+    const a = newOrg();
+    const b = newOrg('Lincoln Academy', 'it@lincoln.example');
+    addIdentifier(store.db, { orgId: a, kind: 'zoom-subdomain', value: 'westfield' }, settings(), 'test');
+    expect(() => addIdentifier(store.db, { orgId: a, kind: 'zoom-subdomain', value: 'westfield.zoom.us' }, settings(), 'test')).toThrow(
+      'zoom-subdomain westfield is already registered to this organisation',
+    );
+    expect(() => addIdentifier(store.db, { orgId: b, kind: 'zoom-subdomain', value: 'WESTFIELD' }, settings(), 'test')).toThrow(
+      /already registered by another organisation; contact the leakwatch operator/,
+    );
+    try {
+      addIdentifier(store.db, { orgId: b, kind: 'zoom-subdomain', value: 'westfield' }, settings(), 'test');
+    } catch (error) {
+      expect((error as Error).message).not.toContain('Westfield High');
+    }
+  });
+
+  it('refuses unknown organisations, unsupported kinds and invalid values, storing nothing', () => {
+    const org = newOrg();
+    expect(() => addIdentifier(store.db, { orgId: 99, kind: 'email-domain', value: 'x.example' }, settings(), 'test')).toThrow('no organisation with id 99');
+    expect(() => addIdentifier(store.db, { orgId: org, kind: 'slack-workspace', value: 'x' }, settings(), 'test')).toThrow('unsupported identifier kind "slack-workspace"');
+    expect(() => addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'not a domain' }, settings(), 'test')).toThrow('"not a domain" is not an email domain');
+    expect(count(store.db, 'identifiers')).toBe(0);
+  });
+});
+
+describe('DNS verification against a real DNS server', () => {
+  it('verifies with the right TXT record among others, and audits it', async () => {
+    const org = newOrg();
+    const { token } = addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'westfield.example' }, settings(), 'test', NOW);
+    dns.setTxt('westfield.example', ['v=spf1 -all', `leakwatch-verification=${token}`, 'google-site-verification=abc']);
+    const verified = await verifyByDns(store.db, { orgId: org, value: 'westfield.example' }, settings(), 'operator:alice', noop, NOW);
+    expect(verified).toMatchObject({ status: 'verified', method: 'dns', verifiedBy: 'operator:alice', tokenExpiresAt: null });
+    expect(count(store.db, 'audit_log', "action = 'identifier.verified' AND actor = 'operator:alice'")).toBe(1);
+  });
+
+  it('refuses a record with another token, leaving it pending', async () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'wrong.example' }, settings(), 'test', NOW);
+    dns.setTxt('wrong.example', ['leakwatch-verification=someone-elses-token']);
+    await expect(verifyByDns(store.db, { orgId: org, value: 'wrong.example' }, settings(), 'test', noop, NOW)).rejects.toThrow(/does not carry the current token/);
+    expect(listIdentifiers(store.db, org)[0]!.status).toBe('pending');
+  });
+
+  it('says when the record is missing', async () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'missing.example' }, settings(), 'test', NOW);
+    dns.setMode('missing.example', 'nxdomain');
+    await expect(verifyByDns(store.db, { orgId: org, value: 'missing.example' }, settings(), 'test', noop, NOW)).rejects.toThrow(
+      'no "leakwatch-verification=…" TXT record at missing.example yet',
+    );
+  });
+
+  it('says DNS could not be asked when the server does not answer, and changes nothing', async () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'silent.example' }, settings(), 'test', NOW);
+    dns.setMode('silent.example', 'silent');
+    await expect(verifyByDns(store.db, { orgId: org, value: 'silent.example' }, settings(), 'test', noop, NOW)).rejects.toThrow(
+      /could not check DNS for silent\.example: .*time.*; nothing changed, try again/i,
+    );
+    expect(listIdentifiers(store.db, org)[0]!.status).toBe('pending');
+  });
+
+  it('refuses an expired token and issues a new one on request', async () => {
+    const org = newOrg();
+    const { token } = addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'late.example' }, settings(), 'test', NOW);
+    dns.setTxt('late.example', [`leakwatch-verification=${token}`]);
+    const later = new Date(NOW.getTime() + 73 * 3_600_000);
+    await expect(verifyByDns(store.db, { orgId: org, value: 'late.example' }, settings(), 'test', noop, later)).rejects.toThrow(/expired at 2026-09-04T12:00:00.000Z/);
+    const fresh = reissueDnsToken(store.db, { orgId: org, value: 'late.example' }, settings(), 'test', later);
+    dns.setTxt('late.example', [`leakwatch-verification=${fresh.token}`]);
+    await expect(verifyByDns(store.db, { orgId: org, value: 'late.example' }, settings(), 'test', noop, later)).resolves.toMatchObject({ status: 'verified' });
+  });
+
+  it('is refused for kinds that have no DNS name', async () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'teams-tenant', value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test');
+    await expect(verifyByDns(store.db, { orgId: org, value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test', noop)).rejects.toThrow(/has no DNS name to prove/);
+  });
+});
+
+describe('email verification links', () => {
+  function mailedToken(): string {
+    const payload = JSON.parse(store.db.prepare("SELECT payload FROM outbox WHERE kind = 'verification' ORDER BY id DESC").pluck().get() as string) as { link: string };
+    expect(payload.link).toMatch(/^https:\/\/leakwatch\.test\/verify\/[A-Za-z0-9_-]{43}$/);
+    return payload.link.split('/').at(-1)!;
+  }
+
+  it('mails a single-use link to admin@ the domain; it verifies once', () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'westfield.example' }, settings(), 'test', NOW);
+    expect(sendVerificationEmail(store.db, { orgId: org, value: 'westfield.example' }, settings(), 'test', NOW)).toEqual({
+      sentTo: ['admin@westfield.example'],
+      expiresAt: '2026-09-04T12:00:00.000Z',
+    });
+    const token = mailedToken();
+    expect(confirmVerificationToken(store.db, token, 'link', noop, NOW)).toMatchObject({ status: 'verified', method: 'email' });
+    expect(() => confirmVerificationToken(store.db, token, 'link', noop, NOW)).toThrow('this verification link is unknown or has already been used');
+  });
+
+  it('refuses an expired link', () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'westfield.example' }, settings(), 'test', NOW);
+    sendVerificationEmail(store.db, { orgId: org, value: 'westfield.example', address: 'postmaster@westfield.example' }, settings(), 'test', NOW);
+    const token = mailedToken();
+    expect(() => confirmVerificationToken(store.db, token, 'link', noop, new Date('2026-09-05T00:00:00Z'))).toThrow('this verification link expired at 2026-09-04T12:00:00.000Z');
+    expect(listIdentifiers(store.db, org)[0]!.status).toBe('pending');
+  });
+
+  it('sends only to the operator mailboxes of the domain', () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'westfield.example' }, settings(), 'test');
+    expect(() => sendVerificationEmail(store.db, { orgId: org, value: 'westfield.example', address: 'student@westfield.example' }, settings(), 'test')).toThrow(
+      /goes only to admin@westfield\.example, administrator@westfield\.example, webmaster@westfield\.example, hostmaster@westfield\.example, postmaster@westfield\.example/,
+    );
+    expect(count(store.db, 'outbox')).toBe(0);
+  });
+
+  it('a Teams tenant is confirmed by an admin on a verified email domain', () => {
+    const org = school(store, 'Westfield High', 'westfield.example', { verified: false });
+    addIdentifier(store.db, { orgId: org, kind: 'teams-tenant', value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test');
+    expect(() => sendVerificationEmail(store.db, { orgId: org, value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test')).toThrow(/verify an email domain first/);
+    verifyManually(store.db, { orgId: org, value: 'westfield.example' }, 'test', noop);
+    expect(sendVerificationEmail(store.db, { orgId: org, value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test').sentTo).toEqual(['it@westfield.example']);
+    const verified = confirmVerificationToken(store.db, mailedToken(), 'it@westfield.example', noop);
+    expect(verified).toMatchObject({ kind: 'teams-tenant', status: 'verified', method: 'admin-confirmed' });
+  });
+});
+
+describe('manual verification', () => {
+  it('records the operator vouching in the audit log', () => {
+    const org = newOrg();
+    addIdentifier(store.db, { orgId: org, kind: 'webex-site', value: 'westfield.webex.com' }, settings(), 'test');
+    verifyManually(store.db, { orgId: org, value: 'westfield', note: 'called the head of IT' }, 'operator:bob', noop, NOW);
+    const entry = store.db.prepare("SELECT actor, subject, detail FROM audit_log WHERE action = 'identifier.vouched'").get();
+    expect(entry).toEqual({ actor: 'operator:bob', subject: 'webex-site westfield', detail: '{"method":"manual","note":"called the head of IT"}' });
+    expect(() => verifyManually(store.db, { orgId: org, value: 'westfield' }, 'operator:bob', noop)).toThrow(/already verified \(manual/);
+  });
+});

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listLeaks } from '../../src/match/leaks.js';
+import { importICalendar, importMeetingFile, type ImportOptions } from '../../src/registry/meeting-import.js';
+import { listMeetings } from '../../src/registry/meetings.js';
+import { passcodeMatches } from '../../src/registry/passcode.js';
+import { count, school, tempStore, type TestStore } from '../support/store.js';
+
+const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`fixtures/${name}`, import.meta.url)), 'utf8');
+
+let store: TestStore;
+let org: number;
+beforeEach(() => {
+  store = tempStore();
+  org = school(store, 'Westfield High', 'westfield.example');
+});
+afterEach(() => store.cleanup());
+
+function importFile(name: string, text: string, options: Partial<ImportOptions> = {}) {
+  return importMeetingFile(store.db, name, text, { orgId: org, ...options }, (prepared) => store.registration.upsertMeeting(prepared, 'test'), 'test');
+}
+
+describe('CSV import', () => {
+  it('imports every documented column, by id or by join link', () => {
+    // Its last row is the first row's meeting again, as a zoommtg:// link.
+    const result = importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
+    expect(result).toEqual({ added: 4, updated: 0, removed: 0, skipped: ['row 7, column url: the same meeting as row 2: "84512397261"'] });
+    const meetings = listMeetings(store.db, org);
+    expect(meetings.map((m) => [m.platform, m.meetingId])).toEqual([
+      ['zoom', '84512397261'],
+      ['teams', '19:meeting_ZjE3YTkyNDgtNDc1Yi00ZDFhLWI2ZTMtOTgwYzE0YWI1ZDc3@thread.v2'],
+      ['google-meet', 'rbe-xfjn-pqa'],
+      ['webex', '26419873305'],
+    ]);
+    expect(meetings[0]).toMatchObject({ title: 'Year 9 Maths', startsAt: '2026-09-01T13:00:00.000Z', endsAt: '2026-09-01T14:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=TU,TH', hasPasscode: true, origin: 'csv' });
+    const hash = store.db.prepare('SELECT passcode_hash FROM meetings WHERE id = ?').pluck().get(meetings[0]!.id) as string;
+    expect(passcodeMatches('662810', hash)).toBe(true);
+    expect(meetings[3]).toMatchObject({ title: 'The "Geography" club', ownerEmail: 'p.shah@harbour.example' });
+  });
+
+  it('re-importing the same file adds nothing', () => {
+    importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
+    expect(importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true })).toMatchObject({ added: 0, updated: 4 });
+    expect(count(store.db, 'meetings')).toBe(4);
+  });
+
+  it('a file with errors imports nothing and lists every problem with its row and column', () => {
+    const csv = [
+      'owner_email,platform,meeting_id,url',
+      'a@westfield.example,zoom,845 1239 7260,',
+      'bob@,zoom,123,',
+      'c@westfield.example,myspace,42,',
+      'd@westfield.example,,,https://example.com/not-a-meeting',
+      'e@westfield.example,zoom,845-1239-7260,',
+    ].join('\n');
+    let message = '';
+    try {
+      importFile('bad.csv', csv);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^nothing imported: 4 problems in the file/);
+    expect(message).toContain('row 3, column owner_email: not an email address: "bob@"');
+    expect(message).toContain('row 4, column platform: unsupported platform "myspace"; use one of: 8x8, ');
+    expect(message).toContain('row 5, column url: not a meeting link leakwatch recognises: "https://example.com/not-a-meeting"');
+    expect(message).toContain('row 6, column meeting_id: the same meeting as row 2');
+    expect(count(store.db, 'meetings')).toBe(0);
+  });
+
+  it('--skip-invalid imports the valid rows and reports the rest', () => {
+    const csv = 'owner_email,platform,meeting_id\na@westfield.example,zoom,84512397260\nbob@,zoom,84512397261\n';
+    const result = importFile('some-bad.csv', csv, { skipInvalid: true });
+    expect(result.added).toBe(1);
+    expect(result.skipped).toEqual([expect.stringMatching(/^row 3, column owner_email: /)]);
+  });
+
+  it('refuses files that are neither CSV nor iCalendar', () => {
+    expect(() => importFile('meetings.xlsx', 'PK...')).toThrow('cannot import meetings.xlsx: expected a .csv or .ics file');
+  });
+});
+
+describe('iCalendar import', () => {
+  it('reads join links and ids from Zoom, Google and Teams invitations', () => {
+    // Zoom's own .ics names no organiser: the owner comes from --owner.
+    for (const name of ['zoom.ics', 'google-meet.ics', 'outlook-teams.ics']) importFile(name, fixture(name), { defaultOwner: 'p.shah@westfield.example' });
+    const meetings = listMeetings(store.db, org);
+    expect(meetings.map((m) => m.platform).sort()).toEqual(expect.arrayContaining(['google-meet', 'teams', 'zoom']));
+    const zoom = meetings.find((m) => m.platform === 'zoom')!;
+    expect(zoom).toMatchObject({ meetingId: '84512397261', title: 'Year 10 Geography catch-up', hasPasscode: true, origin: 'ics' });
+    expect(meetings.every((m) => m.originUid)).toBe(true);
+  });
+
+  it('keeps the recurrence of a weekly class and skips its overridden instances', () => {
+    importFile('weekly-class.ics', fixture('weekly-class.ics'));
+    const meetings = listMeetings(store.db, org);
+    expect(meetings.find((m) => m.meetingId === 'rbe-xfjn-pqa')).toMatchObject({
+      recurrence: 'FREQ=WEEKLY;WKST=MO;UNTIL=20261218T235959Z;BYDAY=MO,WE',
+      startsAt: '2026-09-07T08:30:00.000Z',
+      ownerEmail: 'c.dubois@harbour.example',
+    });
+  });
+
+  it('removes the meeting of a cancelled event', () => {
+    importFile('outlook-teams.ics', fixture('outlook-teams.ics'));
+    const before = count(store.db, 'meetings');
+    const result = importFile('outlook-cancel.ics', fixture('outlook-cancel.ics'));
+    expect(result.removed).toBeGreaterThan(0);
+    expect(count(store.db, 'meetings')).toBe(before - result.removed);
+  });
+
+  it('a feed refresh removes events that left the feed', () => {
+    const options = { orgId: org, origin: 'feed' as const };
+    const store_ = (p: Parameters<typeof store.registration.upsertMeeting>[0]) => store.registration.upsertMeeting(p, 'test');
+    importICalendar(store.db, fixture('zoom.ics'), { ...options, defaultOwner: 'p.shah@westfield.example' }, store_, 'feed');
+    expect(count(store.db, 'meetings', "origin = 'feed'")).toBe(1);
+    const empty = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nEND:VCALENDAR\r\n';
+    expect(importICalendar(store.db, empty, options, store_, 'feed').removed).toBe(1);
+    expect(count(store.db, 'meetings')).toBe(0);
+  });
+
+  it('reports events without a link or an organiser as skipped', () => {
+    const ics = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//x//EN',
+      'BEGIN:VEVENT', 'UID:a', 'SUMMARY:Staff lunch', 'DTSTART:20260901T120000Z', 'LOCATION:Canteen', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:b', 'SUMMARY:Club', 'DTSTART:20260901T120000Z', 'LOCATION:https://meet.google.com/abc-defg-hij', 'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    expect(importFile('cal.ics', ics).skipped).toEqual(['event a ("Staff lunch"): no meeting link or id in it', 'event b ("Club"): no ORGANIZER; pass --owner EMAIL']);
+    expect(importFile('cal.ics', ics, { defaultOwner: 'club@westfield.example' }).added).toBe(1);
+  });
+
+  it('a broken file imports nothing and names the line', () => {
+    const broken = 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:not-a-date\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+    expect(() => importFile('broken.ics', broken)).toThrow(/^nothing imported: not a valid iCalendar file: .*line 4/);
+    expect(count(store.db, 'meetings')).toBe(0);
+  });
+
+  it('imported meetings are retro-hunted against stored posts', () => {
+    store.matcher.ingestPage([{ source: 'reddit', sourceId: '1', text: 'free geography zoom lol https://zoom.us/j/84512397261' }], { now: new Date('2026-08-25T00:00:00Z') });
+    importFile('zoom.ics', fixture('zoom.ics'), { defaultOwner: 'p.shah@westfield.example' });
+    expect(listLeaks(store.db, { orgId: org })).toEqual([expect.objectContaining({ meetingId: '84512397261', matchKind: 'meeting' })]);
+  });
+});
