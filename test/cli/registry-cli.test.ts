@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runMain, tempDir } from '../support/cli.js';
+import { startDnsServer, type DnsTestServer } from '../support/dns-server.js';
+
+let dns: DnsTestServer;
+beforeAll(async () => (dns = await startDnsServer()));
+afterAll(() => dns.close());
+
+let dir: string;
+let cleanup: () => void;
+let db: string;
+let config: string;
+beforeEach(() => {
+  ({ dir, cleanup } = tempDir());
+  db = join(dir, 'leakwatch.db');
+  config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ verification: { dnsServers: [dns.address], dnsTimeoutMs: 500 }, web: { publicUrl: 'https://leakwatch.test' } }));
+});
+afterEach(() => cleanup());
+
+/** Runs leakwatch in-process on this test's database and config. */
+async function lw(args: string[], input = '') {
+  return runMain([...args, '--db', db, '--config', config, '--log-level', 'silent'], input);
+}
+async function json<T = any>(args: string[], input = ''): Promise<T> {
+  const result = await lw([...args, '--json'], input);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+describe('the registry and the pipeline from the command line', () => {
+  it('registers, verifies by DNS, ingests, lists and resolves a leak', async () => {
+    const org = await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    expect(org).toMatchObject({ id: 1, name: 'Westfield High', admins: ['it@westfield.example'] });
+
+    const added = await json(['identifier', 'add', '--org', '1', '--kind', 'email-domain', '--value', 'westfield.example']);
+    expect(added).toMatchObject({ kind: 'email-domain', value: 'westfield.example', status: 'pending' });
+    dns.setTxt('westfield.example', [`leakwatch-verification=${added.token}`]);
+    expect(await json(['identifier', 'verify', '--org', '1', '--value', 'westfield.example', '--method', 'dns'])).toMatchObject({ status: 'verified', method: 'dns' });
+
+    const meeting = await json(['meeting', 'add', '--org', '1', '--platform', 'zoom', '--id', '845 1239 7260', '--owner', 'teacher@westfield.example', '--passcode', '662810', '--title', 'Year 9 Maths']);
+    expect(meeting).toMatchObject({ platform: 'zoom', meetingId: '84512397260', hasPasscode: true, retroHunt: { references: 0 } });
+    expect(JSON.stringify(meeting)).not.toContain('662810');
+
+    const posts = [
+      JSON.stringify({ id: 'a1', text: 'maths zoom lol Meeting ID: 845 1239 7260 Passcode: 662810', url: 'https://www.reddit.com/r/x/comments/a1/', author: 'kid', createdAt: '2026-09-01T10:00:00Z' }),
+      JSON.stringify({ id: 'a2', text: 'nothing to see' }),
+    ].join('\n');
+    const file = join(dir, 'posts.jsonl');
+    writeFileSync(file, `${posts}\n`);
+    expect(await json(['ingest', file, '--source', 'reddit'])).toEqual({ posts: 2, references: 1, leaks: 1, queued: 1, stored: 1, malformed: 0 });
+    expect(await json(['ingest', file, '--source', 'reddit'])).toEqual({ posts: 2, references: 1, leaks: 0, queued: 0, stored: 0, malformed: 0 });
+
+    const leaks = await json<Record<string, unknown>[]>(['leaks', 'list', '--org', '1']);
+    expect(leaks).toHaveLength(1);
+    expect(leaks[0]).toMatchObject({ id: 1, orgId: 1, platform: 'zoom', meetingId: '84512397260', severity: 'high', status: 'open', sightings: 1, firstSeen: '2026-09-01T10:00:00.000Z', lastSeen: '2026-09-01T10:00:00.000Z' });
+    for (const key of ['id', 'orgId', 'platform', 'meetingId', 'severity', 'status', 'sightings', 'firstSeen', 'lastSeen']) expect(leaks[0]).toHaveProperty(key);
+
+    expect(await json(['leaks', 'resolve', '1', '--org', '1', '--reason', 'recreated the meeting'])).toEqual({ id: 1, from: 'open', to: 'resolved' });
+    expect(await json(['leaks', 'list', '--status', 'resolved'])).toHaveLength(1);
+    const shown = await lw(['leaks', 'show', '1', '--org', '1']);
+    expect(shown.stdout).toContain('passcode 6****0');
+    expect(shown.stdout).not.toContain('662810');
+  });
+
+  it('reads posts from stdin and reports malformed lines with their numbers (exit 1)', async () => {
+    await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    const input = ['{"id":"1","text":"meet.google.com/abc-defg-hij"}', 'not json', '{"id":"2"}', '[1,2]', ''].join('\n');
+    const result = await lw(['ingest', '--source', 'manual', '--json'], input);
+    expect(result.code).toBe(1);
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^stdin: line 2: not JSON/),
+      'stdin: line 3: missing "text" (a string)',
+      'stdin: line 4: not a JSON object',
+    ]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ posts: 1, references: 1, malformed: 3 });
+  });
+});
+
+describe('bad input: a clear error, nothing stored', () => {
+  it.each([
+    [['org', 'add', '--name', 'Riverside', '--admin', 'not-an-email'], 1, '"not-an-email" is not a valid admin email address'],
+    [['identifier', 'add', '--org', '1', '--kind', 'myspace', '--value', 'x'], 1, 'unsupported identifier kind "myspace"'],
+    [['identifier', 'add', '--org', '7', '--kind', 'email-domain', '--value', 'x.example'], 1, 'no organisation with id 7'],
+    [['identifier', 'add', '--org', 'abc', '--kind', 'email-domain', '--value', 'x.example'], 2, '--org must be an organisation id'],
+    [['meeting', 'add', '--org', '1', '--platform', 'zoom', '--id', '12', '--owner', 'a@westfield.example'], 1, '"12" is not a zoom meeting number'],
+    [['meeting', 'add', '--org', '1', '--platform', 'myspace', '--id', '12', '--owner', 'a@westfield.example'], 1, 'unsupported platform "myspace"'],
+    [['meeting', 'add', '--org', '1', '--id', 'https://example.com/x', '--owner', 'a@westfield.example'], 1, 'is not a meeting link leakwatch recognises'],
+    [['meeting', 'add', '--org', '1', '--platform', 'zoom', '--id', '84512397260', '--owner', 'a@westfield.example', '--starts', 'tomorrow'], 1, 'the meeting start "tomorrow" is not an ISO-8601 date'],
+    [['org', 'add', '--name', 'X'], 2, "error: required option '--admin <email>' not specified"],
+    [['leaks', 'list', '--status', 'panicking'], 2, '--status must be one of open, notified, acknowledged, resolved, ignored'],
+    [['ingest', 'missing.jsonl', '--source', 'reddit'], 2, 'cannot read missing.jsonl: no such file'],
+  ])('leakwatch %j exits %i', async (args, code, message) => {
+    await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    const result = await lw(args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+    expect(await json(['meeting', 'list', '--org', '1'])).toEqual([]);
+  });
+
+  it('an unreachable DNS server leaves the identifier pending and says to try again', async () => {
+    await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    await json(['identifier', 'add', '--org', '1', '--kind', 'email-domain', '--value', 'quiet.example']);
+    dns.setMode('quiet.example', 'silent');
+    const result = await lw(['identifier', 'verify', '--org', '1', '--value', 'quiet.example']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/could not check DNS for quiet\.example: .*nothing changed, try again/);
+    expect(await json(['identifier', 'list', '--org', '1'])).toEqual([expect.objectContaining({ value: 'quiet.example', status: 'pending' })]);
+  });
+
+  it("an organisation cannot act on another's leak", async () => {
+    await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    await json(['org', 'add', '--name', 'Lincoln Academy', '--admin', 'it@lincoln.example']);
+    await json(['meeting', 'add', '--org', '2', '--id', 'https://meet.google.com/abc-defg-hij', '--owner', 'head@lincoln.example']);
+    await json(['ingest', '--source', 'manual'], '{"id":"1","text":"meet.google.com/abc-defg-hij"}\n');
+    const result = await lw(['leaks', 'ignore', '1', '--org', '1', '--reason', 'not ours']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('organisation 1 has no leak 1');
+    expect(await json(['leaks', 'list', '--org', '1'])).toEqual([]);
+    expect(await json(['leaks', 'list', '--org', '2'])).toEqual([expect.objectContaining({ status: 'open' })]);
+  });
+});
