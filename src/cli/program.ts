@@ -13,7 +13,10 @@ import {
   meetingAddCommand,
   meetingImportCommand,
   meetingListCommand,
+  meetingFeedsCommand,
   meetingRemoveCommand,
+  meetingSubscribeCommand,
+  meetingUnsubscribeCommand,
   orgAddCommand,
   orgAdminCommand,
   orgListCommand,
@@ -135,7 +138,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .action(run(identifierTokenCommand));
   identifier.command('list').description("an organisation's identifiers and their verification").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(identifierListCommand));
 
-  const meeting = program.command('meeting').description('registered meetings: `add`, `list`, `remove`, `import`');
+  const meeting = program.command('meeting').description('registered meetings: `add`, `list`, `remove`, `import`, `subscribe`, `feeds`');
   meeting.command('add')
     .description('register one meeting; it is matched at once against the posts already stored')
     .requiredOption('--org <id>', 'organisation id')
@@ -165,6 +168,21 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--owner <email>', 'owner of calendar events that name no organiser')
     .option('--json', 'print JSON only')
     .action(run(meetingImportCommand));
+
+  meeting.command('subscribe')
+    .description('subscribe to an iCalendar feed URL; its meetings are kept in step on a schedule')
+    .argument('<url>', 'https:// (or webcal://) address of the calendar')
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--owner <email>', 'owner of events that name no organiser')
+    .option('--json', 'print JSON only')
+    .action(run(meetingSubscribeCommand));
+  meeting.command('feeds').description("an organisation's calendar feeds").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(meetingFeedsCommand));
+  meeting.command('unsubscribe')
+    .description('end a calendar feed subscription and remove its meetings')
+    .argument('<feed>', 'the feed number from `meeting feeds`')
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--json', 'print JSON only')
+    .action(run(meetingUnsubscribeCommand));
 
   const leaks = program.command('leaks').description('leaked meetings: `list`, `show`, `ack`, `resolve`, `ignore`, `reopen`');
   leaks.command('list')

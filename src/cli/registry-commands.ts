@@ -12,7 +12,9 @@ import {
   verifyByDns,
   verifyManually,
 } from '../registry/identifiers.js';
+import { listFeeds, refreshFeed, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importMeetingFile } from '../registry/meeting-import.js';
+import { feedFetchOptions } from '../schedule/daemon.js';
 import { listMeetings, removeMeeting } from '../registry/meetings.js';
 import { addAdmin, createOrganisation, listOrganisations } from '../registry/organisations.js';
 import type { Db } from '../store/database.js';
@@ -213,5 +215,34 @@ export function meetingImportCommand(context: CommandContext, file: string, opti
       `${result.added} meeting(s) added, ${result.updated} updated, ${result.removed} removed, ${result.skipped.length} skipped`,
       ...result.skipped.map((s) => `  skipped: ${s}`),
     ]);
+  });
+}
+
+export function meetingSubscribeCommand(context: CommandContext, url: string, options: { org: string; owner?: string }): Promise<number> {
+  return withRegistry(context, async (db, registration) => {
+    const feed = subscribeFeed(db, { orgId: orgIdOf(options.org), url, ownerEmail: options.owner }, { allowPrivateHosts: context.config.http.allowPrivateHosts }, context.actor);
+    const refresh = await refreshFeed(db, feed.id, feedFetchOptions(context.config), (prepared) => registration.upsertMeeting(prepared, context.actor), context.actor);
+    return print(context, { ...feed, refresh }, [
+      `calendar feed ${feed.id} (${feed.host}) subscribed; refreshed on \`calendars.cron\` by \`leakwatch run\``,
+      refresh.status === 'imported'
+        ? `first import: ${refresh.result.added} meeting(s) added, ${refresh.result.skipped.length} event(s) skipped`
+        : refresh.status === 'failed'
+          ? `first fetch failed: ${refresh.error} (kept; retried on schedule)`
+          : 'not modified',
+    ]);
+  });
+}
+
+export function meetingFeedsCommand(context: CommandContext, options: { org: string }): Promise<number> {
+  return withRegistry(context, (db) => {
+    const feeds = listFeeds(db, orgIdOf(options.org));
+    return print(context, feeds, feeds.length ? feeds.map((f) => `${f.id}\t${f.host}\trefreshed ${f.refreshedAt ?? 'never'}${f.lastError ? `\tlast error: ${f.lastError}` : ''}`) : ['no calendar feeds']);
+  });
+}
+
+export function meetingUnsubscribeCommand(context: CommandContext, id: string, options: { org: string }): Promise<number> {
+  return withRegistry(context, (db) => {
+    const result = unsubscribeFeed(db, orgIdOf(options.org), Number(id), context.actor);
+    return print(context, result, [`calendar feed ${id} removed with its ${result.removedMeetings} meeting(s)`]);
   });
 }

@@ -115,6 +115,10 @@ export const configSchema = z.strictObject({
     /** This many posts of one meeting (or posts on two sources) raise its severity. */
     repeatedPosts: z.int().min(2),
   }),
+  calendars: z.strictObject({
+    /** When subscribed iCalendar feeds are refreshed. */
+    cron: cronExpression,
+  }),
   web: z.strictObject({
     /** The address people reach leakwatch's web endpoint at; links in emails start with it. */
     publicUrl: httpUrl,

@@ -28,7 +28,15 @@ const DEFANG = new RegExp(
   'gi',
 );
 
-const HINT = /[[({<\\]|dot|slash|colon|h(?:xx|\*\*|__|xt|tx)p/i;
+/** Brackets around a separator, a backslash escape, a spelled-out separator or a broken scheme. */
+const BRACKET_HINT = /[[({<][ \t]*(?:[.:/]|dot|slash|colon|punto|punkt|point)/i;
+const WORD_HINT = /dot|slash|colon/i;
+const SCHEME_HINT = /h(?:xx|\*\*|__|xt|tx)p/i;
+
+function mayBeDefanged(text: string): boolean {
+  return ((text.includes('[') || text.includes('(') || text.includes('{') || text.includes('<')) && BRACKET_HINT.test(text)) ||
+    /\\[./:]/.test(text) || WORD_HINT.test(text) || SCHEME_HINT.test(text);
+}
 
 function refang(m: RegExpExecArray): string {
   const s = m[0].toLowerCase();
@@ -43,7 +51,7 @@ function refang(m: RegExpExecArray): string {
 
 /** Edits that refang defanged links in `text`. */
 export function defangEdits(text: string): Edit[] {
-  if (!HINT.test(text)) return [];
+  if (!mayBeDefanged(text)) return [];
   return editsFor(text, DEFANG, refang);
 }
 

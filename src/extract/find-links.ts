@@ -101,7 +101,9 @@ function resolve(raw: string, depth: number): Resolved | null {
     if (found !== null) return found;
   }
   if (owner !== null) return null;
+  const where = link.host + link.path;
   for (const platform of SELF_HOSTED) {
+    if (platform.selfHostedHint !== undefined && !platform.selfHostedHint.test(where)) continue;
     const meeting = platform.parse(link);
     if (meeting !== null) return { platform, meeting, host: meeting.host ?? link.host };
   }
@@ -141,7 +143,9 @@ export function findLinkMeetings(text: string): Candidate[] {
     const tokenEnd = scanEnd(text, m.index + 1);
     from = Math.max(tokenEnd, m.index + 1);
     TRIGGER.lastIndex = from;
-    const offset = linkStart(text.slice(tokenStart, tokenEnd));
+    const token = text.slice(tokenStart, tokenEnd);
+    if (token.length < 6 || !/[/?#]/.test(token)) continue; // a bare host or a sentence end, never a meeting
+    const offset = linkStart(token);
     if (offset < 0) continue;
     const start = tokenStart + offset;
     let raw = text.slice(start, tokenEnd).replace(TRAILING_PUNCTUATION, '');

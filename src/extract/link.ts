@@ -107,5 +107,7 @@ export function param(query: string, name: string): string | null {
 
 /** Path split on `/` without empty segments. */
 export function segments(path: string): string[] {
-  return path.split('/').filter((p) => p.length > 0);
+  const out: string[] = [];
+  for (const part of path.split('/')) if (part.length > 0) out.push(part);
+  return out;
 }

@@ -35,7 +35,7 @@ export const ID_LABELS: readonly string[] = [
   String.raw`id\.?\s+(?:della\s+)?riunione|id\.?\s+(?:del\s+)?webinar|id\s+meeting`,
   // German
   String.raw`(?:meeting|besprechungs|sitzungs|webinar)[\s-]*(?:kenn)?nummer(?:\s*\(\s*zugriffscode\s*\))?`,
-  String.raw`(?:besprechungs|sitzungs|konferenz|webinar|vergadering|vergader)[\s-]*id`,
+  String.raw`(?:besprechungs|sitzungs|webinar|vergadering|vergader)[\s-]*id`,
   // Polish, Turkish, Russian, Japanese, Chinese, Korean
   String.raw`identyfikator\s+spotkania|id\s+spotkania|toplant[ıi]\s+kimli[ğg]i`,
   String.raw`идентификатор\s+(?:конференции|встречи)|id\s+конференции`,

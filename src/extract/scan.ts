@@ -101,7 +101,8 @@ export async function scanStream(
     summary.lines++;
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (line.length === 0 || line.trim().length === 0) return;
-    let id: string | number | (() => string | number);
+    let id: string | number | null = null;
+    let rawId = '';
     let text: string;
     if (plain) {
       id = summary.lines;
@@ -110,7 +111,7 @@ export async function scanStream(
       const fast = readFlatPost(line);
       if (fast !== null) {
         text = fast.text;
-        id = fast.id;
+        rawId = fast.rawId;
       } else {
         const post = parsePost(line);
         if ('problem' in post) {
@@ -123,7 +124,7 @@ export async function scanStream(
     summary.posts++;
     const refs = extractRefs(text);
     if (refs.length === 0) return;
-    const post = typeof id === 'function' ? id() : id;
+    const post = id ?? (JSON.parse(rawId) as string | number);
     for (const ref of refs) {
       summary.references++;
       out.push(`${JSON.stringify({ post, ...ref })}\n`);

@@ -15,16 +15,28 @@ import { ID_LABELS, MEET_CODE_LABEL, PASSCODE_LABELS, PLATFORM_PREFIX, PLATFORM_
 import { meetCode } from './platforms/google-meet.js';
 import { webexSite } from './platforms/webex.js';
 
-const LABELS = new RegExp(
-  String.raw`(?<![A-Za-z0-9#/._=?&%@-])(?:(${PLATFORM_PREFIX}[\s-]*)?(${ID_LABELS.join('|')})` +
-    String.raw`|(${PLATFORM_PREFIX})[\s-]*(?:id|#|number|code)` +
-    String.raw`|(id)` +
-    String.raw`|(${PASSCODE_LABELS.join('|')}))(?![A-Za-z])`,
+/**
+ * Prefilter source: wakes up at the first digit of a number and looks behind
+ * it for the last word of an id label (`ID`, `number`, `réunion`, `acceso)`,
+ * …) or a dial-string prefix (`,,`, `##`). Looking for the labels themselves
+ * would try every label at every position.
+ */
+export const LABELLED_DIGITS = String.raw`\d(?<!\d\d)(?<=(?:id|i\.d\.?|seminario\s+web|webin[aá]rio|id\s+meeting|number|nummer|n[uú]m[eé]ro|numero|no\.?|#|code|acceso|acesso|accesso|acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire|spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|,,\*?(?:01\*)?|##)[^\dA-Za-z\n]{0,8}(?:(?:is|es|est|ist|é|è|sind|são)[ \t]+)?(?:\n[ \t]*)?\d)`;
+const LABELLED_DIGITS_ALL = new RegExp(LABELLED_DIGITS, 'gi');
+
+const NOT_IN_WORD = String.raw`(?<![A-Za-z0-9#/._=?&%@-])`;
+/** Id labels; group 1 a platform prefix, 2 the label, 3 a platform used as label ("zoom id"), 4 a bare "id". */
+const ID_LABEL = new RegExp(
+  `${NOT_IN_WORD}(?:(${PLATFORM_PREFIX}[\\s-]*)?(${ID_LABELS.join('|')})|(${PLATFORM_PREFIX})[\\s-]*(?:id|#|number|code)|(id))(?![A-Za-z])`,
   'gi',
 );
+const PASSCODE_LABEL = new RegExp(`${NOT_IN_WORD}(${PASSCODE_LABELS.join('|')})(?![A-Za-z])`, 'gi');
+
+/** How far before a number its label may start. */
+const LABEL_WINDOW = 90;
 
 /** Separator between a label and its value: punctuation, or a copula in the supported languages. */
-const SEPARATOR = /[ \t]*(?:([:=#\-]+)|(?:is|es|est|ist|é|è|sind|são)(?![A-Za-z]))?[ \t]*/y;
+const SEPARATOR = /[ \t]*(?:([:=#\-]+)|(?:is|es|est|ist|é|è|sind|são)(?![A-Za-z]))?[ \t]*(?:\r?\n[ \t]*)?/y;
 /** Passcodes take no `#`: "code #hashtag" is not a passcode. */
 const PASSCODE_SEPARATOR = /[ \t]*(?:([:=\-]+)|(?:is|es|est|ist|é|è|sind|são)(?![A-Za-z]))?[ \t]*/y;
 const NEWLINE = /\r?\n[ \t]*/y;
@@ -45,33 +57,37 @@ interface DigitRun {
   grouped: boolean;
 }
 
-/** Reads a numeric id written with single blanks, dashes or dots between groups, or one line break. */
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** Reads a numeric id written with single blanks, dashes or dots between groups, or one line break inside it. */
 function readDigits(text: string, from: number, max = 15): DigitRun | null {
   let i = from;
   let digits = '';
   let grouped = false;
   for (;;) {
     const runStart = i;
-    while (i < text.length && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
     if (i === runStart) return null;
     digits += text.slice(runStart, i);
     if (digits.length > max) return null;
     let j = i;
-    if (text[j] === ' ' || text[j] === '-' || text[j] === '.' || text[j] === '\t') {
+    const c = text[j];
+    if (c === ' ' || c === '-' || c === '.' || c === '\t') {
       j++;
-      if (text[j] === ' ' && (text[j - 1] === '-' || text[j - 1] === ' ')) j++;
-    } else if (digits.length < 9 && (text[j] === '\n' || (text[j] === '\r' && text[j + 1] === '\n'))) {
-      j += text[j] === '\r' ? 2 : 1;
+      if (text[j] === ' ' && (c === '-' || c === ' ')) j++;
+    } else if (digits.length < 9 && (c === '\n' || (c === '\r' && text[j + 1] === '\n'))) {
+      j += c === '\r' ? 2 : 1;
     }
-    const next = text.charCodeAt(j);
-    if (j === i || !(next >= 0x30 && next <= 0x39)) break;
+    if (j === i || !isDigit(text.charCodeAt(j))) break;
     grouped = true;
     i = j;
   }
   return { digits, end: i, grouped };
 }
 
-/** Digit count each platform's numeric meeting ids have. */
+/** Digit counts each platform's numeric meeting ids have. */
 const ID_LENGTHS: Readonly<Record<string, readonly [number, number]>> = {
   zoom: [9, 11], teams: [10, 15], webex: [9, 11], goto: [9, 10], bluejeans: [6, 11], chime: [10, 13],
   ringcentral: [9, 12], lifesize: [3, 12], zoho: [9, 12], tencent: [9, 10],
@@ -82,19 +98,13 @@ function fits(platform: string, digits: string): boolean {
   return range !== undefined && digits.length >= range[0] && digits.length <= range[1];
 }
 
+/** The platform a label names ("Zoom meeting ID", "会议号"), or null. */
 function platformIn(s: string): string | null {
   const l = s.toLowerCase();
-  if (l.includes('zoom')) return 'zoom';
-  if (l.includes('teams')) return 'teams';
-  if (l.includes('webex')) return 'webex';
-  if (l.includes('goto')) return 'goto';
-  if (l.includes('bluejeans')) return 'bluejeans';
-  if (l.includes('chime')) return 'chime';
-  if (l.includes('ringcentral')) return 'ringcentral';
-  if (l.includes('lifesize')) return 'lifesize';
-  if (l.includes('zoho')) return 'zoho';
-  if (l.includes('tencent') || l.includes('voov') || l.includes('会议号') || l.includes('會議號')) return 'tencent';
-  return null;
+  for (const name of ['zoom', 'teams', 'webex', 'goto', 'bluejeans', 'chime', 'ringcentral', 'lifesize', 'zoho']) {
+    if (l.includes(name)) return name;
+  }
+  return /tencent|voov|会议号|會議號/.test(l) ? 'tencent' : null;
 }
 
 interface Context {
@@ -104,6 +114,7 @@ interface Context {
 
 const PLATFORM_WORD_PATTERNS = PLATFORM_WORDS.map((w) => ({ platform: w.platform, re: new RegExp(w.pattern, `g${w.flags ?? 'i'}`) }));
 
+/** Where platforms are named in `text`: catalogued links first-hand, then product names. */
 function contextsOf(text: string, links: readonly Candidate[]): Context[] {
   const out: Context[] = links.map((l) => ({ platform: l.platform, at: l.start }));
   for (const { platform, re } of PLATFORM_WORD_PATTERNS) {
@@ -113,7 +124,7 @@ function contextsOf(text: string, links: readonly Candidate[]): Context[] {
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** The platform named nearest to `at`: before it within 800 characters, else after it within 400. */
+/** The platform named nearest to `at` among those `usable`: before it within 800 characters, else after it within 400. */
 function nearestPlatform(contexts: readonly Context[], at: number, usable: (platform: string) => boolean): string | null {
   let before: Context | null = null;
   let after: Context | null = null;
@@ -125,15 +136,69 @@ function nearestPlatform(contexts: readonly Context[], at: number, usable: (plat
   return before?.platform ?? after?.platform ?? null;
 }
 
+type LabelKind = 'generic' | 'number' | 'access' | 'bare';
+
 /** Which platform a numeric id belongs to, or null when its digits fit none plausibly. */
-function choosePlatform(labelPlatform: string | null, labelKind: 'generic' | 'number' | 'access', digits: string, near: (fit: (p: string) => boolean) => string | null): string | null {
+function choosePlatform(labelPlatform: string | null, kind: LabelKind, digits: string, nearby: string | null): string | null {
   if (labelPlatform !== null) return fits(labelPlatform, digits) ? labelPlatform : null;
-  const nearby = near((p) => fits(p, digits));
   if (nearby !== null) return nearby;
-  if (labelKind === 'access') return null;
-  if (labelKind === 'number') return fits('webex', digits) ? 'webex' : null;
+  if (kind === 'access' || kind === 'bare') return null;
+  if (kind === 'number') return fits('webex', digits) ? 'webex' : null;
   if (fits('zoom', digits)) return 'zoom';
   return digits.length >= 12 && fits('teams', digits) ? 'teams' : null;
+}
+
+/** A labelled id before it is known whether it needs (and has) a passcode nearby. */
+interface IdMention {
+  candidate: Candidate;
+  labelStart: number;
+  labelEnd: number;
+  /** Only counts when a passcode follows closely ("meeting id 123456789" alone is everyday English). */
+  needsPasscode: boolean;
+}
+
+/** The id label that ends right before the number at `digitAt` (blanks, punctuation or a copula between). */
+function idMentionAt(text: string, digitAt: number, lazyContexts: () => Context[]): IdMention | null {
+  const windowStart = Math.max(0, digitAt - LABEL_WINDOW);
+  ID_LABEL.lastIndex = windowStart;
+  let label: RegExpExecArray | null = null;
+  let valueAt = -1;
+  let punctuated = false;
+  for (let m = ID_LABEL.exec(text); m !== null && m.index < digitAt; m = ID_LABEL.exec(text)) {
+    SEPARATOR.lastIndex = m.index + m[0].length;
+    const sep = SEPARATOR.exec(text);
+    if (sep !== null && SEPARATOR.lastIndex === digitAt) {
+      label = m;
+      valueAt = digitAt;
+      punctuated = sep[0].trim().length > 0;
+    }
+  }
+  if (label === null || valueAt < 0) return null;
+  const labelEnd = label.index + label[0].length;
+  if (/[A-Za-z]$/.test(label[0]) && isDigit(text.charCodeAt(labelEnd))) return null;
+  const run = readDigits(text, valueAt);
+  if (run === null) return null;
+  const bare = label[4] !== undefined;
+  const name = label[2] ?? label[3] ?? label[4] ?? '';
+  const prefix = label[1] ?? label[3] ?? '';
+  const labelPlatform = platformIn(prefix) ?? platformIn(name);
+  let kind: LabelKind = 'generic';
+  if (bare) kind = 'bare';
+  else if (/access/i.test(name) && !/meeting\s+id/i.test(name) && !/\(/.test(name)) kind = 'access';
+  else if (/n[uú]m|nummer|number|\(/i.test(name)) kind = 'number';
+  const nearby = labelPlatform === null
+    ? nearestPlatform(lazyContexts(), label.index, (p) => p !== 'google-meet' && fits(p, run.digits))
+    : null;
+  const platform = choosePlatform(labelPlatform, kind, run.digits, nearby);
+  if (platform === null) return null;
+  const strong = punctuated || run.grouped || (labelPlatform !== null && prefix !== '');
+  if (bare && !strong) return null;
+  return {
+    candidate: textCandidate(platform, run.digits, label.index, run.end),
+    labelStart: label.index,
+    labelEnd,
+    needsPasscode: bare || !strong,
+  };
 }
 
 interface PasscodeMention {
@@ -152,7 +217,7 @@ function readPasscode(text: string, label: string, from: number): { value: strin
   let at = PASSCODE_SEPARATOR.lastIndex;
   const punctuated = sep !== null && sep[0].trim().length > 0;
   if (punctuated && (text[at] === '\n' || text[at] === '\r')) {
-    NEWLINE.lastIndex = text[at] === '\r' ? at : at;
+    NEWLINE.lastIndex = at;
     if (NEWLINE.exec(text) !== null) at = NEWLINE.lastIndex;
   }
   const weak = WEAK_PASSCODE_LABEL.test(label.trim());
@@ -172,6 +237,24 @@ function readPasscode(text: string, label: string, from: number): { value: strin
   return { value, end: at + m[0].length, clear: punctuated && !weak };
 }
 
+/** Every passcode written in `text`, except label words that are part of an id label. */
+function passcodeMentions(text: string, idLabels: readonly IdMention[]): PasscodeMention[] {
+  const out: PasscodeMention[] = [];
+  PASSCODE_LABEL.lastIndex = 0;
+  for (let m = PASSCODE_LABEL.exec(text); m !== null; m = PASSCODE_LABEL.exec(text)) {
+    const at = m.index;
+    const labelEnd = at + m[0].length;
+    if (idLabels.some((l) => at >= l.labelStart && at < l.labelEnd)) continue;
+    if (/[A-Za-z]$/.test(m[0]) && isDigit(text.charCodeAt(labelEnd))) continue; // "pw34UOM" is a word, not a label
+    const label = m[1] ?? '';
+    const read = readPasscode(text, label, labelEnd);
+    if (read === null) continue;
+    out.push({ at, end: read.end, value: read.value, pin: /^pin$/i.test(label.trim()), forward: read.clear });
+    PASSCODE_LABEL.lastIndex = Math.max(PASSCODE_LABEL.lastIndex, read.end);
+  }
+  return out;
+}
+
 /** One-tap mobile strings: `+16465588656,,84512397261#,,,,*662810#` (Zoom), `,,*01*2554485253##*01*` (Webex). */
 const ONE_TAP = /,,+(\*01\*)?(\d{8,15})(#{1,2})(?:(?:,+|#)(?:\d{1,3}#,+)?\*?(\d{3,10})#)?/g;
 const PHONE_BEFORE = /\+?\d[\d \-().]{5,22}$/;
@@ -180,133 +263,101 @@ const PHONE_BEFORE = /\+?\d[\d \-().]{5,22}$/;
 const SIP = /(?<![\w.])(\d{8,15})(?:\.(\d{3,12}))?@((?:[a-z0-9-]+\.)*[a-z0-9-]+\.[a-z]{2,24})(?![\w-])/gi;
 const H323 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}##(\d{9,11})(?:#(\w{1,10}))?#?/g;
 
+const MEET_CODE_HINT = /-[a-z]{4}-[a-z]{3}(?![a-z])/i;
 const MEET_TEXT = new RegExp(String.raw`(?<![A-Za-z])(?:${MEET_CODE_LABEL})[^\n]{0,30}?(?<![A-Za-z-])([a-z]{3}-[a-z]{4}-[a-z]{3})(?![A-Za-z-])`, 'gi');
 
 function textCandidate(platform: string, meetingId: string, start: number, end: number, extra: Partial<Candidate> = {}): Candidate {
   return { platform, meetingId, passcode: null, url: null, host: null, orgHint: null, start, end, hostStart: false, fromText: true, ...extra };
 }
 
-function dialStrings(text: string, contexts: readonly Context[]): Candidate[] {
-  const out: Candidate[] = [];
-  if (text.includes(',,')) {
-    ONE_TAP.lastIndex = 0;
-    for (let m = ONE_TAP.exec(text); m !== null; m = ONE_TAP.exec(text)) {
-      const before = PHONE_BEFORE.exec(text.slice(Math.max(0, m.index - 25), m.index));
-      const id = m[2] ?? '';
-      if (before === null) continue;
-      const start = m.index - before[0].length;
-      const webexStyle = m[1] !== undefined || m[3] === '##';
-      const near = nearestPlatform(contexts, m.index, (p) => fits(p, id));
-      // Teams prints its phone conference id (not the meeting id) in one-tap strings.
-      const platform = webexStyle ? 'webex' : near === 'teams' ? null : near ?? (fits('zoom', id) ? 'zoom' : null);
-      if (platform === null || !fits(platform, id)) continue;
-      out.push(textCandidate(platform, id, start, m.index + m[0].length, { passcode: webexStyle ? null : (m[4] ?? null) }));
-    }
+function oneTaps(text: string, lazyContexts: () => Context[], out: Candidate[]): void {
+  ONE_TAP.lastIndex = 0;
+  for (let m = ONE_TAP.exec(text); m !== null; m = ONE_TAP.exec(text)) {
+    const before = PHONE_BEFORE.exec(text.slice(Math.max(0, m.index - 25), m.index));
+    const id = m[2] ?? '';
+    if (before === null) continue;
+    const start = m.index - before[0].length;
+    const webexStyle = m[1] !== undefined || m[3] === '##';
+    const near = webexStyle ? null : nearestPlatform(lazyContexts(), m.index, (p) => fits(p, id));
+    // Teams prints its phone conference id, not the meeting id, in one-tap strings.
+    const platform = webexStyle ? 'webex' : near === 'teams' ? null : (near ?? (fits('zoom', id) ? 'zoom' : null));
+    if (platform === null || !fits(platform, id)) continue;
+    out.push(textCandidate(platform, id, start, m.index + m[0].length, { passcode: webexStyle ? null : (m[4] ?? null) }));
   }
-  if (text.includes('@')) {
-    SIP.lastIndex = 0;
-    for (let m = SIP.exec(text); m !== null; m = SIP.exec(text)) {
-      const id = m[1] ?? '';
-      const domain = (m[3] ?? '').toLowerCase();
-      const end = m.index + m[0].length;
-      if (domain === 'zoomcrc.com' || domain.endsWith('.zoomcrc.com') || domain === 'zoomgov.com') {
-        if (fits('zoom', id)) out.push(textCandidate('zoom', id, m.index, end, { passcode: m[2] ?? null }));
-      } else if (domain === 'rcv.com') {
-        if (fits('ringcentral', id)) out.push(textCandidate('ringcentral', id, m.index, end, { passcode: m[2] ?? null }));
-      } else if (domain === 'bjn.vc') {
-        if (fits('bluejeans', id)) out.push(textCandidate('bluejeans', id, m.index, end, { passcode: m[2] ?? null }));
-      } else if (domain.endsWith('.webex.com') && domain !== 'm.webex.com' && fits('webex', id)) {
-        const site = webexSite(domain);
-        out.push(textCandidate('webex', id, m.index, end, { orgHint: site === null ? null : { kind: 'webex-site', value: site } }));
-      }
-    }
-  }
-  if (text.includes('##')) {
-    H323.lastIndex = 0;
-    for (let m = H323.exec(text); m !== null; m = H323.exec(text)) {
-      out.push(textCandidate('zoom', m[1] ?? '', m.index, m.index + m[0].length, { passcode: m[2] ?? null }));
-    }
-  }
-  return out;
 }
 
-function meetCodes(text: string): Candidate[] {
-  const out: Candidate[] = [];
+function sipAddresses(text: string, out: Candidate[]): void {
+  SIP.lastIndex = 0;
+  for (let m = SIP.exec(text); m !== null; m = SIP.exec(text)) {
+    const id = m[1] ?? '';
+    const domain = (m[3] ?? '').toLowerCase();
+    const end = m.index + m[0].length;
+    const pin = m[2] ?? null;
+    if (domain === 'zoomcrc.com' || domain.endsWith('.zoomcrc.com') || domain === 'zoomgov.com') {
+      if (fits('zoom', id)) out.push(textCandidate('zoom', id, m.index, end, { passcode: pin }));
+    } else if (domain === 'rcv.com') {
+      if (fits('ringcentral', id)) out.push(textCandidate('ringcentral', id, m.index, end, { passcode: pin }));
+    } else if (domain === 'bjn.vc') {
+      if (fits('bluejeans', id)) out.push(textCandidate('bluejeans', id, m.index, end, { passcode: pin }));
+    } else if (domain.endsWith('.webex.com') && domain !== 'm.webex.com' && fits('webex', id)) {
+      const site = webexSite(domain);
+      out.push(textCandidate('webex', id, m.index, end, { orgHint: site === null ? null : { kind: 'webex-site', value: site } }));
+    }
+  }
+}
+
+function h323(text: string, out: Candidate[]): void {
+  H323.lastIndex = 0;
+  for (let m = H323.exec(text); m !== null; m = H323.exec(text)) {
+    out.push(textCandidate('zoom', m[1] ?? '', m.index, m.index + m[0].length, { passcode: m[2] ?? null }));
+  }
+}
+
+function meetCodes(text: string, out: Candidate[]): void {
   MEET_TEXT.lastIndex = 0;
   for (let m = MEET_TEXT.exec(text); m !== null; m = MEET_TEXT.exec(text)) {
     const code = meetCode(m[1] ?? '');
     if (code !== null) out.push(textCandidate('google-meet', code, m.index, m.index + m[0].length));
   }
-  return out;
 }
 
 /**
- * Ids written as text in `text` (normalised), plus passcodes attached to
- * them and to `links` (which this mutates: a link without its own passcode
- * takes the one written right after it).
+ * Ids written as text in `text` (normalised), and the passcodes written next
+ * to them or to `links` (which this mutates: a link without a passcode of its
+ * own takes the one written right after it).
  */
 export function findTextMeetings(text: string, links: Candidate[]): Candidate[] {
-  const contexts = contextsOf(text, links);
-  const ids: Candidate[] = [];
-  const passcodes: PasscodeMention[] = [];
-  let pending: { candidate: Candidate; needsPasscode: boolean } | null = null;
-  const settle = (): void => {
-    if (pending !== null && !pending.needsPasscode) ids.push(pending.candidate);
-    pending = null;
-  };
+  let contexts: Context[] | null = null;
+  const lazyContexts = (): Context[] => (contexts ??= contextsOf(text, links));
 
-  LABELS.lastIndex = LABELLED_DIGITS_HINT.test(text) || links.length > 0 ? 0 : text.length;
-  for (let m = LABELS.exec(text); m !== null; m = LABELS.exec(text)) {
-    const labelEnd = m.index + m[0].length;
-    if (/[A-Za-z]$/.test(m[0]) && /[0-9]/.test(text[labelEnd] ?? '')) continue; // "pw34UOM" is a word, not a label
-    if (m[5] !== undefined) {
-      const read = readPasscode(text, m[5], labelEnd);
-      if (read === null) continue;
-      passcodes.push({ at: m.index, end: read.end, value: read.value, pin: /^pin$/i.test(m[5].trim()), forward: read.clear });
-      if (pending !== null && m.index - pending.candidate.end <= 120) {
-        pending.needsPasscode = false;
-      }
-      settle();
-      LABELS.lastIndex = Math.max(LABELS.lastIndex, read.end);
-      continue;
-    }
-    settle();
-    SEPARATOR.lastIndex = labelEnd;
-    const sep = SEPARATOR.exec(text);
-    let at = SEPARATOR.lastIndex;
-    const punctuated = sep !== null && sep[0].trim().length > 0;
-    if (text[at] === '\n' || text[at] === '\r') {
-      NEWLINE.lastIndex = at + (text[at] === '\r' ? 0 : 0);
-      if (NEWLINE.exec(text) !== null) at = NEWLINE.lastIndex;
-    }
-    const run = readDigits(text, at);
-    if (run === null) continue;
-    const label = m[2] ?? m[3] ?? m[4] ?? '';
-    const prefix = m[1] ?? m[3] ?? '';
-    const labelPlatform = platformIn(prefix) ?? platformIn(label);
-    const kind = /access/i.test(label) && !/meeting\s+id/i.test(label) ? 'access'
-      : /n[uú]m|nummer|number/i.test(label) ? 'number' : 'generic';
-    const bare = m[4] !== undefined;
-    const platform = choosePlatform(labelPlatform, bare ? 'access' : kind === 'access' && /\(/.test(label) ? 'number' : kind, run.digits,
-      (fit) => nearestPlatform(contexts, m.index, (p) => p !== 'google-meet' && fit(p)));
-    if (platform === null) continue;
-    const strong = punctuated || run.grouped || (labelPlatform !== null && prefix !== '');
-    const candidate = textCandidate(platform, run.digits, m.index, run.end);
-    LABELS.lastIndex = Math.max(LABELS.lastIndex, run.end);
-    pending = { candidate, needsPasscode: bare ? true : !strong };
-    if (bare && !(punctuated || run.grouped)) pending = null;
+  const mentions: IdMention[] = [];
+  LABELLED_DIGITS_ALL.lastIndex = 0;
+  for (let m = LABELLED_DIGITS_ALL.exec(text); m !== null; m = LABELLED_DIGITS_ALL.exec(text)) {
+    const mention = idMentionAt(text, m.index, lazyContexts);
+    if (mention === null) continue;
+    mentions.push(mention);
+    LABELLED_DIGITS_ALL.lastIndex = Math.max(LABELLED_DIGITS_ALL.lastIndex, mention.candidate.end);
   }
-  settle();
+  const found: Candidate[] = [];
+  if (text.includes(',,')) oneTaps(text, lazyContexts, found);
+  if (text.includes('@')) sipAddresses(text, found);
+  if (text.includes('##')) h323(text, found);
+  if (MEET_CODE_HINT.test(text)) meetCodes(text, found);
+  if (mentions.length === 0 && found.length === 0 && links.length === 0) return found;
 
-  const found = [...ids, ...dialStrings(text, contexts), ...(MEET_CODE_HINT.test(text) ? meetCodes(text) : [])];
+  const passcodes = passcodeMentions(text, mentions);
+  for (const mention of mentions) {
+    const end = mention.candidate.end;
+    if (!mention.needsPasscode || passcodes.some((p) => p.at >= end && p.at - end <= 120)) found.push(mention.candidate);
+  }
   attachPasscodes([...found, ...links], passcodes);
   return found;
 }
 
 /**
  * Gives each written passcode to the nearest reference before it (within 300
- * characters), or failing that the next one (within 150). Phone PINs go to
- * Google Meet only. References that already carry a passcode keep it.
+ * characters), or, for a clear "Passcode: X", the next one (within 150).
+ * Phone PINs go to Google Meet only. References that carry a passcode keep it.
  */
 function attachPasscodes(candidates: Candidate[], passcodes: readonly PasscodeMention[]): void {
   if (passcodes.length === 0 || candidates.length === 0) return;
@@ -316,25 +367,14 @@ function attachPasscodes(candidates: Candidate[], passcodes: readonly PasscodeMe
     for (const c of sorted) {
       if (p.pin && c.platform !== 'google-meet') continue;
       if (c.end <= p.at && p.at - c.end <= 300) target = c;
-      else if (p.forward && c.start >= p.end && c.start - p.end <= 150 && target === null) {
+      else if (p.forward && target === null && c.start >= p.end && c.start - p.end <= 150) {
         target = c;
         break;
       }
     }
     if (target !== null && target.passcode === null) {
       target.passcode = p.value;
-      target.end = Math.max(target.end, target.fromText ? p.end : target.end);
+      if (target.fromText) target.end = Math.max(target.end, p.end);
     }
   }
 }
-
-/**
- * Prefilter for ids written as text. It wakes up only where a digit run
- * starts and looks behind it for the last word of a label (`ID`, `number`,
- * `réunion`, `acceso)`, …) or a dial-string prefix (`,,`, `##`): scanning for
- * the labels themselves would try every label at every position.
- */
-export const LABELLED_DIGITS_HINT = /\d(?<=(?:id|i\.d\.?|seminario\s+web|webin[aá]rio|id\s+meeting|number|nummer|n[uú]m[eé]ro|numero|no\.?|#|code|acceso|acesso|accesso|acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire|spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|,,\*?(?:01\*)?|##)[^\dA-Za-z\n]{0,8}(?:(?:is|es|est|ist|é|è|sind|são)[ \t]+)?(?:\n[ \t]*)?\d)(?<!\d\d)/i;
-
-/** Prefilter for Meet codes (`abc-defg-hij`), anchored on the rare `-`. */
-export const MEET_CODE_HINT = /-[a-z]{4}-[a-z]{3}(?![a-z])/i;

@@ -46,9 +46,11 @@ const EMBEDDED = /(?:^|[=&])(https?(?::\/\/|%3A%2F%2F|%253A%252F%252F)[^&]*)/i;
  * loops (wrappers nest, e.g. SafeLinks around Google) with a bound.
  */
 export function unwrap(link: Link): string | null {
+  if (link.query === '' && link.host !== 'urldefense.com') return null;
   if (link.host === 'urldefense.com') return proofpointV3(link.raw);
   const known = knownWrapper(link);
   if (known !== null) return known.length > 0 ? known : null;
+  if (!/http/i.test(link.query)) return null;
   const embedded = EMBEDDED.exec(link.query)?.[1];
   return embedded === undefined ? null : percentDecode(percentDecode(embedded));
 }

@@ -17,6 +17,8 @@ export interface ImportOptions {
   /** Owner of calendar events that name no organiser. */
   defaultOwner?: string | undefined;
   origin?: 'csv' | 'ics' | 'feed';
+  /** Prefixed to event UIDs, so each feed's events are kept apart (`<feed id>/`). */
+  uidPrefix?: string;
 }
 
 /** Stores (or updates) one meeting and runs what follows a registration (the retro-hunt). */
@@ -130,6 +132,7 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
     throw error;
   }
   const origin = options.origin ?? 'ics';
+  const prefix = options.uidPrefix ?? '';
   const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: [] };
   const removeByUid = db.prepare('DELETE FROM meetings WHERE org_id = ? AND origin_uid = ? AND origin IN (?, ?)');
   db.transaction(() => {
@@ -139,10 +142,10 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
       if (event.recurrenceId) continue;
       const label = `event ${event.uid}${event.summary ? ` ("${event.summary}")` : ''}`;
       if (event.cancelled) {
-        result.removed += removeByUid.run(options.orgId, event.uid, 'ics', 'feed').changes;
+        result.removed += removeByUid.run(options.orgId, prefix + event.uid, 'ics', 'feed').changes;
         continue;
       }
-      liveUids.add(event.uid);
+      liveUids.add(prefix + event.uid);
       const refs = dedupe(extractRefs(event.joinText));
       if (refs.length === 0) {
         result.skipped.push(`${label}: no meeting link or id in it`);
@@ -165,7 +168,7 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
           endsAt: event.end,
           recurrence: event.recurrence,
           origin,
-          originUid: event.uid,
+          originUid: prefix + event.uid,
         };
         try {
           const { created } = store(prepareMeeting(input));
@@ -178,7 +181,10 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
       }
     }
     if (origin === 'feed') {
-      const stored = db.prepare("SELECT DISTINCT origin_uid FROM meetings WHERE org_id = ? AND origin = 'feed'").pluck().all(options.orgId) as string[];
+      const stored = db
+        .prepare("SELECT DISTINCT origin_uid FROM meetings WHERE org_id = ? AND origin = 'feed' AND substr(origin_uid, 1, length(?)) = ?")
+        .pluck()
+        .all(options.orgId, prefix, prefix) as string[];
       for (const uid of stored) if (!liveUids.has(uid)) result.removed += removeByUid.run(options.orgId, uid, 'feed', 'feed').changes;
     }
     audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: origin, detail: result });

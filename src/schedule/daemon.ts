@@ -1,6 +1,9 @@
 import { setLogger } from 'node-cron';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { Matcher } from '../match/matcher.js';
+import { Registration } from '../match/registration.js';
+import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
 import type { Db } from '../store/database.js';
 import { runHousekeeping } from '../store/housekeeping.js';
 import { Scheduler } from './scheduler.js';
@@ -25,7 +28,36 @@ export function buildScheduler({ config, db, log }: DaemonOptions): Scheduler {
     cron: config.housekeeping.cron,
     run: () => runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }),
   });
+  const registration = new Registration(db, new Matcher(db, config.matching));
+  scheduler.add({
+    name: 'calendar-feeds',
+    cron: config.calendars.cron,
+    jitterSecs: 60,
+    async run(signal) {
+      const outcomes = { imported: 0, notModified: 0, failed: 0 };
+      for (const feed of listFeeds(db)) {
+        if (signal.aborted) break;
+        const outcome = await refreshFeed(db, feed.id, feedFetchOptions(config, signal), (prepared) => registration.upsertMeeting(prepared, 'calendar-feed'), 'calendar-feed');
+        if (outcome.status === 'failed') log.warn({ feed: feed.id, host: feed.host, error: outcome.error }, 'calendar feed refresh failed');
+        outcomes[outcome.status === 'imported' ? 'imported' : outcome.status === 'not-modified' ? 'notModified' : 'failed']++;
+      }
+      return outcomes;
+    },
+  });
   return scheduler;
+}
+
+/** How calendar feeds are fetched, from the `http` settings. */
+export function feedFetchOptions(config: Config, signal?: AbortSignal) {
+  const { http } = config;
+  return {
+    userAgent: `${http.userAgent} ${http.contactUrl}`,
+    timeoutMs: http.timeoutMs,
+    maxResponseBytes: http.maxResponseBytes,
+    maxRedirects: http.maxRedirects,
+    allowPrivateHosts: http.allowPrivateHosts,
+    ...(signal ? { signal } : {}),
+  };
 }
 
 /** Starts the scheduled work of `leakwatch run` on an open, migrated database. */

@@ -53,7 +53,7 @@ describe('leakwatch run', () => {
     const running = await startDaemon([], dir);
     const db = join(dir, 'data', 'leakwatch.db');
     expect(existsSync(db)).toBe(true);
-    expect(running.lines.find((l) => l.msg === 'leakwatch running')).toMatchObject({ jobs: ['housekeeping'] });
+    expect(running.lines.find((l) => l.msg === 'leakwatch running')).toMatchObject({ jobs: ['housekeeping', 'calendar-feeds'] });
     expect(running.lines.find((l) => l.msg === 'job scheduled')).toMatchObject({ job: 'housekeeping', cron: '17 3 * * *' });
 
     running.child.kill(signal);

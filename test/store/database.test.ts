@@ -13,7 +13,7 @@ beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
 const EXPECTED_TABLES = [
-  'audit_log', 'contacts', 'crawl_cursors', 'crawl_runs', 'identifiers', 'leak_events', 'leak_sightings',
+  'audit_log', 'calendar_feeds', 'contacts', 'crawl_cursors', 'crawl_runs', 'identifiers', 'leak_events', 'leak_sightings',
   'leaks', 'meetings', 'organisations', 'outbox', 'posts', 'settings', 'sightings',
 ];
 

@@ -12,6 +12,7 @@ const ROOM = /^[a-z0-9]{2,4}(?:-[a-z0-9]{3}){2,3}$/;
 export const bigbluebutton: Platform = {
   slug: 'bigbluebutton',
   selfHosted: true,
+  selfHostedHint: /\/(?:b|rooms|gl|bigbluebutton)\//i,
   keywords: [String.raw`\/(?:b|rooms|gl)`, 'bigbluebutton'],
   parse(link) {
     const parts = segments(link.path);

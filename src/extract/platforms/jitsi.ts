@@ -27,6 +27,7 @@ export const jitsi: Platform = {
   slug: 'jitsi',
   domains: ['jit.si'],
   selfHosted: true,
+  selfHostedHint: /^(?:meet|jitsi|jitsi-meet|jitsimeet|visio|jitsi\d*)\.|\.jitsi\./,
   keywords: ['jit', 'jitsi', 'jitsi-meet', 'meet'],
   parse(link) {
     const isPublic = domainOf(link.host, ['jit.si']) !== null;

@@ -10,6 +10,7 @@ const CALL = /^(\/index\.php)?\/call\/([a-z0-9]{8,32})\/?$/;
 export const nextcloudTalk: Platform = {
   slug: 'nextcloud-talk',
   selfHosted: true,
+  selfHostedHint: /\/call\//,
   keywords: [String.raw`\/call`],
   parse(link) {
     const m = CALL.exec(link.path);

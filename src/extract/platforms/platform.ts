@@ -38,6 +38,11 @@ export interface Platform {
    */
   readonly selfHosted?: boolean;
   /**
+   * For self-hosted software: a cheap test on `host + path` that every link
+   * it recognises passes, so that ordinary links skip its parser.
+   */
+  readonly selfHostedHint?: RegExp;
+  /**
    * Host labels (regex sources, case-insensitive) of which one stands right
    * before a `.`, `/` or `:` in every link of this platform: `zoom` in
    * `zoom.us`, `meet` in `meet.google.com`, `zoommtg` in `zoommtg:`. They

@@ -13,6 +13,7 @@ export const skypeForBusiness: Platform = {
   slug: 'skype-for-business',
   domains: ['lync.com'],
   selfHosted: true,
+  selfHostedHint: /^meet\./,
   keywords: ['lync', 'meet'],
   parse(link) {
     const parts = segments(link.path);

@@ -16,3 +16,17 @@ ALTER TABLE identifiers ADD COLUMN token_sent_to TEXT;
 -- Which registered meeting a sighting of a leak was matched through.
 CREATE INDEX leaks_meeting ON leaks (meeting_ref) WHERE meeting_ref IS NOT NULL;
 CREATE INDEX outbox_leak ON outbox (leak_id) WHERE leak_id IS NOT NULL;
+
+-- iCalendar feeds an organisation subscribed to; refreshed on a schedule.
+CREATE TABLE calendar_feeds (
+  id            INTEGER PRIMARY KEY,
+  org_id        INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+  url           TEXT NOT NULL,
+  owner_email   TEXT,
+  etag          TEXT,
+  last_modified TEXT,
+  refreshed_at  TEXT,
+  last_error    TEXT,
+  created_at    TEXT NOT NULL,
+  UNIQUE (org_id, url)
+) STRICT;
