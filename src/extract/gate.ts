@@ -5,7 +5,8 @@
  * A plain alternation of keywords makes irregexp try every alternative at
  * every position. Instead, each test below starts at a character that is
  * rare in prose and looks *behind* it:
- * - `.` or `:` after a catalogued host label (`zoom.us`, `zoom [.] us`, `zoommtg:`);
+ * - `.` or `:` after a catalogued host label (`zoom.us`, `zoom [.] us`, `zoommtg:`),
+ *   or a comma standing for the dot (`discord,gg`);
  * - `/` after a path or short host (`/rooms/`, `g.co/`);
  * - the first digit of a number after an id label or dial-string prefix
  *   (`Meeting ID: 8…`, `,,8…`), see {@link LABELLED_DIGITS};
@@ -27,6 +28,7 @@ const OPENERS = String.raw`[\s[\](){}]*`;
 const HINT = new RegExp(
   [
     String.raw`[.:](?<=(?:${DOT_KEYWORDS})${OPENERS}[.:])`,
+    String.raw`,(?=[a-z])(?<=(?:${DOT_KEYWORDS}),)`,
     String.raw`\/(?<=(?:${SLASH_KEYWORDS})\/)`,
     LABELLED_DIGITS,
     String.raw`-[a-z]{4}-[a-z]{3}(?![a-z])`,

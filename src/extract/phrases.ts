@@ -47,6 +47,8 @@ export const ID_LABELS: readonly string[] = [
  * are also ordinary words, so they count only when the value has a digit.
  */
 export const PASSCODE_LABELS: readonly string[] = [
+  // Italian, before the English "password"
+  String.raw`codice\s+(?:d['’]accesso|di\s+accesso|segreto)|password\s+(?:della\s+)?riunione`,
   String.raw`password\s+if\s+joining\s+from\s+a\s+phone|numeric\s+pass(?:code|word)|phone\s+pass(?:code|word)`,
   String.raw`(?:meeting\s+|participant\s+|webinar\s+|attendee\s+|zoom\s+)?(?:pass\s*code|pass\s*word|passwd|pwd|psw)`,
   // Spanish, Portuguese
@@ -55,8 +57,6 @@ export const PASSCODE_LABELS: readonly string[] = [
   String.raw`code\s+secret(?:\s+num[ée]rique)?|mot\s+de\s+passe(?:\s+de\s+(?:la\s+)?r[ée]union)?|code\s+d['’]acc[eè]s`,
   // German, Dutch
   String.raw`(?:numerischer\s+)?kenncode|(?:meeting-|besprechungs)?passwort|kennwort|zugangscode|wachtwoord|toegangscode`,
-  // Italian
-  String.raw`codice\s+(?:d['’]accesso|di\s+accesso|segreto)|password\s+(?:della\s+)?riunione`,
   // Others
   String.raw`has[lł]o|şifre|пароль|код\s+доступа|パスコード|パスワード|会议密码|会議密码|密码|密碼|암호|비밀번호`,
   String.raw`pass|pw|pin`,

@@ -2,11 +2,11 @@
  * Reading one JSON Lines post (`{"id": …, "text": "…", …}`) for the scanner.
  *
  * `JSON.parse` costs more than everything else on a line that mentions no
- * meeting, so the common case (a flat object of scalars) is read by a small
- * scanner that jumps from quote to quote with `indexOf`. Anything it is not
- * sure about (nesting, control characters, a duplicate or escaped key, a
- * missing field) goes to {@link parsePost}, which is also the only place that
- * words error messages, so both paths agree on what is malformed.
+ * meeting, so the common case (a flat object of scalars) is validated by one
+ * linear regex and its `text` and `id` are sliced out with `indexOf`.
+ * Anything else (nesting, a duplicate or escaped key, a missing field) goes to
+ * {@link parsePost}, which is also the only place that words error messages,
+ * so both paths agree on what is malformed.
  */
 
 /** A post as the scanner needs it. */
@@ -22,14 +22,21 @@ export interface FlatPost {
   rawId: string;
 }
 
-const CONTROL = /[\x00-\x08\x0a-\x1f]/;
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-const BAD_ESCAPE = /\\(?!["\\/bfnrt]|u[0-9a-fA-F]{4})/;
+const WS = String.raw`[ \t\r]*`;
+const STRING = String.raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"`;
+const NUMBER = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const VALUE = `(?:${STRING}|${NUMBER}|true|false|null)`;
+const MEMBER = `${WS}${STRING}${WS}:${WS}${VALUE}${WS}`;
 
-function skipBlanks(s: string, i: number): number {
-  let c = s.charCodeAt(i);
-  while (c === 0x20 || c === 0x09 || c === 0x0d) c = s.charCodeAt(++i);
-  return i;
+/**
+ * A JSON object whose values are all scalars: exactly what `JSON.parse`
+ * accepts for such objects, and unambiguous, so it runs in linear time
+ * (several times faster than `JSON.parse` on these lines).
+ */
+const FLAT_OBJECT = new RegExp(`^${WS}\\{(?:${MEMBER}(?:,${MEMBER})*)?\\}${WS}$`);
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d;
 }
 
 /** Index of the quote closing the string that starts after `from`, or -1. */
@@ -44,62 +51,45 @@ function stringEnd(s: string, from: number): number {
   return -1;
 }
 
+/**
+ * Where the value of top-level key `quotedKey` starts, in a line already
+ * known to be a flat object; -1 when the key is absent. The last occurrence
+ * wins, as in `JSON.parse`. In such a line a quote right after `{` or `,`
+ * (blanks aside) opens a key: every quote inside a string is escaped.
+ */
+function valueStart(line: string, quotedKey: string): number {
+  for (let at = line.lastIndexOf(quotedKey); at >= 0; at = at > 0 ? line.lastIndexOf(quotedKey, at - 1) : -1) {
+    let before = at - 1;
+    while (before >= 0 && isBlank(line.charCodeAt(before))) before--;
+    const opener = line.charCodeAt(before);
+    if (opener !== 0x7b && opener !== 0x2c) continue;
+    let after = at + quotedKey.length;
+    while (isBlank(line.charCodeAt(after))) after++;
+    if (line.charCodeAt(after) !== 0x3a) continue;
+    after++;
+    while (isBlank(line.charCodeAt(after))) after++;
+    return after;
+  }
+  return -1;
+}
+
 /** The fast path; null means "ask {@link parsePost}", not "malformed". */
 export function readFlatPost(line: string): FlatPost | null {
-  if (CONTROL.test(line)) return null;
-  let i = skipBlanks(line, 0);
-  if (line.charCodeAt(i) !== 0x7b) return null;
-  i = skipBlanks(line, i + 1);
-  let text: string | null = null;
-  let rawId: string | null = null;
-  for (;;) {
-    if (line.charCodeAt(i) !== 0x22) return null;
-    const keyEnd = stringEnd(line, i + 1);
-    if (keyEnd < 0) return null;
-    const key = line.slice(i + 1, keyEnd);
-    if (key.includes('\\')) return null;
-    i = skipBlanks(line, keyEnd + 1);
-    if (line.charCodeAt(i) !== 0x3a) return null;
-    i = skipBlanks(line, i + 1);
-    const c = line.charCodeAt(i);
-    let valueEnd: number;
-    if (c === 0x22) {
-      const end = stringEnd(line, i + 1);
-      if (end < 0) return null;
-      const body = line.slice(i + 1, end);
-      if (body.includes('\\') && BAD_ESCAPE.test(body)) return null;
-      if (key === 'text') {
-        if (text !== null) return null;
-        text = body.includes('\\') ? (JSON.parse(`"${body}"`) as string) : body;
-      }
-      valueEnd = end + 1;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      let j = i + 1;
-      for (let d = line.charCodeAt(j); (d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d; d = line.charCodeAt(++j));
-      if (!NUMBER.test(line.slice(i, j))) return null;
-      if (key === 'text') return null;
-      valueEnd = j;
-    } else if (line.startsWith('true', i) || line.startsWith('null', i)) {
-      valueEnd = i + 4;
-    } else if (line.startsWith('false', i)) {
-      valueEnd = i + 5;
-    } else {
-      return null;
-    }
-    if (key === 'id') {
-      if (rawId !== null || (c !== 0x22 && c !== 0x2d && !(c >= 0x30 && c <= 0x39))) return null;
-      rawId = line.slice(i, valueEnd);
-    }
-    i = skipBlanks(line, valueEnd);
-    const sep = line.charCodeAt(i);
-    if (sep === 0x2c) {
-      i = skipBlanks(line, i + 1);
-      continue;
-    }
-    if (sep !== 0x7d) return null;
-    if (skipBlanks(line, i + 1) !== line.length) return null;
-    return text === null || rawId === null ? null : { text, rawId };
-  }
+  if (!FLAT_OBJECT.test(line)) return null;
+  const textAt = valueStart(line, '"text"');
+  const idAt = valueStart(line, '"id"');
+  if (textAt < 0 || idAt < 0 || line.charCodeAt(textAt) !== 0x22) return null;
+  const textEnd = stringEnd(line, textAt + 1);
+  const body = line.slice(textAt + 1, textEnd);
+  const text = body.includes('\\') ? (JSON.parse(`"${body}"`) as string) : body;
+  const c = line.charCodeAt(idAt);
+  let idEnd: number;
+  if (c === 0x22) idEnd = stringEnd(line, idAt + 1) + 1;
+  else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+    idEnd = idAt + 1;
+    for (let d = line.charCodeAt(idEnd); (d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d; d = line.charCodeAt(++idEnd));
+  } else return null;
+  return { text, rawId: line.slice(idAt, idEnd) };
 }
 
 function typeName(v: unknown): string {

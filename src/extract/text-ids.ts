@@ -49,6 +49,7 @@ const NOT_PASSCODES = new Set([
   'enabled', 'blank', 'empty', 'null', 'nil', 'meeting', 'id', 'passcode', 'password', 'join', 'dial', 'one', 'tap', 'find',
   'your', 'you', 'it', 'this', 'that', 'of', 'by', 'from', 'with', 'via', 'reset', 'change', 'changed', 'rotate', 'ninguna',
   'ninguno', 'aucun', 'keiner', 'kein', 'nenhuma', 'nessuna', 'pin', 'code', 'here', 'link', 'later', 'tbd', 'soon',
+  'riunione', 'reunión', 'reunion', 'réunion', 'reunião', 'besprechung', 'sitzung', 'de', 'da', 'della', 'if',
 ]);
 
 interface DigitRun {
@@ -278,9 +279,10 @@ function oneTaps(text: string, lazyContexts: () => Context[], out: Candidate[]):
     if (before === null) continue;
     const start = m.index - before[0].length;
     const webexStyle = m[1] !== undefined || m[3] === '##';
-    const near = webexStyle ? null : nearestPlatform(lazyContexts(), m.index, (p) => fits(p, id));
+    const near = webexStyle ? null : nearestPlatform(lazyContexts(), m.index, (p) => p !== 'google-meet');
     // Teams prints its phone conference id, not the meeting id, in one-tap strings.
-    const platform = webexStyle ? 'webex' : near === 'teams' ? null : (near ?? (fits('zoom', id) ? 'zoom' : null));
+    if (near === 'teams') continue;
+    const platform = webexStyle ? 'webex' : near !== null && fits(near, id) ? near : fits('zoom', id) ? 'zoom' : null;
     if (platform === null || !fits(platform, id)) continue;
     out.push(textCandidate(platform, id, start, m.index + m[0].length, { passcode: webexStyle ? null : (m[4] ?? null) }));
   }

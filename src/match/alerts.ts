@@ -3,6 +3,7 @@ import { emailDomain } from '../registry/email-address.js';
 import { verifiedAdmins } from '../registry/identifiers.js';
 import type { Db } from '../store/database.js';
 import type { MatchKind } from './severity.js';
+import { statement } from '../store/statements.js';
 
 export interface AlertableLeak {
   id: number;
@@ -26,8 +27,7 @@ export function queueAlerts(db: Db, leak: AlertableLeak, now: Date): number {
   if (leak.quiet || leak.matchKind === 'name' || !['open', 'notified'].includes(leak.status)) return 0;
   let recipients: string[];
   if (leak.matchKind === 'meeting' && leak.ownerEmail) {
-    const verified = db
-      .prepare("SELECT 1 FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND value = ? AND status = 'verified'")
+    const verified = statement(db, "SELECT 1 FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND value = ? AND status = 'verified'")
       .pluck()
       .get(leak.orgId, emailDomain(leak.ownerEmail));
     recipients = verified ? [leak.ownerEmail] : [];

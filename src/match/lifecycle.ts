@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Db } from '../store/database.js';
+import { statement } from '../store/statements.js';
 
 export const LEAK_STATUSES = ['open', 'notified', 'acknowledged', 'resolved', 'ignored'] as const;
 export type LeakStatus = (typeof LEAK_STATUSES)[number];
@@ -25,7 +26,7 @@ export interface LeakEvent {
 
 /** Appends to a leak's audit trail. */
 export function recordLeakEvent(db: Db, event: LeakEvent): void {
-  db.prepare('INSERT INTO leak_events (leak_id, at, actor, event, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  statement(db, 'INSERT INTO leak_events (leak_id, at, actor, event, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     event.leakId,
     event.at.toISOString(),
     event.actor,
@@ -50,7 +51,7 @@ export function changeLeakStatus(
   now: Date = new Date(),
 ): { from: LeakStatus; to: LeakStatus } {
   return db.transaction(() => {
-    const from = db.prepare('SELECT status FROM leaks WHERE id = ? AND org_id = ?').pluck().get(input.leakId, input.orgId) as LeakStatus | undefined;
+    const from = statement(db, 'SELECT status FROM leaks WHERE id = ? AND org_id = ?').pluck().get(input.leakId, input.orgId) as LeakStatus | undefined;
     if (!from) throw new InputError(`organisation ${input.orgId} has no leak ${input.leakId}`);
     if (from === input.to) throw new InputError(`leak ${input.leakId} is already ${from}`);
     if (!TRANSITIONS[from].includes(input.to)) {
@@ -59,7 +60,7 @@ export function changeLeakStatus(
     const reason = input.reason?.trim() || null;
     if (input.to === 'ignored' && !reason) throw new InputError('ignoring a leak needs a reason (--reason "…"), e.g. "public on purpose" or "not ours"');
     // Re-opening starts a new generation, so the leak may alert again.
-    db.prepare('UPDATE leaks SET status = ?, status_reason = ?, generation = generation + ? WHERE id = ?').run(
+    statement(db, 'UPDATE leaks SET status = ?, status_reason = ?, generation = generation + ? WHERE id = ?').run(
       input.to,
       reason,
       input.to === 'open' ? 1 : 0,

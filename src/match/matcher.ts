@@ -5,8 +5,10 @@ import { comparePasscode, maskPasscode, maskPasscodesIn, passcodeFingerprint, pa
 import type { Db } from '../store/database.js';
 import { installationKey } from '../store/settings.js';
 import { queueAlerts } from './alerts.js';
+import { ReferenceFilter } from './reference-filter.js';
 import { recordLeakEvent, type LeakStatus } from './lifecycle.js';
 import { assessSeverity, type MatchKind, type PasscodeState, severityRank, type Severity } from './severity.js';
+import { statement } from '../store/statements.js';
 
 /** A public post as a crawler (or `leakwatch ingest`) hands it over (DESIGN.md §6). */
 export interface IncomingPost {
@@ -79,7 +81,8 @@ interface Sighting {
   seenAt: string;
 }
 
-interface Target {
+/** Whom a reference belongs to, and how sure we are. */
+export interface Target {
   orgId: number;
   matchKind: MatchKind;
   meeting: MeetingRow | null;
@@ -105,6 +108,7 @@ export class Matcher {
   #fingerprintKey: Buffer;
   #names = new Map<string, { orgId: number; name: string; words: string[] }[]>();
   #sql: Record<string, Statement>;
+  #filter: ReferenceFilter;
 
   constructor(db: Db, settings: MatchSettings, extract: (text: string) => MeetingRef[] = extractRefs) {
     this.#db = db;
@@ -112,30 +116,31 @@ export class Matcher {
     this.#extract = extract;
     this.#fingerprintKey = installationKey(db, 'passcode-fingerprint');
     this.#sql = {
-      insertPost: db.prepare(
+      insertPost: statement(db, 
         `INSERT INTO posts (source, source_id, url, author, created_at, fetched_at, text) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (source, source_id) DO NOTHING RETURNING id`,
       ),
-      insertSighting: db.prepare(
+      insertSighting: statement(db, 
         `INSERT INTO sightings (post_id, platform, meeting_id, url, host, org_hint_kind, org_hint_value, passcode_masked, passcode_hmac,
            host_start, raid_language, span_start, span_end, seen_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, platform, meeting_id) DO NOTHING RETURNING id`,
       ),
-      meetingsByRef: db.prepare('SELECT * FROM meetings WHERE platform = ? AND meeting_id = ?'),
-      verifiedIdentifier: db.prepare("SELECT org_id, kind, value FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified'"),
-      leak: db.prepare('SELECT * FROM leaks WHERE org_id = ? AND platform = ? AND meeting_id = ?'),
-      insertLeak: db.prepare(
+      meetingsByRef: statement(db, 'SELECT * FROM meetings WHERE platform = ? AND meeting_id = ?'),
+      verifiedIdentifier: statement(db, "SELECT org_id, kind, value FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified'"),
+      leak: statement(db, 'SELECT * FROM leaks WHERE org_id = ? AND platform = ? AND meeting_id = ?'),
+      insertLeak: statement(db, 
         `INSERT INTO leaks (org_id, meeting_ref, platform, meeting_id, match_kind, severity, reasons, status, status_reason,
            first_seen, last_seen, posts, sources, passcode_state)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING *`,
       ),
-      updateLeak: db.prepare(
+      updateLeak: statement(db, 
         `UPDATE leaks SET meeting_ref = ?, match_kind = ?, severity = ?, reasons = ?, status = ?, generation = ?,
            first_seen = min(first_seen, ?), last_seen = max(last_seen, ?), posts = ?, sources = ?, passcode_state = ? WHERE id = ?`,
       ),
-      linkSighting: db.prepare('INSERT INTO leak_sightings (leak_id, sighting_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
-      meetingById: db.prepare('SELECT * FROM meetings WHERE id = ?'),
+      linkSighting: statement(db, 'INSERT INTO leak_sightings (leak_id, sighting_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      meetingById: statement(db, 'SELECT * FROM meetings WHERE id = ?'),
     };
+    this.#filter = ReferenceFilter.for(db);
     this.refreshNames();
   }
 
@@ -145,8 +150,7 @@ export class Matcher {
    */
   refreshNames(): void {
     this.#names.clear();
-    const rows = this.#db
-      .prepare("SELECT id, name FROM organisations WHERE id IN (SELECT org_id FROM identifiers WHERE status = 'verified')")
+    const rows = statement(this.#db, "SELECT id, name FROM organisations WHERE id IN (SELECT org_id FROM identifiers WHERE status = 'verified')")
       .all() as { id: number; name: string }[];
     for (const row of rows) {
       const words = wordsOf(row.name);
@@ -164,6 +168,7 @@ export class Matcher {
    */
   ingestPage(posts: readonly IncomingPost[], options: { now?: Date; alsoInTransaction?: (db: Db) => void } = {}): MatchCounts {
     const now = options.now ?? new Date();
+    this.#filter.refreshIfChangedElsewhere();
     return this.#db.transaction(() => {
       const counts: MatchCounts = { posts: posts.length, stored: 0, references: 0, leaks: 0, queued: 0 };
       for (const post of posts) this.#ingestPost(post, now, counts);
@@ -173,22 +178,22 @@ export class Matcher {
   }
 
   /** Matches the stored sightings of a newly registered meeting (retro-hunt). */
-  retroHuntMeeting(meetingRowId: number, passcodes: readonly string[], now: Date = new Date()): MatchCounts {
-    const meeting = this.#sql.meetingById!.get(meetingRowId) as (MeetingRow & { platform: string; meeting_id: string }) | undefined;
+  retroHuntMeeting(registered: { id: number; platform: string; meetingId: string }, passcodes: readonly string[], now: Date = new Date()): MatchCounts {
     const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0 };
-    if (!meeting) return counts;
+    const rows = statement(
+      this.#db,
+      `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
+       WHERE s.platform = ? AND s.meeting_id = ? ORDER BY s.seen_at`,
+    ).all(registered.platform, registered.meetingId) as SightingRow[];
+    if (rows.length === 0) return counts;
+    const meeting = this.#sql.meetingById!.get(registered.id) as MeetingRow | undefined;
+    if (rows.length === 0 || !meeting) return counts;
     // A posted passcode is compared only with registered passcodes of its form (code or link token).
     const fingerprints = new Map<PasscodeForm, Set<string>>();
     for (const passcode of passcodes) {
       const form = passcodeForm(passcode);
       fingerprints.set(form, (fingerprints.get(form) ?? new Set()).add(passcodeFingerprint(this.#fingerprintKey, passcode)));
     }
-    const rows = this.#db
-      .prepare(
-        `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
-         WHERE s.platform = ? AND s.meeting_id = ? ORDER BY s.seen_at`,
-      )
-      .all(meeting.platform, meeting.meeting_id) as SightingRow[];
     for (const row of rows) {
       counts.references++;
       // The mask is as long as the passcode, so it tells the passcode's form.
@@ -204,8 +209,7 @@ export class Matcher {
   retroHuntIdentifier(identifier: { orgId: number; kind: string; value: string }, now: Date = new Date()): MatchCounts {
     const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0 };
     if (!IDENTIFIER_HINTS.has(identifier.kind)) return counts;
-    const rows = this.#db
-      .prepare(
+    const rows = statement(this.#db, 
         `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
          WHERE s.org_hint_kind = ? AND s.org_hint_value = ? ORDER BY s.seen_at`,
       )
@@ -226,7 +230,7 @@ export class Matcher {
 
   /** Queues the alerts an organisation's open leaks are owed now (after an email domain is verified). */
   releaseWaitingAlerts(orgId: number, now: Date = new Date()): number {
-    const leaks = this.#db.prepare("SELECT * FROM leaks WHERE org_id = ? AND status IN ('open', 'notified')").all(orgId) as LeakRow[];
+    const leaks = statement(this.#db, "SELECT * FROM leaks WHERE org_id = ? AND status IN ('open', 'notified')").all(orgId) as LeakRow[];
     let queued = 0;
     for (const leak of leaks) {
       const meeting = leak.meeting_ref ? (this.#sql.meetingById!.get(leak.meeting_ref) as MeetingRow | undefined) ?? null : null;
@@ -290,15 +294,25 @@ export class Matcher {
     }
   }
 
-  /** Who a sighting belongs to: registered meetings first, then verified identifiers, then (weakly) names. */
-  #targets(sighting: Sighting, passcode: string | null): Target[] {
+  /**
+   * Whom a reference in a post belongs to: the organisations that registered
+   * the meeting, else the one whose verified identifier it names, else
+   * (weakly) those the post names. Reads only.
+   */
+  matchReference(ref: Pick<MeetingRef, 'platform' | 'meetingId' | 'orgHint' | 'passcode'>, postText: string): Target[] {
+    return this.#targets({ platform: ref.platform, meetingId: ref.meetingId, orgHint: ref.orgHint, text: postText }, ref.passcode);
+  }
+
+  #targets(sighting: Pick<Sighting, 'platform' | 'meetingId' | 'orgHint' | 'text'>, passcode: string | null): Target[] {
     const targets = new Map<number, Target>();
-    for (const meeting of this.#sql.meetingsByRef!.all(sighting.platform, sighting.meetingId) as MeetingRow[]) {
-      const passcodeState: PasscodeState = passcode === null ? null : comparePasscode(passcode, meeting.passcode_hash);
-      targets.set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
+    if (this.#filter.mayHaveMeeting(sighting.platform, sighting.meetingId)) {
+      for (const meeting of this.#sql.meetingsByRef!.all(sighting.platform, sighting.meetingId) as MeetingRow[]) {
+        const passcodeState: PasscodeState = passcode === null ? null : comparePasscode(passcode, meeting.passcode_hash);
+        targets.set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
+      }
     }
     const hint = sighting.orgHint;
-    if (hint && IDENTIFIER_HINTS.has(hint.kind)) {
+    if (hint && IDENTIFIER_HINTS.has(hint.kind) && this.#filter.mayHaveIdentifier(hint.kind, hint.value)) {
       const identifier = this.#sql.verifiedIdentifier!.get(hint.kind, hint.value) as { org_id: number; kind: string; value: string } | undefined;
       if (identifier && !targets.has(identifier.org_id)) {
         targets.set(identifier.org_id, {
@@ -431,8 +445,7 @@ export class Matcher {
 
   #anySighting(leakId: number, column: 'host_start' | 'raid_language'): boolean {
     return (
-      this.#db
-        .prepare(`SELECT 1 FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id WHERE ls.leak_id = ? AND s.${column} = 1 LIMIT 1`)
+      statement(this.#db, `SELECT 1 FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id WHERE ls.leak_id = ? AND s.${column} = 1 LIMIT 1`)
         .pluck()
         .get(leakId) === 1
     );

@@ -1,9 +1,9 @@
 import type { Identifier, OnVerified } from '../registry/identifiers.js';
-import { getMeeting, insertMeeting, type Meeting, type MeetingInput, type PreparedMeeting, prepareMeeting } from '../registry/meetings.js';
-import { hashPasscodes } from '../registry/passcode.js';
-import { audit } from '../store/audit.js';
+import { insertMeeting, type Meeting, type MeetingInput, type PreparedMeeting, prepareMeeting } from '../registry/meetings.js';
 import type { Db } from '../store/database.js';
 import type { Matcher, MatchCounts } from './matcher.js';
+import { ReferenceFilter } from './reference-filter.js';
+import { statement } from '../store/statements.js';
 
 /**
  * What follows a registration: a new meeting or a newly verified identifier
@@ -24,7 +24,8 @@ export class Registration {
     const prepared = prepareMeeting(input);
     return this.#db.transaction(() => {
       const meeting = insertMeeting(this.#db, prepared, actor);
-      return { meeting, retro: this.#matcher.retroHuntMeeting(meeting.id, prepared.passcodes, now) };
+      ReferenceFilter.for(this.#db).addMeeting(meeting.platform, meeting.meetingId);
+      return { meeting, retro: this.#matcher.retroHuntMeeting(meeting, prepared.passcodes, now) };
     })();
   }
 
@@ -32,29 +33,36 @@ export class Registration {
    * Registers a meeting, or refreshes the one already registered (title,
    * owner, schedule, passcode) — what imports and calendar feeds need.
    */
-  upsertMeeting(prepared: PreparedMeeting, actor: string, now: Date = new Date()): { meeting: Meeting; created: boolean } {
+  upsertMeeting(prepared: PreparedMeeting, actor: string, now: Date = new Date()): { id: number; created: boolean } {
     const { row } = prepared;
-    const existing = this.#db
-      .prepare('SELECT id FROM meetings WHERE org_id = ? AND platform = ? AND meeting_id = ?')
+    const created = statement(
+      this.#db,
+      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, starts_at, ends_at, recurrence, public, origin, origin_uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, meeting_id, org_id) DO NOTHING RETURNING id`,
+    )
       .pluck()
-      .get(row.orgId, row.platform, row.meetingId) as number | undefined;
-    if (existing === undefined) {
-      const meeting = insertMeeting(this.#db, prepared, actor);
-      this.#matcher.retroHuntMeeting(meeting.id, prepared.passcodes, now);
-      return { meeting, created: true };
+      .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, row.origin, row.originUid) as
+      | number
+      | undefined;
+    if (created !== undefined) {
+      ReferenceFilter.for(this.#db).addMeeting(row.platform, row.meetingId);
+      this.#matcher.retroHuntMeeting({ id: created, platform: row.platform, meetingId: row.meetingId }, prepared.passcodes, now);
+      return { id: created, created: true };
     }
-    this.#db
-      .prepare(
-        `UPDATE meetings SET owner_email = ?, title = coalesce(?, title), passcode_hash = coalesce(?, passcode_hash),
-           starts_at = ?, ends_at = ?, recurrence = ?, origin_uid = coalesce(?, origin_uid) WHERE id = ?`,
-      )
-      .run(row.ownerEmail, row.title, prepared.passcodes.length ? hashPasscodes(prepared.passcodes) : null, row.startsAt, row.endsAt, row.recurrence, row.originUid, existing);
-    audit(this.#db, { actor, orgId: row.orgId, action: 'meeting.updated', subject: `${row.platform} ${row.meetingId}`, detail: { id: existing, origin: row.origin }, at: now });
-    return { meeting: getMeeting(this.#db, row.orgId, existing), created: false };
+    const id = statement(
+      this.#db,
+      `UPDATE meetings SET owner_email = ?, title = coalesce(?, title), passcode_hash = coalesce(?, passcode_hash),
+         starts_at = ?, ends_at = ?, recurrence = ?, origin_uid = coalesce(?, origin_uid)
+       WHERE platform = ? AND meeting_id = ? AND org_id = ? RETURNING id`,
+    )
+      .pluck()
+      .get(row.ownerEmail, row.title, row.passcodeHash, row.startsAt, row.endsAt, row.recurrence, row.originUid, row.platform, row.meetingId, row.orgId) as number;
+    return { id, created: false };
   }
 
   /** Pass to the identifier functions: runs inside their verification transaction. */
   readonly onVerified: OnVerified = (_db: Db, identifier: Identifier, now: Date) => {
+    ReferenceFilter.for(this.#db).addIdentifier(identifier.kind, identifier.value);
     this.#matcher.refreshNames();
     this.#matcher.retroHuntIdentifier(identifier, now);
     if (identifier.kind === 'email-domain') this.#matcher.releaseWaitingAlerts(identifier.orgId, now);

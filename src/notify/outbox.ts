@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database.js';
+import { statement } from '../store/statements.js';
 
 export type OutboxChannel = 'email' | 'webhook';
 
@@ -24,8 +25,7 @@ export interface OutboxMessage {
  */
 export function enqueue(db: Db, message: OutboxMessage, now: Date = new Date()): boolean {
   const messageId = `<${randomUUID()}@leakwatch>`;
-  const { changes } = db
-    .prepare(
+  const { changes } = statement(db, 
       `INSERT INTO outbox (dedupe_key, channel, recipient, kind, leak_id, payload, message_id, next_attempt_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
     )

@@ -7,6 +7,7 @@ import { lookupTxt, findVerificationToken, VERIFICATION_PREFIX } from './dns-txt
 import { emailDomain, normaliseEmail } from './email-address.js';
 import { DOMAIN_KINDS, type IdentifierKind, normaliseIdentifier } from './identifier-value.js';
 import { getOrganisation } from './organisations.js';
+import { statement } from '../store/statements.js';
 
 /** Addresses at a domain that only its operators receive mail for (as Have I Been Pwned uses). */
 export const VERIFICATION_MAILBOXES = ['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'] as const;
@@ -69,7 +70,7 @@ export function addIdentifier(
   const org = getOrganisation(db, input.orgId);
   const { kind, value } = normaliseIdentifier(input.kind, input.value);
   return db.transaction(() => {
-    const existing = db.prepare('SELECT org_id FROM identifiers WHERE kind = ? AND value = ?').pluck().get(kind, value) as number | undefined;
+    const existing = statement(db, 'SELECT org_id FROM identifiers WHERE kind = ? AND value = ?').pluck().get(kind, value) as number | undefined;
     if (existing !== undefined) {
       // Never say which other organisation holds it.
       throw new InputError(
@@ -80,8 +81,7 @@ export function addIdentifier(
     }
     const isDomain = DOMAIN_KINDS.includes(kind);
     const token = isDomain ? newToken() : null;
-    const id = db
-      .prepare(
+    const id = statement(db, 
         `INSERT INTO identifiers (org_id, kind, value, token_hash, token_expires_at, token_purpose, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
@@ -166,7 +166,7 @@ export function sendVerificationEmail(
   const expiresAt = expiry(now, settings);
   const org = getOrganisation(db, row.org_id);
   db.transaction(() => {
-    db.prepare("UPDATE identifiers SET token_hash = ?, token_expires_at = ?, token_purpose = 'email', token_sent_to = ? WHERE id = ?").run(
+    statement(db, "UPDATE identifiers SET token_hash = ?, token_expires_at = ?, token_purpose = 'email', token_sent_to = ? WHERE id = ?").run(
       hashToken(token),
       expiresAt,
       recipients.join(', '),
@@ -197,7 +197,7 @@ export function sendVerificationEmail(
 
 /** Consumes a mailed verification link's token: valid once, until it expires. */
 export function confirmVerificationToken(db: Db, token: string, actor: string, onVerified: OnVerified, now: Date = new Date()): Identifier {
-  const row = db.prepare("SELECT * FROM identifiers WHERE token_hash = ? AND token_purpose = 'email'").get(hashToken(token.trim())) as IdentifierRow | undefined;
+  const row = statement(db, "SELECT * FROM identifiers WHERE token_hash = ? AND token_purpose = 'email'").get(hashToken(token.trim())) as IdentifierRow | undefined;
   if (!row) throw new InputError('this verification link is unknown or has already been used');
   if (!row.token_expires_at || Date.parse(row.token_expires_at) <= now.getTime()) {
     throw new InputError(`this verification link expired at ${row.token_expires_at}; ask for a new one`);
@@ -217,28 +217,28 @@ export function reissueDnsToken(db: Db, input: { orgId: number; value: string },
   if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove`);
   const token = newToken();
   const expiresAt = expiry(now, settings);
-  db.prepare("UPDATE identifiers SET token_hash = ?, token_expires_at = ?, token_purpose = 'dns', token_sent_to = NULL WHERE id = ?").run(hashToken(token), expiresAt, row.id);
+  statement(db, "UPDATE identifiers SET token_hash = ?, token_expires_at = ?, token_purpose = 'dns', token_sent_to = NULL WHERE id = ?").run(hashToken(token), expiresAt, row.id);
   audit(db, { actor, orgId: row.org_id, action: 'identifier.token-reissued', subject: `${row.kind} ${row.value}`, at: now });
   return { token, expiresAt };
 }
 
 export function listIdentifiers(db: Db, orgId: number): Identifier[] {
   getOrganisation(db, orgId);
-  return (db.prepare('SELECT * FROM identifiers WHERE org_id = ? ORDER BY kind, value').all(orgId) as IdentifierRow[]).map(toIdentifier);
+  return (statement(db, 'SELECT * FROM identifiers WHERE org_id = ? ORDER BY kind, value').all(orgId) as IdentifierRow[]).map(toIdentifier);
 }
 
 /** Admin addresses of an organisation whose domain is one of its verified email domains. */
 export function verifiedAdmins(db: Db, orgId: number): string[] {
   const domains = new Set(
-    db.prepare("SELECT value FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND status = 'verified'").pluck().all(orgId) as string[],
+    statement(db, "SELECT value FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND status = 'verified'").pluck().all(orgId) as string[],
   );
-  const admins = db.prepare("SELECT email FROM contacts WHERE org_id = ? AND role = 'admin' ORDER BY email").pluck().all(orgId) as string[];
+  const admins = statement(db, "SELECT email FROM contacts WHERE org_id = ? AND role = 'admin' ORDER BY email").pluck().all(orgId) as string[];
   return admins.filter((email) => domains.has(emailDomain(email)));
 }
 
 function markVerified(db: Db, row: IdentifierRow, method: string, actor: string, onVerified: OnVerified, now: Date, note?: string): Identifier {
   return db.transaction(() => {
-    db.prepare(
+    statement(db, 
       `UPDATE identifiers SET status = 'verified', method = ?, verified_at = ?, verified_by = ?,
          token_hash = NULL, token_expires_at = NULL, token_purpose = NULL WHERE id = ?`,
     ).run(method, now.toISOString(), actor, row.id);
@@ -258,7 +258,7 @@ function markVerified(db: Db, row: IdentifierRow, method: string, actor: string,
 
 function pendingIdentifier(db: Db, orgId: number, rawValue: string): IdentifierRow {
   getOrganisation(db, orgId);
-  const rows = db.prepare('SELECT * FROM identifiers WHERE org_id = ?').all(orgId) as IdentifierRow[];
+  const rows = statement(db, 'SELECT * FROM identifiers WHERE org_id = ?').all(orgId) as IdentifierRow[];
   const row = rows.find((r) => {
     try {
       return normaliseIdentifier(r.kind, rawValue).value === r.value;
@@ -272,7 +272,7 @@ function pendingIdentifier(db: Db, orgId: number, rawValue: string): IdentifierR
 }
 
 function identifierById(db: Db, id: number): Identifier {
-  return toIdentifier(db.prepare('SELECT * FROM identifiers WHERE id = ?').get(id) as IdentifierRow);
+  return toIdentifier(statement(db, 'SELECT * FROM identifiers WHERE id = ?').get(id) as IdentifierRow);
 }
 
 function toIdentifier(row: IdentifierRow): Identifier {

@@ -12,8 +12,17 @@ export interface CanonicalMeeting {
   passcode: string | null;
 }
 
+let known: Set<string> | undefined;
+
+/** Every platform slug of the extractor's catalogue, sorted. */
 export function knownPlatforms(): string[] {
-  return [...new Set(PLATFORMS.map((p) => p.slug))].sort();
+  known ??= new Set([...new Set(PLATFORMS.map((p) => p.slug))].sort());
+  return [...known];
+}
+
+function isKnownPlatform(slug: string): boolean {
+  if (!known) knownPlatforms();
+  return known!.has(slug);
 }
 
 /**
@@ -24,7 +33,7 @@ export function knownPlatforms(): string[] {
 export function canonicalMeeting(platform: string | null, raw: string): CanonicalMeeting {
   const value = raw.trim();
   const slug = platform?.trim().toLowerCase() || null;
-  if (slug && !knownPlatforms().includes(slug)) {
+  if (slug && !isKnownPlatform(slug)) {
     throw new InputError(`unsupported platform "${platform}"; use one of: ${knownPlatforms().join(', ')}`);
   }
   if (value === '') throw new InputError('the meeting id is empty');

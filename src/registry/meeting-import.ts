@@ -7,7 +7,7 @@ import { normaliseEmail } from './email-address.js';
 import { CalendarParseError, parseICalendar } from './icalendar.js';
 import { canonicalMeeting } from './meeting-id.js';
 import { type CsvProblem, formatCsvProblem, parseMeetingCsv } from './meeting-csv.js';
-import { type Meeting, type MeetingInput, type PreparedMeeting, prepareMeeting } from './meetings.js';
+import { type MeetingInput, type PreparedMeeting, prepareMeeting } from './meetings.js';
 import { getOrganisation } from './organisations.js';
 
 export interface ImportOptions {
@@ -22,7 +22,7 @@ export interface ImportOptions {
 }
 
 /** Stores (or updates) one meeting and runs what follows a registration (the retro-hunt). */
-export type StoreMeeting = (prepared: PreparedMeeting) => { meeting: Meeting; created: boolean };
+export type StoreMeeting = (prepared: PreparedMeeting) => { id: number; created: boolean };
 
 export interface ImportResult {
   /** Meetings registered now. */

@@ -5,6 +5,7 @@ import { normaliseEmail } from './email-address.js';
 import { canonicalMeeting } from './meeting-id.js';
 import { getOrganisation } from './organisations.js';
 import { hashPasscodes } from './passcode.js';
+import { statement } from '../store/statements.js';
 
 export interface Meeting {
   id: number;
@@ -72,44 +73,45 @@ export function prepareMeeting(input: MeetingInput): PreparedMeeting {
   };
 }
 
-/** Stores a prepared meeting; a meeting the organisation already registered is an {@link InputError}. */
-export function insertMeeting(db: Db, prepared: PreparedMeeting, actor: string): Meeting {
+/**
+ * Stores a prepared meeting; a meeting the organisation already registered is
+ * an {@link InputError}. Imports audit the whole batch instead of each meeting.
+ */
+export function insertMeeting(db: Db, prepared: PreparedMeeting, actor: string, options: { audit?: boolean } = {}): Meeting {
   const { row } = prepared;
-  const existing = db
-    .prepare('SELECT id FROM meetings WHERE org_id = ? AND platform = ? AND meeting_id = ?')
+  const existing = statement(db, 'SELECT id FROM meetings WHERE org_id = ? AND platform = ? AND meeting_id = ?')
     .pluck()
     .get(row.orgId, row.platform, row.meetingId) as number | undefined;
   if (existing !== undefined) {
     throw new InputError(`${row.platform} meeting ${row.meetingId} is already registered for organisation ${row.orgId} (meeting ${existing})`);
   }
-  const id = db
-    .prepare(
+  const id = statement(db, 
       `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, starts_at, ends_at, recurrence, public, origin, origin_uid)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
     .pluck()
     .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, row.origin, row.originUid) as number;
-  audit(db, { actor, orgId: row.orgId, action: 'meeting.added', subject: `${row.platform} ${row.meetingId}`, detail: { id, origin: row.origin } });
+  if (options.audit ?? true) audit(db, { actor, orgId: row.orgId, action: 'meeting.added', subject: `${row.platform} ${row.meetingId}`, detail: { id, origin: row.origin } });
   return getMeeting(db, row.orgId, id);
 }
 
 /** One organisation's meeting; another organisation's is reported as not found. */
 export function getMeeting(db: Db, orgId: number, id: number): Meeting {
-  const row = db.prepare('SELECT * FROM meetings WHERE id = ? AND org_id = ?').get(id, orgId) as MeetingRow | undefined;
+  const row = statement(db, 'SELECT * FROM meetings WHERE id = ? AND org_id = ?').get(id, orgId) as MeetingRow | undefined;
   if (!row) throw new InputError(`organisation ${orgId} has no meeting ${id}`);
   return toMeeting(row);
 }
 
 export function listMeetings(db: Db, orgId: number): Meeting[] {
   getOrganisation(db, orgId);
-  return (db.prepare('SELECT * FROM meetings WHERE org_id = ? ORDER BY id').all(orgId) as MeetingRow[]).map(toMeeting);
+  return (statement(db, 'SELECT * FROM meetings WHERE org_id = ? ORDER BY id').all(orgId) as MeetingRow[]).map(toMeeting);
 }
 
 /** Removes one organisation's meeting; its leaks stay, detached, for the record. */
 export function removeMeeting(db: Db, orgId: number, id: number, actor: string): Meeting {
   const meeting = getMeeting(db, orgId, id);
   db.transaction(() => {
-    db.prepare('DELETE FROM meetings WHERE id = ? AND org_id = ?').run(id, orgId);
+    statement(db, 'DELETE FROM meetings WHERE id = ? AND org_id = ?').run(id, orgId);
     audit(db, { actor, orgId, action: 'meeting.removed', subject: `${meeting.platform} ${meeting.meetingId}`, detail: { id } });
   })();
   return meeting;

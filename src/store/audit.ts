@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { statement } from './statements.js';
 
 export interface AuditEntry {
   actor: string;
@@ -11,7 +12,7 @@ export interface AuditEntry {
 
 /** Appends to the audit log: operator actions outside leaks (registrations, verifications, vouching, imports). */
 export function audit(db: Db, entry: AuditEntry): void {
-  db.prepare('INSERT INTO audit_log (at, actor, org_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
+  statement(db, 'INSERT INTO audit_log (at, actor, org_id, action, subject, detail) VALUES (?, ?, ?, ?, ?, ?)').run(
     (entry.at ?? new Date()).toISOString(),
     entry.actor,
     entry.orgId ?? null,

@@ -13,7 +13,7 @@ export const bigbluebutton: Platform = {
   slug: 'bigbluebutton',
   selfHosted: true,
   selfHostedHint: /\/(?:b|rooms|gl|bigbluebutton)\//i,
-  keywords: [String.raw`\/(?:b|rooms|gl)`, 'bigbluebutton'],
+  keywords: [String.raw`\/(?:b|rooms|gl|bigbluebutton)`],
   parse(link) {
     const parts = segments(link.path);
     const lower = parts.map((p) => p.toLowerCase());

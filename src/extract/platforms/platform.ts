@@ -92,7 +92,7 @@ export interface PathPlatformSpec {
   path: RegExp;
   /** Read `path` from the fragment (single-page apps: `/#/j/ID`). */
   inFragment?: boolean;
-  /** First path segments that are product pages, not rooms (lower-case). */
+  /** Ids that are product pages, not rooms (lower-case). */
   reserved?: readonly string[];
   /** Query parameter that carries the passcode. */
   passcodeParam?: string;
@@ -115,8 +115,7 @@ export function pathPlatform(spec: PathPlatformSpec): Platform {
       const m = spec.path.exec(where);
       const id = m?.[1];
       if (m === null || id === undefined) return null;
-      const first = (where.split('/').find((p) => p.length > 0) ?? '').toLowerCase();
-      if (reserved.has(first) || reserved.has(id.toLowerCase())) return null;
+      if (reserved.has(id.toLowerCase())) return null;
       const query = spec.inFragment ? link.fragment.replace(/^[^?]*\??/, '') : link.query;
       const pass = spec.passcodeParam === undefined ? null : param(query, spec.passcodeParam);
       const passcode = pass !== null && /^[A-Za-z0-9._~-]{1,64}$/.test(pass) ? pass : null;

@@ -65,9 +65,10 @@ CREATE TABLE meetings (
   origin        TEXT NOT NULL DEFAULT 'manual',
   origin_uid    TEXT,
   created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-  UNIQUE (org_id, platform, meeting_id)
+  -- Platform and id first: the same index finds every registration of a sighted meeting.
+  UNIQUE (platform, meeting_id, org_id)
 ) STRICT;
-CREATE INDEX meetings_reference ON meetings (platform, meeting_id);
+CREATE INDEX meetings_org ON meetings (org_id);
 
 -- Only posts that carry at least one meeting reference are stored.
 CREATE TABLE posts (
