@@ -239,6 +239,25 @@ describe('isolation', () => {
   });
 });
 
+describe('registrations made elsewhere', () => {
+  it('a meeting registered by another process is matched on the next page', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.matcher.ingestPage([post('warm-up meet.google.com/aaa-bbbb-ccc')], { now: NOW });
+    // Another connection, as `leakwatch meeting add` run while the daemon crawls.
+    const { openDatabase } = await import('../../src/store/database.js');
+    const { Matcher } = await import('../../src/match/matcher.js');
+    const { Registration } = await import('../../src/match/registration.js');
+    const other = openDatabase(store.path);
+    new Registration(other, new Matcher(other, { startingSoonHours: 24, repeatedPosts: 3 })).addMeeting(
+      { orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' },
+      'other process',
+    );
+    other.close();
+    store.matcher.ingestPage([post('zoom.us/j/84512397260')], { now: NOW });
+    expect(listLeaks(store.db, { orgId: org })).toEqual([expect.objectContaining({ meetingId: '84512397260', matchKind: 'meeting' })]);
+  });
+});
+
 describe('pages', () => {
   it('re-ingesting the same posts changes nothing', () => {
     const org = school(store, 'Westfield High', 'westfield.example');
