@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, DatabaseError, InputError, UsageError } from '../errors.js';
 import { configCommand } from './config-command.js';
 import { type CommandContext, createContext, type GlobalOptions, type Io } from './context.js';
+import { crawlCommand, sourcesCommand } from './crawl-commands.js';
 import { leaksListCommand, leaksShowCommand, leaksStatusCommand } from './leaks-commands.js';
 import {
   identifierAddCommand,
@@ -92,6 +93,20 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
       const options = command.optsWithGlobals<GlobalOptions & { source: string }>();
       setStatus(await ingestCommand(createContext(options, io), files, options));
     });
+
+  program
+    .command('crawl')
+    .description('one crawl of the enabled sources (or --source), with progress and a summary')
+    .option('--source <name>', 'only this source')
+    .option('--once', 'crawl once and exit (required: `leakwatch run` crawls on schedule)')
+    .option('--dry-run', 'read and count, write nothing')
+    .option('--json', 'print the summaries as JSON')
+    .action(run(crawlCommand));
+  program
+    .command('sources')
+    .description('per source: enabled, last success, last error, failures in a row')
+    .option('--json', 'print JSON only')
+    .action(run(sourcesCommand));
 
   const org = program.command('org').description('organisations: `org add`, `org list`, `org admin`');
   org.command('add')

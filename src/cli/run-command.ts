@@ -19,7 +19,7 @@ export async function runCommand(context: CommandContext): Promise<number> {
   const stopSignal = new Promise<NodeJS.Signals>(function waitForStop(resolve) {
     for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));
   });
-  const daemon = startDaemon({ config, db, log });
+  const daemon = startDaemon({ config, secrets: context.secrets, db, log });
   log.info({ db: config.db.path, jobs: daemon.scheduler.jobNames, configFiles: context.files }, 'leakwatch running');
 
   const signal = await stopSignal;

@@ -32,6 +32,8 @@ const sourceBase = {
   cron: cronExpression,
   /** Up to this many seconds of random delay before each run, so sources do not all fire at once. */
   jitterSecs: z.int().min(0).max(3600),
+  /** At least this long between two requests to the source (its published rate limit); robots.txt Crawl-delay may make it longer. */
+  requestIntervalMs: z.int().min(0),
 };
 
 /** Per-source settings (DESIGN.md §6). Names and keys are a public contract. */

@@ -291,3 +291,17 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     );
   });
 }
+
+/** The client the configuration's `http` section describes. */
+export function httpClientFromConfig(http: {
+  userAgent: string;
+  contactUrl: string;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  maxRedirects: number;
+  retries: number;
+  allowPrivateHosts: boolean;
+  respectRobotsTxt: boolean;
+}): HttpClient {
+  return new HttpClient(http);
+}

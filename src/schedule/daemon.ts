@@ -1,5 +1,8 @@
 import { setLogger } from 'node-cron';
-import type { Config } from '../config/schema.js';
+import { crawlerFor } from '../../crawlers/index.js';
+import { type Config, type Secrets, SOURCE_NAMES } from '../config/schema.js';
+import { httpClientFromConfig } from '../crawl/http-client.js';
+import { runCrawl } from '../crawl/runner.js';
 import type { Logger } from '../logger.js';
 import { Matcher } from '../match/matcher.js';
 import { Registration } from '../match/registration.js';
@@ -10,6 +13,7 @@ import { Scheduler } from './scheduler.js';
 
 export interface DaemonOptions {
   config: Config;
+  secrets: Secrets;
   db: Db;
   log: Logger;
 }
@@ -21,14 +25,31 @@ export interface Daemon {
 }
 
 /** The jobs `leakwatch run` schedules for this configuration. */
-export function buildScheduler({ config, db, log }: DaemonOptions): Scheduler {
+export function buildScheduler({ config, secrets, db, log }: DaemonOptions): Scheduler {
   const scheduler = new Scheduler(log);
   scheduler.add({
     name: 'housekeeping',
     cron: config.housekeeping.cron,
     run: () => runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }),
   });
-  const registration = new Registration(db, new Matcher(db, config.matching));
+  const matcher = new Matcher(db, config.matching);
+  const registration = new Registration(db, matcher);
+  const http = httpClientFromConfig(config.http);
+  for (const name of SOURCE_NAMES) {
+    const crawler = crawlerFor(name);
+    const source = config.sources[name];
+    if (!source.enabled) continue;
+    if (!crawler) {
+      log.warn({ source: name }, 'source enabled but leakwatch has no crawler for it yet; skipped');
+      continue;
+    }
+    scheduler.add({
+      name: `crawl:${name}`,
+      cron: source.cron,
+      jitterSecs: source.jitterSecs,
+      run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal }),
+    });
+  }
   scheduler.add({
     name: 'calendar-feeds',
     cron: config.calendars.cron,

@@ -30,3 +30,7 @@ CREATE TABLE calendar_feeds (
   created_at    TEXT NOT NULL,
   UNIQUE (org_id, url)
 ) STRICT;
+
+-- What kind of failure a crawl run ended with (retryable, rate-limited, blocked, parse): repeated
+-- parse failures mean the site changed its markup.
+ALTER TABLE crawl_runs ADD COLUMN error_kind TEXT;

@@ -1,0 +1,58 @@
+import type { Config, Secrets, SourceName } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { HttpClient } from './http-client.js';
+
+/** A public post as a crawler reads it (DESIGN.md §6). */
+export interface Post {
+  source: SourceName;
+  /** The source's own id, unique within the source. */
+  sourceId: string;
+  /** Permalink. */
+  url: string | null;
+  author: string | null;
+  /** ISO-8601. */
+  createdAt: string | null;
+  /** Visible text, markup removed. */
+  text: string;
+  /** Links from the markup and metadata (hrefs, facets, embeds), which the visible text may shorten. */
+  links: string[];
+}
+
+/** One page of posts from one scope (a query, a subreddit, an instance, a board). */
+export interface CrawlPage {
+  scope: string;
+  posts: Post[];
+  /**
+   * What to store as the scope's cursor once this page is committed, or null
+   * to keep the stored one. A crawler that walks newest-first sets it only on
+   * the page that finishes the walk, so a crash mid-walk re-reads (the posts
+   * already stored are skipped) and never leaves a gap.
+   */
+  cursor: string | null;
+}
+
+export interface CrawlContext<C> {
+  /** The source's own settings (`sources.<name>`). */
+  config: C;
+  secrets: Secrets;
+  http: HttpClient;
+  /** The stored cursor of a scope; null on the first run. */
+  cursor(scope: string): string | null;
+  /** Search terms: the configured ones and those built from registered identifiers and organisation names. */
+  queries: string[];
+  /** Requests to the source's hosts are at least this far apart. */
+  minIntervalMs: number;
+  /** Stop soon after it aborts (the daemon is shutting down). */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/**
+ * A source of public posts: it knows only how to ask for posts newer than a
+ * cursor and how to read the answer. Rate limits, retries, robots.txt,
+ * timeouts and persistence belong to the runner and the HTTP client.
+ */
+export interface Crawler<N extends SourceName = SourceName> {
+  readonly name: N;
+  crawl(context: CrawlContext<Config['sources'][N]>): AsyncIterable<CrawlPage>;
+}

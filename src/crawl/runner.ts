@@ -1,0 +1,165 @@
+import type { Config, Secrets, SourceName } from '../config/schema.js';
+import { extractRefs } from '../extract/index.js';
+import type { Logger } from '../logger.js';
+import type { Matcher } from '../match/matcher.js';
+import type { Db } from '../store/database.js';
+import { statement } from '../store/statements.js';
+import type { Crawler } from './crawler.js';
+import { BlockedError, ParseError, RateLimitedError, RetryableError } from './errors.js';
+import type { HttpClient } from './http-client.js';
+import { searchQueries } from './queries.js';
+
+export interface CrawlSummary {
+  source: SourceName;
+  status: 'succeeded' | 'failed';
+  pages: number;
+  posts: number;
+  references: number;
+  /** Leaks opened or re-opened. */
+  leaks: number;
+  queued: number;
+  error: string | null;
+  /** The failure was the source's answer not having the expected shape. */
+  parseError: boolean;
+  dryRun: boolean;
+}
+
+export interface RunCrawlOptions {
+  db: Db;
+  matcher: Matcher;
+  crawler: Crawler;
+  config: Config;
+  secrets: Secrets;
+  http: HttpClient;
+  log: Logger;
+  signal?: AbortSignal;
+  /** Read and count, write nothing (no posts, no cursor, no run record). */
+  dryRun?: boolean;
+  onPage?: (summary: CrawlSummary) => void;
+  now?: () => Date;
+}
+
+/**
+ * One crawl of one source: each page's posts, references, leaks, queued
+ * alerts and the scope's cursor commit in one transaction; the run and its
+ * outcome are recorded for `leakwatch sources`. A failing page rolls back
+ * whole, so its cursor is not advanced and the next run reads it again.
+ */
+export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> {
+  const { db, crawler, config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const source = crawler.name;
+  const sourceConfig = config.sources[source];
+  const summary: CrawlSummary = { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, dryRun: options.dryRun ?? false };
+  const runId = summary.dryRun
+    ? null
+    : (statement(db, "INSERT INTO crawl_runs (source, started_at, status) VALUES (?, ?, 'running') RETURNING id").pluck().get(source, now().toISOString()) as number);
+  const cursors = new Map(
+    (statement(db, 'SELECT scope, cursor FROM crawl_cursors WHERE source = ?').raw().all(source) as [string, string][]).map(([scope, cursor]) => [scope, cursor]),
+  );
+  const signal = options.signal ?? new AbortController().signal;
+  const runLog = log.child({ source, run: runId });
+  const writeCursor = statement(
+    db,
+    'INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, scope) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at',
+  );
+
+  let errorKind: string | null = null;
+  try {
+    const pages = crawler.crawl({
+      config: sourceConfig as never,
+      secrets: options.secrets,
+      http: options.http,
+      cursor: (scope) => cursors.get(scope) ?? null,
+      queries: 'queries' in sourceConfig ? searchQueries(sourceConfig.queries, db) : [],
+      minIntervalMs: sourceConfig.requestIntervalMs,
+      signal,
+      log: runLog,
+    });
+    for await (const page of pages) {
+      if (summary.dryRun) {
+        summary.references += page.posts.reduce((n, post) => n + extractRefs(`${post.text}\n${post.links.join('\n')}`).length, 0);
+      } else {
+        const counts = options.matcher.ingestPage(page.posts, {
+          now: now(),
+          alsoInTransaction: (tx) => {
+            if (page.cursor !== null) {
+              writeCursor.run(source, page.scope, page.cursor, now().toISOString());
+              cursors.set(page.scope, page.cursor);
+            }
+            if (runId !== null) statement(tx, 'UPDATE crawl_runs SET pages = pages + 1, posts = posts + ? WHERE id = ?').run(page.posts.length, runId);
+          },
+        });
+        summary.references += counts.references;
+        summary.leaks += counts.leaks;
+        summary.queued += counts.queued;
+      }
+      summary.pages++;
+      summary.posts += page.posts.length;
+      options.onPage?.(summary);
+      if (signal.aborted) break;
+    }
+  } catch (error) {
+    summary.status = 'failed';
+    summary.error = error instanceof Error ? error.message : String(error);
+    summary.parseError = error instanceof ParseError;
+    errorKind = errorKindOf(error);
+    runLog.warn({ err: error }, 'crawl failed');
+  }
+
+  if (runId !== null) {
+    statement(db, 'UPDATE crawl_runs SET finished_at = ?, status = ?, refs = ?, leaks = ?, error = ?, error_kind = ? WHERE id = ?').run(
+      now().toISOString(),
+      summary.status,
+      summary.references,
+      summary.leaks,
+      summary.error,
+      errorKind,
+      runId,
+    );
+  }
+  return summary;
+}
+
+export interface SourceHealth {
+  source: string;
+  lastSuccess: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  consecutiveFailures: number;
+  /** Several failures in a row were the answer's shape: the site probably changed its markup or API. */
+  warning: string | null;
+}
+
+/** Per source: last success, last error, failures since the last success (from the recorded runs). */
+export function sourceHealth(db: Db, sources: readonly string[]): SourceHealth[] {
+  return sources.map((source) => {
+    const lastSuccess = statement(db, "SELECT max(finished_at) FROM crawl_runs WHERE source = ? AND status = 'succeeded'").pluck().get(source) as string | null;
+    const lastError = statement(db, "SELECT error, finished_at FROM crawl_runs WHERE source = ? AND status = 'failed' ORDER BY id DESC LIMIT 1").get(source) as
+      | { error: string; finished_at: string }
+      | undefined;
+    const failures = statement(
+      db,
+      "SELECT error_kind FROM crawl_runs WHERE source = ? AND status = 'failed' AND id > coalesce((SELECT max(id) FROM crawl_runs WHERE source = ? AND status = 'succeeded'), 0) ORDER BY id DESC",
+    )
+      .pluck()
+      .all(source, source) as (string | null)[];
+    const parseFailures = failures.filter((kind) => kind === 'parse').length;
+    return {
+      source,
+      lastSuccess,
+      lastError: lastError?.error ?? null,
+      lastErrorAt: lastError?.finished_at ?? null,
+      consecutiveFailures: failures.length,
+      warning: parseFailures >= 3 ? `${parseFailures} runs in a row could not read ${source}'s answers: its markup or API has probably changed` : null,
+    };
+  });
+}
+
+function errorKindOf(error: unknown): string {
+  if (error instanceof ParseError) return 'parse';
+  if (error instanceof RateLimitedError) return 'rate-limited';
+  if (error instanceof BlockedError) return 'blocked';
+  if (error instanceof RetryableError) return 'retryable';
+  return 'other';
+}
