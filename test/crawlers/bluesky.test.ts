@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bluesky } from '../../crawlers/bluesky.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Secrets } from '../../src/config/schema.js';
+import type { Crawler, CrawlPage } from '../../src/crawl/crawler.js';
+import { HttpClient } from '../../src/crawl/http-client.js';
+import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { listLeaks } from '../../src/match/leaks.js';
+import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { count, school, tempStore, type TestStore } from '../support/store.js';
+
+type PostView = Record<string, unknown> & { record: Record<string, unknown> };
+/** An `app.bsky.feed.searchPosts` answer as the AppView gives it (invented posts, real shape). */
+const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/bluesky/search-posts.json', import.meta.url), 'utf8')) as { posts: PostView[]; cursor?: string };
+const SEARCH = '/xrpc/app.bsky.feed.searchPosts';
+
+/** A plain post shaped as the fixture's third, with its own rkey, time and text (indexed 300 ms after it was written). */
+function post(rkey: string, createdAt: string, text: string, record: Record<string, unknown> = {}, view: Record<string, unknown> = {}): PostView {
+  const base = structuredClone(FIXTURE.posts[2]!);
+  delete base.embed;
+  return {
+    ...base,
+    uri: `at://did:plc:exampleaaaaaaaaaaaaaaaa3/app.bsky.feed.post/${rkey}`,
+    indexedAt: new Date(Date.parse(createdAt) + 300).toISOString(),
+    record: { $type: 'app.bsky.feed.post', createdAt, langs: ['en'], text, ...record },
+    ...view,
+  };
+}
+
+let server: TestHttpServer;
+let store: TestStore;
+let handler: (request: IncomingMessage, response: ServerResponse, url: URL) => void;
+beforeEach(async () => {
+  store = tempStore();
+  server = await startHttpServer({ [SEARCH]: (request, response) => handler(request, response, new URL(request.url!, 'http://x')) });
+});
+afterEach(async () => {
+  await server.close();
+  store.cleanup();
+});
+
+const json = (response: ServerResponse, body: unknown) => void response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+
+function setup(secretsOverride: Secrets = {}) {
+  const { config, secrets } = loadConfig({ env: {} });
+  config.sources.bluesky = { ...config.sources.bluesky, enabled: true, baseUrl: server.url, queries: ['zoom.us/j'], requestIntervalMs: 0 };
+  const http = new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 2, retryBaseMs: 10 });
+  return { config, secrets: { ...secrets, ...secretsOverride }, http };
+}
+
+function crawl(options: { secrets?: Secrets; log?: Logger } = {}) {
+  const { config, secrets, http } = setup(options.secrets);
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: bluesky as Crawler, config, secrets, http, log: options.log ?? createLogger({ level: 'silent' }) });
+}
+
+/** The pages the crawler yields, without the store (to look at each post's fields). */
+async function pagesOf(): Promise<CrawlPage[]> {
+  const { config, secrets, http } = setup();
+  const pages: CrawlPage[] = [];
+  const context = { config: config.sources.bluesky, secrets, http, cursor: () => null, queries: ['zoom.us/j'], minIntervalMs: 0, signal: new AbortController().signal, log: createLogger({ level: 'silent' }) };
+  for await (const page of bluesky.crawl(context)) pages.push(page);
+  return pages;
+}
+
+function capturedLogger() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { log: createLogger({ level: 'debug', destination, pretty: false }), lines };
+}
+
+const cursor = () => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'bluesky' AND scope = 'query:zoom.us/j'").pluck().get();
+const searches = () => server.requests.filter((r) => r.url.startsWith(SEARCH)).map((r) => new URL(r.url, 'http://x').searchParams);
+
+describe('Bluesky crawler', () => {
+  it('walks the result pages by cursor, stores the posts with meeting links, and keeps the newest sortAt as the cursor', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
+    handler = (_request, response, url) => {
+      if (!url.searchParams.get('cursor')) return json(response, FIXTURE);
+      json(response, { posts: [post('3mexample0d0d', '2026-09-21T13:50:00.000Z', 'backup room zoom.us/j/11122233344')] });
+    };
+    const summary = await crawl();
+    expect(summary).toMatchObject({ status: 'succeeded', pages: 2, posts: 4, leaks: 1 });
+    expect(searches().map((params) => Object.fromEntries(params))).toEqual([
+      { q: 'zoom.us/j', sort: 'latest', limit: '100' },
+      { q: 'zoom.us/j', sort: 'latest', limit: '100', cursor: '100' },
+    ]);
+    // The earlier of createdAt (14:05:00.120) and indexedAt (14:05:00.510).
+    expect(cursor()).toBe('2026-09-21T14:05:00.120Z');
+    expect(count(store.db, 'posts')).toBe(3);
+    expect(store.db.prepare("SELECT url FROM posts WHERE source_id LIKE '%/3mexample3a2f'").pluck().get()).toBe('https://bsky.app/profile/quietotter.bsky.example/post/3mexample3a2f');
+    // The visible text shortens the link to westfield.zoom.us/j/8451...; only the facet has the meeting id.
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260' });
+    expect(sourceHealth(store.db, ['bluesky'])[0]).toMatchObject({ consecutiveFailures: 0, lastSuccess: expect.any(String) });
+  });
+
+  it('takes links from link facets and external embeds (record, view and record-with-media), keeping the text as written', async () => {
+    handler = (_request, response) =>
+      json(response, {
+        posts: [
+          ...FIXTURE.posts,
+          post('3mexample0e0e', '2026-09-21T13:40:00.000Z', 'quoting this', {}, {
+            embed: { $type: 'app.bsky.embed.recordWithMedia#view', media: { $type: 'app.bsky.embed.external#view', external: { uri: 'https://example.webex.com/meet/pr1234567', title: 'Webex' } }, record: {} },
+          }),
+        ],
+      });
+    const [page] = await pagesOf();
+    expect(page!.posts.map((p) => p.links)).toEqual([
+      ['https://westfield.zoom.us/j/84512397260?pwd=abc123XYZ'],
+      ['https://meet.google.com/abc-defg-hij'],
+      [],
+      ['https://example.webex.com/meet/pr1234567'],
+    ]);
+    expect(page!.posts[0]).toMatchObject({
+      source: 'bluesky',
+      sourceId: 'at://did:plc:exampleaaaaaaaaaaaaaaaa1/app.bsky.feed.post/3mexample3a2f',
+      author: 'quietotter.bsky.example',
+      createdAt: '2026-09-21T14:05:00.120Z',
+      text: 'period 3 is open, come say hi 👋\n\nwestfield.zoom.us/j/8451...',
+    });
+    // `+00:00` as some clients write it.
+    expect(page!.posts[2]!.createdAt).toBe('2026-09-21T13:59:30.000Z');
+  });
+
+  it('resumes with since= the cursor, without duplicates or gaps', async () => {
+    const first = post('3mexample1f01', '2026-09-21T15:00:00.000Z', 'zoom.us/j/11122233344');
+    handler = (_request, response) => json(response, { posts: [first] });
+    await crawl();
+    expect(cursor()).toBe('2026-09-21T15:00:00.000Z');
+    handler = (_request, response, url) => {
+      const since = Date.parse(url.searchParams.get('since') ?? '1970-01-01T00:00:00Z');
+      // `since` is inclusive: the stored post comes back too.
+      const posts = [post('3mexample1f02', '2026-09-21T15:10:00.000Z', 'zoom.us/j/55566677788'), first].filter((p) => Date.parse(p.record.createdAt as string) >= since);
+      json(response, { posts, cursor: '2' });
+    };
+    const second = await crawl();
+    expect(second).toMatchObject({ status: 'succeeded', pages: 1, posts: 1 });
+    expect(searches().at(-1)!.get('since')).toBe('2026-09-21T15:00:00.000Z');
+    expect(count(store.db, 'posts')).toBe(2);
+    expect(cursor()).toBe('2026-09-21T15:10:00.000Z');
+  });
+
+  it('when the public AppView refuses cursor paging (403), keeps the pages read and moves the cursor; a 403 on the first page fails', async () => {
+    handler = (_request, response, url) => {
+      if (url.searchParams.get('cursor')) return void response.writeHead(403, { 'content-type': 'application/json' }).end('{"error":"AuthMissing","message":"Authentication Required"}');
+      json(response, { posts: [post('3mexample2a01', '2026-09-21T16:00:00.000Z', 'zoom.us/j/99988877766')], cursor: '1' });
+    };
+    const { log, lines } = capturedLogger();
+    expect(await crawl({ log })).toMatchObject({ status: 'succeeded', pages: 2, posts: 1 });
+    expect(cursor()).toBe('2026-09-21T16:00:00.000Z');
+    expect(lines.join('')).toMatch(/refused to page further without a session/);
+
+    handler = (_request, response) => void response.writeHead(403).end();
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/HTTP 403/) });
+    expect(cursor()).toBe('2026-09-21T16:00:00.000Z');
+  });
+
+  it('a failure mid-walk stores the pages read but keeps the cursor, so the next run re-reads without a gap', async () => {
+    const newer = post('3mexample3b02', '2026-09-21T17:00:00.000Z', 'zoom.us/j/99988877766');
+    handler = (_request, response, url) => {
+      if (url.searchParams.get('cursor')) return void response.writeHead(500).end();
+      json(response, { posts: [newer], cursor: '1' });
+    };
+    expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
+    expect(cursor()).toBeUndefined();
+    expect(count(store.db, 'posts')).toBe(1);
+    handler = (_request, response, url) =>
+      json(response, url.searchParams.get('cursor') ? { posts: [post('3mexample3b01', '2026-09-21T16:50:00.000Z', 'zoom.us/j/12312312312')] } : { posts: [newer], cursor: '1' });
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
+    expect(count(store.db, 'posts')).toBe(2);
+    expect(cursor()).toBe('2026-09-21T17:00:00.000Z');
+  });
+
+  it('waits out a 429 with Retry-After and recovers from a 500', async () => {
+    let calls = 0;
+    handler = (_request, response) => {
+      calls++;
+      if (calls === 1) return void response.writeHead(429, { 'retry-after': '1', 'ratelimit-limit': '3000', 'ratelimit-remaining': '0', 'ratelimit-policy': '3000;w=300' }).end();
+      if (calls === 2) return void response.writeHead(500).end();
+      json(response, { posts: [post('3mexample4a01', '2026-09-21T18:00:00.000Z', 'zoom.us/j/44455566677')] });
+    };
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('malformed JSON or a shape without posts fails the run with a clear error and leaves the cursor', async () => {
+    handler = (_request, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>upstream connect error</html>');
+    for (let i = 0; i < 3; i++) expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/expected JSON/) });
+    expect(cursor()).toBeUndefined();
+    expect(sourceHealth(store.db, ['bluesky'])[0]).toMatchObject({ lastSuccess: null, consecutiveFailures: 3, warning: expect.stringMatching(/markup or API has probably changed/) });
+
+    handler = (_request, response) => json(response, { feed: [] });
+    expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/127\.0\.0\.1:\d+: searchPosts answer has no posts array/) });
+    handler = (_request, response) => json(response, { posts: [{ uri: 'at://did:plc:x/app.bsky.feed.post/3mexample5a01', author: { did: 'did:plc:x' }, record: { text: 'no times' } }] });
+    expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/without indexedAt or record\.createdAt/) });
+    expect(cursor()).toBeUndefined();
+  });
+
+  it('a hanging response hits the timeout and fails the run', async () => {
+    handler = () => undefined;
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/no response within 400 ms/) });
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('respects a robots.txt that disallows the API', async () => {
+    server.route('/robots.txt', (_request, response) => void response.writeHead(200).end('User-agent: *\nDisallow: /xrpc/\n'));
+    handler = (_request, response) => json(response, { posts: [] });
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/robots\.txt of 127\.0\.0\.1:\d+ disallows \/xrpc\/app\.bsky\.feed\.searchPosts/) });
+    expect(searches()).toHaveLength(0);
+  });
+
+  it('with an app password but no handle to sign in with, searches without a session, says so, and never logs the password', async () => {
+    handler = (_request, response) => json(response, { posts: [] });
+    const { log, lines } = capturedLogger();
+    expect(await crawl({ secrets: { blueskyAppPassword: 'abcd-efgh-ijkl-mnop' }, log })).toMatchObject({ status: 'succeeded' });
+    expect(server.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
+    expect(lines.join('')).toMatch(/names no account handle/);
+    expect(lines.join('')).not.toContain('abcd-efgh-ijkl-mnop');
+  });
+});
