@@ -177,7 +177,10 @@ export class HttpClient {
       }
       if (status === 429 || (status === 503 && headers['retry-after'])) {
         response.resume();
-        const at = retryAfter(headers['retry-after'], new Date(), this.#options.maxRetryAfterMs + 1) ?? new Date(Date.now() + this.#options.retryBaseMs * 4);
+        const at =
+          retryAfter(headers['retry-after'], new Date(), this.#options.maxRetryAfterMs + 1) ??
+          rateLimitReset(headers, new Date(), this.#options.maxRetryAfterMs + 1) ??
+          new Date(Date.now() + this.#options.retryBaseMs * 4);
         throw new RateLimitedError(`${url.host} answered ${status}; retrying after ${at.toISOString()}`, at);
       }
       if (status >= 500) {
@@ -249,6 +252,21 @@ export class HttpClient {
     if (this.#validators.size >= 10_000) this.#validators.delete(this.#validators.keys().next().value!);
     this.#validators.set(url, validators);
   }
+}
+
+/**
+ * When a 429 without Retry-After may be retried, from the rate-limit headers
+ * sources send instead: `x-ratelimit-reset` and `ratelimit-reset` (seconds
+ * from now: Reddit, the IETF draft) and `x-rate-limit-reset` (a Unix time: X).
+ */
+function rateLimitReset(headers: Record<string, string>, now: Date, maxMs: number): Date | null {
+  const relative = Number(headers['x-ratelimit-reset'] ?? headers['ratelimit-reset']);
+  const absolute = Number(headers['x-rate-limit-reset']);
+  let at: number | null = null;
+  if (Number.isFinite(relative) && relative >= 0) at = now.getTime() + relative * 1000;
+  else if (Number.isFinite(absolute) && absolute > 0) at = absolute * 1000;
+  if (at === null) return null;
+  return new Date(Math.min(Math.max(at, now.getTime()), now.getTime() + maxMs));
 }
 
 function flatHeaders(response: IncomingMessage): Record<string, string> {

@@ -83,6 +83,21 @@ describe('HttpClient', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
   });
 
+  it.each([
+    ['x-ratelimit-reset', '1'],
+    ['x-rate-limit-reset', () => String(Math.ceil(Date.now() / 1000) + 1)],
+  ])('waits for the reset a 429 announces in %s when it has no Retry-After', async (header, value) => {
+    let calls = 0;
+    server.route('/reset', (_, response) => {
+      calls++;
+      if (calls === 1) return void response.writeHead(429, { [header]: typeof value === 'function' ? value() : value }).end();
+      json({ ok: true })(_, response);
+    });
+    const started = Date.now();
+    expect(await client({ respectRobotsTxt: false }).getJson(`${server.url}/reset`)).toEqual({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+  });
+
   it('gives up with RateLimitedError when the site keeps refusing', async () => {
     server.route('/always', (_, response) => void response.writeHead(429, { 'retry-after': '0' }).end());
     await expect(client({ respectRobotsTxt: false, retries: 1 }).get(`${server.url}/always`)).rejects.toThrow(RateLimitedError);
