@@ -44,7 +44,7 @@ export const sourcesSchema = z.strictObject({
   hackernews: z.strictObject({ ...sourceBase, baseUrl: httpUrl, queries: z.array(name) }),
   fourchan: z.strictObject({ ...sourceBase, baseUrl: httpUrl, boards: z.array(name) }),
   telegram: z.strictObject({ ...sourceBase, baseUrl: httpUrl, channels: z.array(name) }),
-  lemmy: z.strictObject({ ...sourceBase, instances: z.array(httpUrl), communities: z.array(name) }),
+  lemmy: z.strictObject({ ...sourceBase, instances: z.array(httpUrl), communities: z.array(name), queries: z.array(name) }),
   discourse: z.strictObject({ ...sourceBase, instances: z.array(httpUrl) }),
   rss: z.strictObject({ ...sourceBase, feeds: z.array(httpUrl) }),
   x: z.strictObject({ ...sourceBase, baseUrl: httpUrl, queries: z.array(name) }),

@@ -79,6 +79,16 @@ export class HttpClient {
     this.#options = { retryBaseMs: 500, maxRetryAfterMs: 600_000, ...options };
   }
 
+  /** Whether loopback and private addresses may be fetched (`http.allowPrivateHosts`); the browser helper follows it too. */
+  get allowPrivateHosts(): boolean {
+    return this.#options.allowPrivateHosts;
+  }
+
+  /** Per attempt (`http.timeoutMs`). */
+  get timeoutMs(): number {
+    return this.#options.timeoutMs;
+  }
+
   get userAgent(): string {
     return `${this.#options.userAgent} (+${this.#options.contactUrl})`;
   }

@@ -53,7 +53,9 @@ describe('leakwatch run', () => {
     const running = await startDaemon([], dir);
     const db = join(dir, 'data', 'leakwatch.db');
     expect(existsSync(db)).toBe(true);
-    expect(running.lines.find((l) => l.msg === 'leakwatch running')).toMatchObject({ jobs: ['housekeeping', 'calendar-feeds'] });
+    // The shipped defaults crawl every source that needs no credentials; X needs a token.
+    const { jobs } = running.lines.find((l) => l.msg === 'leakwatch running') as { jobs: string[] };
+    expect(jobs).toEqual(['housekeeping', ...['reddit', 'mastodon', 'bluesky', 'hackernews', 'fourchan', 'telegram', 'lemmy', 'discourse', 'rss', 'webpage'].map((s) => `crawl:${s}`), 'calendar-feeds']);
     expect(running.lines.find((l) => l.msg === 'job scheduled')).toMatchObject({ job: 'housekeeping', cron: '17 3 * * *' });
 
     running.child.kill(signal);

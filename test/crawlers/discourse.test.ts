@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discourse } from '../../crawlers/discourse.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Crawler } from '../../src/crawl/crawler.js';
+import { HttpClient } from '../../src/crawl/http-client.js';
+import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
+import { createLogger } from '../../src/logger.js';
+import { listLeaks } from '../../src/match/leaks.js';
+import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { count, school, tempStore, type TestStore } from '../support/store.js';
+
+const POST = JSON.parse(readFileSync(new URL('../fixtures/discourse/post.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+type LatestPost = Record<string, unknown> & { id: number };
+
+/** A `latest_posts` item as Discourse serialises it. */
+function post(id: number, cooked = '<p>Thanks, that worked for our lab machines too.</p>', extra: Record<string, unknown> = {}): LatestPost {
+  const topicId = 800 + (id % 7);
+  const postNumber = (id % 5) + 1;
+  return { ...structuredClone(POST), id, cooked, raw: cooked.replace(/<[^>]+>/g, ''), topic_id: topicId, post_number: postNumber, post_url: `/t/projector-keeps-dropping-hdmi/${topicId}/${postNumber}`, ...extra };
+}
+
+/** `/posts.json` as Discourse's LatestPostsQuery answers it: public posts with an id below `before`, newest first, 50 at most. */
+function latest(posts: LatestPost[], request: IncomingMessage, response: ServerResponse): void {
+  const before = Number(new URL(request.url!, 'http://x').searchParams.get('before') ?? 0);
+  const page = [...posts].sort((a, b) => b.id - a.id).filter((p) => before <= 0 || p.id < before).slice(0, 50);
+  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'max-age=60, public' }).end(JSON.stringify({ latest_posts: page }));
+}
+
+const filler = (fromId: number, n: number) => Array.from({ length: n }, (_, i) => post(fromId + i));
+
+let first: TestHttpServer;
+let second: TestHttpServer;
+let store: TestStore;
+let postsA: (request: IncomingMessage, response: ServerResponse) => void;
+let postsB: (request: IncomingMessage, response: ServerResponse) => void;
+beforeEach(async () => {
+  store = tempStore();
+  postsB = (request, response) => latest([], request, response);
+  first = await startHttpServer({ '/posts.json': (request, response) => postsA(request, response) });
+  // The second forum lives under a path, as subfolder installs do.
+  second = await startHttpServer({ '/forum/posts.json': (request, response) => postsB(request, response) });
+});
+afterEach(async () => {
+  await Promise.all([first.close(), second.close()]);
+  store.cleanup();
+});
+
+function crawl(instances = [first.url]) {
+  const { config, secrets } = loadConfig({ env: {} });
+  config.sources.discourse = { ...config.sources.discourse, enabled: true, instances, requestIntervalMs: 0 };
+  const http = new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 2, retryBaseMs: 10 });
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: discourse as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
+}
+
+const host = (server: TestHttpServer) => new URL(server.url).host;
+const cursor = (scope: string) => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'discourse' AND scope = ?").pluck().get(scope);
+const befores = (server: TestHttpServer) => server.requests.filter((r) => r.url.includes('posts.json')).map((r) => new URL(r.url, 'http://x').searchParams.get('before'));
+const meetingIds = () => store.db.prepare('SELECT meeting_id FROM sightings ORDER BY meeting_id').pluck().all();
+
+describe('Discourse crawler', () => {
+  it('walks /posts.json back with before=, reads links from the cooked hrefs, and keeps the highest id', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
+    const posts = [
+      post(5000, '<p>Parents evening is online: <a href="https://westfield.zoom.us/j/84512397260?pwd=abc123XYZ" class="inline-onebox">Join our Cloud HD Video Meeting</a></p>', {
+        post_number: 1,
+        topic_id: 901,
+        topic_slug: 'parents-evening-online',
+        topic_title: 'Parents evening moves online',
+        username: 'mr_ortega',
+        created_at: '2025-03-05T18:00:00.000Z',
+      }),
+      post(4999, '<p>Study room: <a href="https://meet.google.com/abc-defg-hij">here</a></p>'),
+      post(4998, '<p>zoom.us/j/12312312312</p>', { hidden: true }),
+      ...filler(4900, 52),
+    ];
+    postsA = (request, response) => latest(posts, request, response);
+    const summary = await crawl();
+    expect(summary).toMatchObject({ status: 'succeeded', pages: 3, posts: 54, references: 2, leaks: 1 });
+    expect(befores(first)).toEqual([null, '4905', '4900']);
+    expect(cursor(host(first))).toBe('5000');
+    expect(meetingIds()).toEqual(['84512397260', 'abc-defg-hij']);
+    expect(store.db.prepare('SELECT source_id, url, author, created_at, text FROM posts WHERE source_id LIKE ?').get('%/p/5000')).toEqual({
+      source_id: `${host(first)}/p/5000`,
+      url: `${first.url}/t/parents-evening-online/901/1`,
+      author: 'mr_ortega',
+      created_at: '2025-03-05T18:00:00.000Z',
+      // The visible text has only the link's title; the stored post appends the href (passcode masked).
+      text: 'Parents evening moves online\nParents evening is online: Join our Cloud HD Video Meeting\nhttps://westfield.zoom.us/j/84512397260?pwd=a*******Z',
+    });
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260', severity: 'high' });
+  });
+
+  it('resumes after the highest id without duplicates or gaps', async () => {
+    const posts = [post(6000, '<p>zoom.us/j/11122233344</p>')];
+    postsA = (request, response) => latest(posts, request, response);
+    await crawl();
+    expect(befores(first)).toEqual([null, '6000']);
+    // 60 new posts: one full page, then the walk reaches the cursor on the next.
+    posts.push(...filler(6001, 59), post(6060, '<p>zoom.us/j/55566677788</p>'));
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2, posts: 60, references: 1 });
+    expect(befores(first).slice(2)).toEqual([null, '6011']);
+    expect(count(store.db, 'posts')).toBe(2);
+    expect(cursor(host(first))).toBe('6060');
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 0 });
+    expect(befores(first).slice(4)).toEqual([null]);
+  });
+
+  it('a failure mid-walk stores the pages read but keeps the cursor, so the next run re-reads without a gap', async () => {
+    const posts = [post(7100, '<p>zoom.us/j/99988877766</p>'), ...filler(7050, 49), post(7000, '<p>zoom.us/j/12312312399</p>')];
+    postsA = (request, response) => {
+      if (new URL(request.url!, 'http://x').searchParams.has('before')) return void response.writeHead(500).end();
+      latest(posts, request, response);
+    };
+    expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
+    expect(cursor(host(first))).toBeUndefined();
+    expect(count(store.db, 'posts')).toBe(1);
+    postsA = (request, response) => latest(posts, request, response);
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 3 });
+    expect(count(store.db, 'posts')).toBe(2);
+    expect(cursor(host(first))).toBe('7100');
+  });
+
+  it('one forum answering malformed JSON does not lose the pages of the next, and the run fails naming it', async () => {
+    postsA = (_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end('{"latest_posts":[{"id":');
+    postsB = (request, response) => latest([post(300, '<p>zoom.us/j/32132132132</p>', { topic_slug: 'tutoring', topic_id: 12, post_number: 4 })], request, response);
+    const summary = await crawl([first.url, `${second.url}/forum/`]);
+    expect(summary).toMatchObject({ status: 'failed', parseError: true, pages: 2, references: 1, error: expect.stringMatching(/expected JSON/) });
+    expect(summary.error).toContain(host(first));
+    expect(cursor(`${host(second)}/forum`)).toBe('300');
+    expect(store.db.prepare('SELECT url FROM posts').pluck().all()).toEqual([`${second.url}/forum/t/tutoring/12/4`]);
+    expect(sourceHealth(store.db, ['discourse'])[0]).toMatchObject({ consecutiveFailures: 1, lastError: expect.stringContaining(host(first)) });
+  });
+
+  it('malformed JSON fails the run with a clear error and leaves the cursor; repeated, it warns of a changed API', async () => {
+    postsA = (_request, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Discourse is being upgraded</body></html>');
+    for (let i = 0; i < 3; i++) expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/expected JSON/) });
+    expect(cursor(host(first))).toBeUndefined();
+    expect(sourceHealth(store.db, ['discourse'])[0]).toMatchObject({ consecutiveFailures: 3, warning: expect.stringMatching(/markup or API has probably changed/) });
+  });
+
+  it('an answer of the wrong shape is a ParseError naming the host', async () => {
+    postsA = (_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end('{"topic_list":{"topics":[]}}');
+    expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: `${host(first)}: /posts.json answer has no latest_posts array` });
+    postsA = (_request, response) => void response.writeHead(200, { 'content-type': 'application/json' }).end('{"latest_posts":[{"id":1,"raw":"no cooked"}]}');
+    expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: `${host(first)}: a post in /posts.json without id, topic_id, post_number or cooked` });
+  });
+
+  it('waits out a 429 with Retry-After and recovers from a 500', async () => {
+    let calls = 0;
+    postsA = (request, response) => {
+      calls++;
+      if (calls === 1) return void response.writeHead(429, { 'retry-after': '1' }).end();
+      if (calls === 2) return void response.writeHead(500).end();
+      latest([post(400, '<p>zoom.us/j/44455566677</p>')], request, response);
+    };
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 1, references: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a hanging response hits the timeout and fails the run', async () => {
+    postsA = () => undefined;
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/no response within 400 ms/) });
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('respects a robots.txt that disallows the posts list', async () => {
+    first.route('/robots.txt', (_request, response) => void response.writeHead(200).end('User-agent: *\nDisallow: /posts.json\n'));
+    postsA = (request, response) => latest([], request, response);
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/robots\.txt of 127\.0\.0\.1:\d+ disallows \/posts\.json/) });
+    expect(befores(first)).toHaveLength(0);
+  });
+});

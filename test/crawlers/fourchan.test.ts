@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fourchan } from '../../crawlers/fourchan.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Crawler } from '../../src/crawl/crawler.js';
+import { HttpClient } from '../../src/crawl/http-client.js';
+import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
+import { createLogger } from '../../src/logger.js';
+import { listLeaks } from '../../src/match/leaks.js';
+import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { school, tempStore, type TestStore } from '../support/store.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/fourchan/${name}`, import.meta.url), 'utf8');
+
+interface FourPost {
+  no: number;
+  resto: number;
+  time: number;
+  now: string;
+  name: string;
+  com: string;
+  sub?: string;
+}
+
+/** A post as `thread/<no>.json` carries it. */
+function post(no: number, resto: number, time: number, com: string): FourPost {
+  return { no, resto, time, now: '09/21/26(Mon)10:00:00', name: 'Anonymous', com, ...(resto === 0 ? { sub: `thread ${no}` } : {}) };
+}
+
+/** `catalog.json` of these threads, shaped as 4chan builds it: OP fields, last replies, `last_modified`, pages of 15. */
+function catalogOf(threads: Map<number, FourPost[]>) {
+  const entries = [...threads.values()].map((posts) => {
+    const [op, ...replies] = posts as [FourPost, ...FourPost[]];
+    return {
+      ...op,
+      replies: replies.length,
+      images: 0,
+      omitted_posts: Math.max(0, replies.length - 5),
+      omitted_images: 0,
+      semantic_url: `thread-${op.no}`,
+      ...(replies.length ? { last_replies: replies.slice(-5) } : {}),
+      last_modified: Math.max(...posts.map((p) => p.time)),
+    };
+  });
+  const pages = [];
+  for (let i = 0; i < entries.length; i += 15) pages.push({ page: pages.length + 1, threads: entries.slice(i, i + 15) });
+  return pages;
+}
+
+let server: TestHttpServer;
+let store: TestStore;
+let threads: Map<number, FourPost[]>;
+beforeEach(async () => {
+  store = tempStore();
+  server = await startHttpServer();
+  threads = new Map();
+});
+afterEach(async () => {
+  await server.close();
+  store.cleanup();
+});
+
+const json = (response: ServerResponse, body: unknown, headers: Record<string, string> = {}) =>
+  void response.writeHead(200, { 'content-type': 'application/json', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
+
+/** Serves `threads` on board /b/ as 4chan does: Last-Modified on the catalog and 304 to an If-Modified-Since that is not older. */
+function serveBoard(onThread: (no: number) => void = () => undefined) {
+  server.route('/b/catalog.json', function catalog(request: IncomingMessage, response: ServerResponse) {
+    const catalog = catalogOf(threads);
+    const newest = Math.max(...catalog.flatMap((page) => page.threads.map((t) => t.last_modified)));
+    const since = request.headers['if-modified-since'];
+    if (since && Date.parse(since) >= newest * 1000) return void response.writeHead(304).end();
+    json(response, catalog, { 'last-modified': new Date(newest * 1000).toUTCString() });
+  });
+  for (const no of threads.keys()) routeThread(no, onThread);
+}
+
+function routeThread(no: number, onThread: (no: number) => void) {
+  server.route(`/b/thread/${no}.json`, function thread(_request, response) {
+    onThread(no);
+    const posts = threads.get(no);
+    if (!posts) return void response.writeHead(404).end();
+    json(response, { posts });
+  });
+}
+
+function crawl(boards = ['b'], timeoutMs = 400) {
+  const { config, secrets } = loadConfig({ env: {} });
+  config.sources.fourchan = { ...config.sources.fourchan, enabled: true, baseUrl: server.url, boards, requestIntervalMs: 0 };
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: fourchan as Crawler, config, secrets, http: client(config.http, timeoutMs), log: createLogger({ level: 'silent' }) });
+}
+
+// One client for the whole test, as the daemon keeps one: conditional requests need the last answer's validators.
+let http: HttpClient | undefined;
+function client(base: ReturnType<typeof loadConfig>['config']['http'], timeoutMs: number) {
+  http ??= new HttpClient({ ...base, allowPrivateHosts: true, timeoutMs, retries: 2, retryBaseMs: 10 });
+  return http;
+}
+afterEach(() => {
+  http = undefined;
+});
+
+const cursor = (board = 'b') => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'fourchan' AND scope = ?").pluck().get(`board:${board}`);
+const threadRequests = () => server.requests.filter((r) => r.url.includes('/thread/')).map((r) => r.url);
+const storedIds = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'fourchan' ORDER BY source_id").pluck().all();
+
+describe('4chan crawler', () => {
+  it('reads every changed thread newest first, joins URLs broken by <wbr>, keeps hrefs, and stores the newest last_modified as the cursor', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
+    server.route('/b/catalog.json', (_request, response) => json(response, fixture('b-catalog.json')));
+    for (const no of [900100, 900200, 900300]) server.route(`/b/thread/${no}.json`, (_request, response) => json(response, fixture(`b-thread-${no}.json`)));
+
+    const summary = await crawl();
+    expect(summary).toMatchObject({ status: 'succeeded', pages: 3, posts: 7, leaks: 1 });
+    expect(threadRequests()).toEqual(['/b/thread/900200.json', '/b/thread/900300.json', '/b/thread/900100.json']);
+    expect(cursor()).toBe('1790000700');
+    expect(storedIds()).toEqual(['b/900201', 'b/900202', 'b/900301']);
+    const stored = store.db.prepare("SELECT url, text, created_at FROM posts WHERE source_id = 'b/900201'").get() as { url: string; text: string; created_at: string };
+    expect(stored).toMatchObject({ url: 'https://boards.4chan.org/b/thread/900200#p900201', created_at: '2026-09-21T14:20:10.000Z' });
+    // The URL 4chan broke with <wbr> (no anchor: 4chan links URLs only in the browser) is whole again.
+    expect(stored.text).toContain('https://westfield.zoom.us/j/84512397260?pwd=');
+    const meetings = store.db.prepare('SELECT DISTINCT meeting_id FROM sightings ORDER BY meeting_id').pluck().all();
+    expect(meetings).toEqual(['71234567890', '84512397260', 'abc-defg-hij']);
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260' });
+  });
+
+  it('resumes after the cursor: a changed catalog reads only changed threads and newer posts; an unchanged one is a 304', async () => {
+    threads.set(500, [post(500, 0, 1_790_001_000, 'raid schedule'), post(501, 500, 1_790_001_100, 'zoom.us/j/11122233344')]);
+    threads.set(400, [post(400, 0, 1_790_000_500, 'old thread zoom.us/j/99988877766')]);
+    serveBoard();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
+    expect(cursor()).toBe('1790001100');
+
+    threads.get(500)!.push(post(502, 500, 1_790_001_200, 'new one: zoom.us/j/55566677788'));
+    threads.set(600, [post(600, 0, 1_790_001_150, 'meet.google.com/xyz-abcd-efg come in')]);
+    serveBoard();
+    server.requests.length = 0;
+    const second = await crawl();
+    expect(second).toMatchObject({ status: 'succeeded', pages: 2 });
+    expect(server.requests[0]!.headers['if-modified-since']).toBe(new Date(1_790_001_100_000).toUTCString());
+    // Thread 400 did not change; post 501 shares the cursor's second, so it is read again and skipped as stored.
+    expect(threadRequests()).toEqual(['/b/thread/500.json', '/b/thread/600.json']);
+    expect(second.posts).toBe(3);
+    expect(storedIds()).toEqual(['b/400', 'b/501', 'b/502', 'b/600']);
+    expect(cursor()).toBe('1790001200');
+
+    server.requests.length = 0;
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 0, posts: 0 });
+    expect(server.requests.map((r) => r.url)).toEqual(['/b/catalog.json']);
+    expect(cursor()).toBe('1790001200');
+  });
+
+  it('does not lose a thread that changes while the run reads others: the cursor comes from the catalog, not from the posts read', async () => {
+    threads.set(700, [post(700, 0, 1_790_002_000, 'thread a'), post(701, 700, 1_790_002_100, 'zoom.us/j/12312312312')]);
+    threads.set(800, [post(800, 0, 1_790_001_900, 'thread b zoom.us/j/45645645645')]);
+    let changed = false;
+    serveBoard(function whileReading(no) {
+      if (no !== 700 || changed) return;
+      changed = true;
+      // After the catalog was read: thread 800 gains a post, and a new thread 900 starts a little earlier.
+      threads.get(800)!.push(post(801, 800, 1_790_002_300, 'late: zoom.us/j/78978978978'));
+      threads.set(900, [post(900, 0, 1_790_002_200, 'new thread zoom.us/j/32132132132')]);
+      routeThread(900, () => undefined);
+    });
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
+    // Post 801 was read (thread 800 was fetched after it was added), but thread 900 was not in that catalog.
+    expect(storedIds()).toEqual(['b/701', 'b/800', 'b/801']);
+    expect(cursor()).toBe('1790002100');
+
+    expect(await crawl()).toMatchObject({ status: 'succeeded' });
+    expect(storedIds()).toEqual(['b/701', 'b/800', 'b/801', 'b/900']);
+    expect(cursor()).toBe('1790002300');
+  });
+
+  it('reads at most 50 threads a run, the most recently modified', async () => {
+    for (let i = 0; i < 60; i++) threads.set(1000 + i, [post(1000 + i, 0, 1_790_003_000 + i, `thread ${i}`)]);
+    serveBoard();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 50, posts: 50 });
+    const read = threadRequests();
+    expect(read).toHaveLength(50);
+    expect(read[0]).toBe('/b/thread/1059.json');
+    expect(read.at(-1)).toBe('/b/thread/1010.json');
+    expect(cursor()).toBe('1790003059');
+  });
+
+  it('skips a thread deleted since the catalog, and one failing board does not stop the others', async () => {
+    threads.set(500, [post(500, 0, 1_790_004_000, 'zoom.us/j/11122233344')]);
+    threads.set(501, [post(501, 0, 1_790_004_100, 'deleted soon')]);
+    serveBoard((no) => {
+      if (no === 501) threads.delete(501);
+    });
+    server.route('/gone/catalog.json', (_request, response) => void response.writeHead(404).end());
+    const summary = await crawl(['gone', 'b']);
+    expect(summary).toMatchObject({ status: 'failed', error: expect.stringMatching(/\/gone\/catalog\.json: HTTP 404/) });
+    expect(storedIds()).toEqual(['b/500']);
+    expect(cursor()).toBe('1790004100');
+    expect(cursor('gone')).toBeUndefined();
+  });
+
+  it('waits out a 429 with Retry-After and recovers from a 500', async () => {
+    threads.set(500, [post(500, 0, 1_790_005_000, 'zoom.us/j/44455566677')]);
+    serveBoard();
+    let calls = 0;
+    const catalog = catalogOf(threads);
+    server.route('/b/catalog.json', (_request, response) => {
+      calls++;
+      if (calls === 1) return void response.writeHead(429, { 'retry-after': '1' }).end();
+      if (calls === 2) return void response.writeHead(500).end();
+      json(response, catalog);
+    });
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(calls).toBe(3);
+  });
+
+  it('a catalog that is not JSON, or not the catalog shape, fails the run with a clear error and leaves the cursor', async () => {
+    server.route('/b/catalog.json', (_request, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>4chan is under maintenance</body></html>'));
+    for (let i = 0; i < 3; i++) expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/expected JSON/) });
+    expect(cursor()).toBeUndefined();
+    expect(sourceHealth(store.db, ['fourchan'])[0]).toMatchObject({ lastSuccess: null, warning: expect.stringMatching(/markup or API has probably changed/) });
+
+    server.route('/b/catalog.json', (_request, response) => json(response, { threads: [] }));
+    expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/\/b\/catalog\.json is not an array of catalog pages/) });
+  });
+
+  it('a thread whose posts lack their fields is a parse error naming the thread; the cursor stays', async () => {
+    threads.set(500, [post(500, 0, 1_790_006_000, 'x')]);
+    serveBoard();
+    server.route('/b/thread/500.json', (_request, response) => json(response, { posts: [{ no: 500, com: 'no time here' }] }));
+    expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/a post in \/b\/thread\/500\.json lacks no or time/) });
+    expect(cursor()).toBeUndefined();
+  });
+
+  it('a hanging response hits the timeout and fails the run', async () => {
+    server.route('/b/catalog.json', () => undefined);
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/no response within 400 ms/) });
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('respects a robots.txt that disallows the board', async () => {
+    threads.set(500, [post(500, 0, 1_790_007_000, 'zoom.us/j/11122233344')]);
+    serveBoard();
+    server.route('/robots.txt', (_request, response) => void response.writeHead(200).end('User-agent: *\nDisallow: /b/\n'));
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/robots\.txt of 127\.0\.0\.1:\d+ disallows \/b\/catalog\.json/) });
+    expect(server.requests.filter((r) => r.url.startsWith('/b/'))).toHaveLength(0);
+  });
+});

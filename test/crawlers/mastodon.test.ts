@@ -1,0 +1,262 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mastodon } from '../../crawlers/mastodon.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Crawler } from '../../src/crawl/crawler.js';
+import { HttpClient } from '../../src/crawl/http-client.js';
+import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
+import { createLogger } from '../../src/logger.js';
+import { listLeaks } from '../../src/match/leaks.js';
+import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { count, school, tempStore, type TestStore } from '../support/store.js';
+
+const STATUS = JSON.parse(readFileSync(new URL('../fixtures/mastodon/status.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const CARD = JSON.parse(readFileSync(new URL('../fixtures/mastodon/card.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+
+type Status = Record<string, unknown> & { id: string };
+
+/** A status as Mastodon serialises it; `id` is a snowflake. */
+function status(id: bigint, content = '<p>Reading club moved online this week</p>', extra: Record<string, unknown> = {}): Status {
+  return { ...structuredClone(STATUS), id: String(id), uri: `https://social.example.org/users/mrs_hale/statuses/${id}`, url: `https://social.example.org/@mrs_hale/${id}`, content, ...extra };
+}
+
+/** Mastodon's link shortening: the whole URL is in the href, the visible text is cut by CSS. */
+const shortened = (url: string) => {
+  const scheme = url.startsWith('https://') ? 'https://' : 'http://';
+  const rest = url.slice(scheme.length);
+  return `<a href="${url}" target="_blank" rel="nofollow noopener" translate="no"><span class="invisible">${scheme}</span><span class="ellipsis">${rest.slice(0, 25)}</span><span class="invisible">${rest.slice(25)}</span></a>`;
+};
+
+const byIdDesc = (a: Status, b: Status) => (BigInt(b.id) > BigInt(a.id) ? 1 : BigInt(b.id) < BigInt(a.id) ? -1 : 0);
+
+/** Answers a timeline request as Mastodon's Paginable does: `max_id`/`since_id` newest first, `min_id` the statuses just above it; Link header for paging. */
+function timeline(statuses: Status[], request: IncomingMessage, response: ServerResponse): void {
+  const url = new URL(request.url!, 'http://x');
+  const limit = Math.min(Number(url.searchParams.get('limit') ?? 20), 40);
+  const bound = (name: string) => (url.searchParams.has(name) ? BigInt(url.searchParams.get(name)!) : null);
+  const [maxId, sinceId, minId] = [bound('max_id'), bound('since_id'), bound('min_id')];
+  let list = [...statuses].sort(byIdDesc).filter((s) => maxId === null || BigInt(s.id) < maxId);
+  if (minId !== null) list = list.filter((s) => BigInt(s.id) > minId).slice(-limit);
+  else list = list.filter((s) => sinceId === null || BigInt(s.id) > sinceId).slice(0, limit);
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '299' };
+  if (list.length > 0) headers.link = `<${url.pathname}?max_id=${list.at(-1)!.id}>; rel="next", <${url.pathname}?min_id=${list[0]!.id}>; rel="prev"`;
+  response.writeHead(200, headers).end(JSON.stringify(list));
+}
+
+const json = (response: ServerResponse, body: unknown) => void response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+const filler = (from: bigint, n: number) => Array.from({ length: n }, (_, i) => status(from + BigInt(i)));
+
+let first: TestHttpServer;
+let second: TestHttpServer;
+let store: TestStore;
+/** What each instance's `#zoom` timeline and search answer. */
+let tagA: (request: IncomingMessage, response: ServerResponse) => void;
+let tagB: (request: IncomingMessage, response: ServerResponse) => void;
+let searchA: (request: IncomingMessage, response: ServerResponse) => void;
+beforeEach(async () => {
+  store = tempStore();
+  tagB = (request, response) => timeline([], request, response);
+  searchA = (_request, response) => json(response, { accounts: [], statuses: [], hashtags: [] });
+  first = await startHttpServer({
+    '/api/v1/timelines/tag/zoom': (request, response) => tagA(request, response),
+    '/api/v2/search': (request, response) => searchA(request, response),
+  });
+  second = await startHttpServer({
+    '/api/v1/timelines/tag/zoom': (request, response) => tagB(request, response),
+    '/api/v2/search': (_request, response) => json(response, { accounts: [], statuses: [], hashtags: [] }),
+  });
+});
+afterEach(async () => {
+  await Promise.all([first.close(), second.close()]);
+  store.cleanup();
+});
+
+function crawl(options: { instances?: string[]; queries?: string[]; token?: string } = {}) {
+  const { config, secrets } = loadConfig({ env: {} });
+  config.sources.mastodon = {
+    ...config.sources.mastodon,
+    enabled: true,
+    instances: options.instances ?? [first.url],
+    hashtags: ['#zoom'],
+    queries: options.queries ?? [],
+    requestIntervalMs: 0,
+  };
+  const http = new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 2, retryBaseMs: 10 });
+  return runCrawl({
+    db: store.db,
+    matcher: store.matcher,
+    crawler: mastodon as Crawler,
+    config,
+    secrets: { ...secrets, mastodonToken: options.token },
+    http,
+    log: createLogger({ level: 'silent' }),
+  });
+}
+
+const host = (server: TestHttpServer) => new URL(server.url).host;
+const cursor = (scope: string) => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'mastodon' AND scope = ?").pluck().get(scope);
+const tagRequests = (server: TestHttpServer) => server.requests.filter((r) => r.url.startsWith('/api/v1/timelines/tag/')).map((r) => Object.fromEntries(new URL(r.url, 'http://x').searchParams));
+const meetingIds = () => store.db.prepare('SELECT meeting_id FROM sightings ORDER BY meeting_id').pluck().all();
+
+describe('Mastodon crawler', () => {
+  it('first run walks the hashtag back with max_id, reads links from hrefs, cards and reblogs, and keeps the newest id', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
+    const statuses = [
+      status(113500000000000100n, `<p>period 3 is here ${shortened('https://westfield.zoom.us/j/84512397260?pwd=abc123XYZ')} come say hi</p>`),
+      status(113500000000000099n, '<p>study group, <a href="https://meet.google.com/abc-defg-hij" rel="nofollow">the usual room</a></p>'),
+      status(113500000000000098n, '<p>free period, anyone?</p>', { card: CARD }),
+      status(113500000000000097n, '', {
+        uri: 'https://social.example.org/users/relay/statuses/113500000000000097/activity',
+        url: null,
+        reblog: status(113500000000000050n, '<p>boosting: <a href="https://example.webex.com/meet/jdoe">webex</a></p>', {
+          uri: 'https://other.example.net/users/jdoe/statuses/7',
+          url: 'https://other.example.net/@jdoe/7',
+          account: { ...(STATUS.account as object), acct: 'jdoe@other.example.net' },
+        }),
+      }),
+      ...filler(113500000000000001n, 41),
+    ];
+    tagA = (request, response) => timeline(statuses, request, response);
+    const summary = await crawl();
+    expect(summary).toMatchObject({ status: 'succeeded', pages: 2, posts: 45, references: 4, leaks: 1 });
+    expect(tagRequests(first)).toEqual([{ limit: '40' }, { limit: '40', max_id: '113500000000000006' }]);
+    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000100');
+    expect(meetingIds()).toEqual(['84512397260', '93715502284', 'abc-defg-hij', 'jdoe']);
+    expect(store.db.prepare('SELECT url, author FROM posts WHERE source_id = ?').get('https://social.example.org/users/mrs_hale/statuses/113500000000000100')).toEqual({
+      url: 'https://social.example.org/@mrs_hale/113500000000000100',
+      author: 'mrs_hale@127.0.0.1',
+    });
+    expect(store.db.prepare("SELECT url, author FROM posts WHERE source_id = 'https://other.example.net/users/jdoe/statuses/7'").get()).toEqual({
+      url: 'https://other.example.net/@jdoe/7',
+      author: 'jdoe@other.example.net',
+    });
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260', severity: 'high' });
+  });
+
+  it('resumes with min_id, pages forward committing each page, and orders ids across a change of length', async () => {
+    const statuses = [status(99999999999999990n, '<p>zoom.us/j/11122233344</p>')];
+    tagA = (request, response) => timeline(statuses, request, response);
+    await crawl();
+    expect(cursor(`${host(first)}#zoom`)).toBe('99999999999999990');
+    // 45 newer statuses, crossing from 17 to 18 digits: two pages forward.
+    statuses.push(...filler(99999999999999991n, 44), status(100000000000000035n, '<p>zoom.us/j/55566677788</p>'));
+    const resumed = await crawl();
+    expect(resumed).toMatchObject({ status: 'succeeded', pages: 2, posts: 45, references: 1 });
+    expect(tagRequests(first).slice(1)).toEqual([
+      { limit: '40', min_id: '99999999999999990' },
+      { limit: '40', min_id: '100000000000000030' },
+    ]);
+    expect(cursor(`${host(first)}#zoom`)).toBe('100000000000000035');
+    expect(count(store.db, 'posts')).toBe(2);
+    // Nothing new: one request, no page.
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 0 });
+    expect(tagRequests(first).at(-1)).toEqual({ limit: '40', min_id: '100000000000000035' });
+  });
+
+  it('a failure mid-walk keeps the pages committed before it, and the next run goes on from there', async () => {
+    const statuses = [status(113500000000000001n)];
+    tagA = (request, response) => timeline(statuses, request, response);
+    await crawl();
+    statuses.push(...filler(113500000000000002n, 40), status(113500000000000042n, '<p>zoom.us/j/99988877766</p>'));
+    tagA = (request, response) => {
+      if (new URL(request.url!, 'http://x').searchParams.get('min_id') !== '113500000000000001') return void response.writeHead(500).end();
+      timeline(statuses, request, response);
+    };
+    expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
+    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000041');
+    tagA = (request, response) => timeline(statuses, request, response);
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 1, references: 1 });
+    expect(tagRequests(first).at(-1)).toEqual({ limit: '40', min_id: '113500000000000041' });
+    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000042');
+  });
+
+  it('one failing instance does not lose the pages of the others, and the run fails naming it', async () => {
+    tagA = (_request, response) => void response.writeHead(500).end();
+    tagB = (request, response) => timeline([status(113500000000000007n, '<p>zoom.us/j/12312312312</p>')], request, response);
+    const summary = await crawl({ instances: [first.url, second.url] });
+    expect(summary).toMatchObject({ status: 'failed', pages: 1, references: 1 });
+    expect(summary.error).toContain(host(first));
+    expect(summary.error).not.toContain(host(second));
+    expect(cursor(`${host(second)}#zoom`)).toBe('113500000000000007');
+    expect(cursor(`${host(first)}#zoom`)).toBeUndefined();
+    expect(count(store.db, 'posts')).toBe(1);
+    expect(sourceHealth(store.db, ['mastodon'])[0]).toMatchObject({ consecutiveFailures: 1, lastError: expect.stringContaining(host(first)) });
+  });
+
+  it('malformed JSON from the second instance keeps the first one’s pages and is reported as a parse error with its host', async () => {
+    tagA = (request, response) => timeline([status(113500000000000008n, '<p>zoom.us/j/32132132132</p>')], request, response);
+    tagB = (_request, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>We are upgrading, back soon</html>');
+    const summary = await crawl({ instances: [first.url, second.url] });
+    expect(summary).toMatchObject({ status: 'failed', parseError: true, pages: 1, error: expect.stringMatching(/expected JSON/) });
+    expect(summary.error).toContain(host(second));
+    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000008');
+    expect(cursor(`${host(second)}#zoom`)).toBeUndefined();
+    expect(count(store.db, 'posts')).toBe(1);
+  });
+
+  it('an answer of the wrong shape is a ParseError naming the host; repeated, it warns of a changed API', async () => {
+    tagA = (_request, response) => json(response, { error: 'This method requires an authenticated user' });
+    for (let i = 0; i < 3; i++) {
+      expect(await crawl()).toMatchObject({ status: 'failed', parseError: true, error: `${host(first)}: /api/v1/timelines/tag/zoom answered {"error":"This method requires an authenticated user"}, not an array of statuses` });
+    }
+    expect(cursor(`${host(first)}#zoom`)).toBeUndefined();
+    expect(sourceHealth(store.db, ['mastodon'])[0]).toMatchObject({ consecutiveFailures: 3, warning: expect.stringMatching(/markup or API has probably changed/) });
+  });
+
+  it('waits out a 429 with Retry-After and recovers from a 500', async () => {
+    let calls = 0;
+    tagA = (request, response) => {
+      calls++;
+      if (calls === 1) return void response.writeHead(429, { 'retry-after': '1' }).end();
+      if (calls === 2) return void response.writeHead(500).end();
+      timeline([status(113500000000000009n, '<p>zoom.us/j/44455566677</p>')], request, response);
+    };
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 1, references: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a hanging instance hits the timeout and fails the run', async () => {
+    tagA = () => undefined;
+    const started = Date.now();
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/no response within 400 ms/) });
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('respects a robots.txt that disallows the API', async () => {
+    first.route('/robots.txt', (_request, response) => void response.writeHead(200).end('User-agent: *\nDisallow: /api/\n'));
+    tagA = (request, response) => timeline([], request, response);
+    expect(await crawl()).toMatchObject({ status: 'failed', error: expect.stringMatching(/robots\.txt of 127\.0\.0\.1:\d+ disallows \/api\/v1\/timelines\/tag\/zoom/) });
+    expect(tagRequests(first)).toHaveLength(0);
+  });
+
+  it('with a token, searches the first instance only, newest first down to the cursor', async () => {
+    tagA = (request, response) => timeline([], request, response);
+    let found = [status(113500000000000021n, '<p>join <a href="https://westfield.zoom.us/j/84512397260">here</a></p>')];
+    searchA = (request, response) => {
+      const offset = Number(new URL(request.url!, 'http://x').searchParams.get('offset') ?? 0);
+      json(response, { accounts: [], statuses: found.slice(offset, offset + 40), hashtags: [] });
+    };
+    expect(await crawl({ instances: [first.url, second.url], queries: ['westfield.zoom.us'], token: 'secret-token' })).toMatchObject({ status: 'succeeded', references: 1 });
+    const searches = first.requests.filter((r) => r.url.startsWith('/api/v2/search'));
+    expect(searches).toHaveLength(1);
+    expect(searches[0]!.headers.authorization).toBe('Bearer secret-token');
+    expect(Object.fromEntries(new URL(searches[0]!.url, 'http://x').searchParams)).toEqual({ q: 'westfield.zoom.us', type: 'statuses', resolve: 'false', limit: '40', offset: '0' });
+    expect(second.requests.some((r) => r.url.startsWith('/api/v2/search') || r.headers.authorization)).toBe(false);
+    expect(cursor(`${host(first)} search:westfield.zoom.us`)).toBe('113500000000000021');
+
+    // The search index ignores min_id's precision: results at or below the cursor end the walk.
+    found = [status(113500000000000022n, '<p>zoom.us/j/77788899900</p>'), ...found];
+    expect(await crawl({ queries: ['westfield.zoom.us'], token: 'secret-token' })).toMatchObject({ status: 'succeeded', posts: 1, references: 1 });
+    expect(new URL(first.requests.filter((r) => r.url.startsWith('/api/v2/search')).at(-1)!.url, 'http://x').searchParams.get('min_id')).toBe('113500000000000021');
+    expect(cursor(`${host(first)} search:westfield.zoom.us`)).toBe('113500000000000022');
+  });
+
+  it('without a token, does not search', async () => {
+    tagA = (request, response) => timeline([], request, response);
+    expect(await crawl({ queries: ['westfield.zoom.us'] })).toMatchObject({ status: 'succeeded' });
+    expect(first.requests.some((r) => r.url.startsWith('/api/v2/search'))).toBe(false);
+  });
+});

@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rss } from '../../crawlers/rss.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Crawler } from '../../src/crawl/crawler.js';
+import { HttpClient } from '../../src/crawl/http-client.js';
+import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
+import { createLogger } from '../../src/logger.js';
+import { listLeaks } from '../../src/match/leaks.js';
+import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { school, tempStore, type TestStore } from '../support/store.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/rss/${name}`, import.meta.url), 'utf8');
+const NOTICES = fixture('class-notices.rss.xml');
+const BLOG = fixture('student-blog.atom.xml');
+
+/** An Atom entry in the fixture's markup. */
+const entry = (slug: string, published: string, html: string) => `<entry>
+    <title>${slug}</title>
+    <link rel="alternate" type="text/html" href="https://blog.hillcrest-students.example/2026/09/${slug}/"/>
+    <id>tag:blog.hillcrest-students.example,2026-09-21:/2026/09/${slug}</id>
+    <published>${published}</published>
+    <updated>${published}</updated>
+    <author><name>Media Club</name></author>
+    <content type="html">${html.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</content>
+  </entry>
+  `;
+const withEntries = (...entries: string[]) => BLOG.replace('<entry>', `${entries.join('')}<entry>`);
+
+let server: TestHttpServer;
+let store: TestStore;
+beforeEach(async () => {
+  store = tempStore();
+  server = await startHttpServer();
+});
+afterEach(async () => {
+  await server.close();
+  store.cleanup();
+});
+
+/** Serves a feed as a static file server would: ETag and Last-Modified, 304 when they match. */
+function serveFeed(path: string, body: () => string, type = 'application/rss+xml; charset=utf-8') {
+  server.route(path, function feed(request: IncomingMessage, response: ServerResponse) {
+    const text = body();
+    const etag = `"${Buffer.from(text).length.toString(16)}-${text.length}"`;
+    if (request.headers['if-none-match'] === etag) return void response.writeHead(304, { etag }).end();
+    response.writeHead(200, { 'content-type': type, etag, 'last-modified': 'Mon, 21 Sep 2026 11:30:00 GMT' }).end(text);
+  });
+}
+
+let http: HttpClient | undefined;
+afterEach(() => {
+  http = undefined;
+});
+
+function crawl(paths: string[]) {
+  const { config, secrets } = loadConfig({ env: {} });
+  config.sources.rss = { ...config.sources.rss, enabled: true, feeds: paths.map((p) => server.url + p), requestIntervalMs: 0 };
+  // One client across runs, as the daemon keeps one: it remembers each feed's validators.
+  http ??= new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 2, retryBaseMs: 10 });
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: rss as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
+}
+
+const cursor = (path: string) => {
+  const stored = store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'rss' AND scope = ?").pluck().get(`feed:${server.url}${path}`) as string | undefined;
+  return stored === undefined ? undefined : JSON.parse(stored);
+};
+const stored = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'rss' ORDER BY id").pluck().all();
+
+describe('RSS and Atom crawler', () => {
+  it('reads an RSS 2.0 feed: links from hrefs in the HTML, the guid as id, and the newest date with its ids as the cursor', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
+    serveFeed('/c/class-notices.rss', () => NOTICES);
+
+    expect(await crawl(['/c/class-notices.rss'])).toMatchObject({ status: 'succeeded', pages: 1, posts: 3, leaks: 1 });
+    // A bare guid is unique only within its feed; a permalink guid is unique anywhere.
+    expect(stored()).toEqual([`${server.url}/c/class-notices.rss forum.riverside-parents.example-topic-4812`, 'https://forum.riverside-parents.example/t/revision-session/4807']);
+    const post = store.db.prepare('SELECT url, author, created_at, text FROM posts ORDER BY id LIMIT 1').get() as Record<string, string>;
+    expect(post).toMatchObject({ url: 'https://forum.riverside-parents.example/t/year-9-history-moved-online/4812', author: 'jpatel', created_at: '2026-09-21T10:05:00.000Z' });
+    expect(post.text).toMatch(/^Year 9 history moved online\nLesson is online today/);
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260' });
+    expect(cursor('/c/class-notices.rss')).toEqual({ newest: '2026-09-21T10:05:00.000Z', ids: ['forum.riverside-parents.example-topic-4812'] });
+  });
+
+  it('reads an Atom feed: html, xhtml and text content, and every item sharing the newest second in the cursor', async () => {
+    serveFeed('/feed.atom', () => BLOG, 'application/atom+xml');
+    expect(await crawl(['/feed.atom'])).toMatchObject({ status: 'succeeded', posts: 3 });
+    expect(stored()).toEqual(['tag:blog.hillcrest-students.example,2026-09-21:/2026/09/assembly-livestream', 'tag:blog.hillcrest-students.example,2026-09-21:/2026/09/photo-club']);
+    // The stored text is the post's text and then its links.
+    expect(store.db.prepare('SELECT text FROM posts ORDER BY id LIMIT 1').pluck().get()).toMatch(/^Assembly livestream\nCan't make it in person\? Join the livestream on Teams\.\nhttps:\/\/blog\.hillcrest/);
+    expect(store.db.prepare('SELECT platform, meeting_id FROM sightings ORDER BY id').all()).toEqual([
+      { platform: 'teams', meeting_id: expect.stringContaining('19:meeting_NjU4ZDc5YjQ') },
+      { platform: 'zoom', meeting_id: '71234567890' },
+    ]);
+    expect(cursor('/feed.atom')).toEqual({
+      newest: '2026-09-21T11:30:00.000Z',
+      ids: ['tag:blog.hillcrest-students.example,2026-09-21:/2026/09/assembly-livestream', 'tag:blog.hillcrest-students.example,2026-09-21:/2026/09/photo-club'],
+    });
+  });
+
+  it('resumes: an unchanged feed is a 304 and yields nothing; a changed one yields only items after the cursor, including one in its second', async () => {
+    let body = BLOG;
+    serveFeed('/feed.atom', () => body, 'application/atom+xml');
+    expect(await crawl(['/feed.atom'])).toMatchObject({ status: 'succeeded', posts: 3 });
+
+    const second = await crawl(['/feed.atom']);
+    expect(second).toMatchObject({ status: 'succeeded', pages: 0, posts: 0 });
+    expect(server.requests.at(-1)!.headers['if-none-match']).toMatch(/^"/);
+
+    body = withEntries(
+      entry('late-notice', '2026-09-21T12:00:00Z', 'moved to <a href="https://westfield.zoom.us/j/22233344455">this room</a>'),
+      entry('same-second', '2026-09-21T11:30:00Z', 'also <a href="https://westfield.zoom.us/j/33344455566">this one</a>'),
+    );
+    const third = await crawl(['/feed.atom']);
+    expect(third).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
+    expect(stored().slice(2)).toEqual(['tag:blog.hillcrest-students.example,2026-09-21:/2026/09/late-notice', 'tag:blog.hillcrest-students.example,2026-09-21:/2026/09/same-second']);
+    expect(cursor('/feed.atom')).toEqual({ newest: '2026-09-21T12:00:00.000Z', ids: ['tag:blog.hillcrest-students.example,2026-09-21:/2026/09/late-notice'] });
+  });
+
+  it('reads an RSS 1.0 (RDF) feed and keeps undated items by id', async () => {
+    let items = ['a'];
+    const rdf = () => `<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+  <channel rdf:about="https://noticeboard.example/rss"><title>Noticeboard</title><link>https://noticeboard.example/</link><description>Notices</description></channel>
+  ${items.map((id) => `<item rdf:about="https://noticeboard.example/n/${id}"><title>Notice ${id}</title><link>https://noticeboard.example/n/${id}</link><description>join zoom.us/j/1112223334${id.charCodeAt(0) % 10}</description></item>`).join('\n  ')}
+</rdf:RDF>`;
+    serveFeed('/rss', rdf, 'application/rdf+xml');
+    expect(await crawl(['/rss'])).toMatchObject({ status: 'succeeded', posts: 1 });
+    expect(cursor('/rss')).toEqual({ newest: null, ids: ['https://noticeboard.example/n/a'] });
+    items = ['b', 'a'];
+    expect(await crawl(['/rss'])).toMatchObject({ status: 'succeeded', posts: 1 });
+    expect(stored()).toEqual(['https://noticeboard.example/n/a', 'https://noticeboard.example/n/b']);
+  });
+
+  it('a page that is not a feed fails the run with a clear parse error and leaves the cursor; repeated, it warns', async () => {
+    server.route('/feed.atom', (_request, response) =>
+      void response.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Moved</title></head><body><p>Our blog has moved!</p></body></html>'),
+    );
+    for (let i = 0; i < 3; i++) {
+      expect(await crawl(['/feed.atom'])).toMatchObject({ status: 'failed', parseError: true, error: expect.stringMatching(/\/feed\.atom is not an RSS or Atom feed \(its root element is <html>\)/) });
+    }
+    expect(cursor('/feed.atom')).toBeUndefined();
+    expect(sourceHealth(store.db, ['rss'])[0]).toMatchObject({ consecutiveFailures: 3, warning: expect.stringMatching(/markup or API has probably changed/) });
+  });
+
+  it('a feed that fails does not stop the others', async () => {
+    serveFeed('/feed.atom', () => BLOG, 'application/atom+xml');
+    expect(await crawl(['/gone.rss', '/feed.atom'])).toMatchObject({ status: 'failed', error: expect.stringMatching(/\/gone\.rss: HTTP 404/) });
+    expect(stored()).toHaveLength(2);
+    expect(cursor('/feed.atom')).toMatchObject({ newest: '2026-09-21T11:30:00.000Z' });
+  });
+
+  it('waits out a 429 with Retry-After and recovers from a 500', async () => {
+    let calls = 0;
+    server.route('/feed.atom', (_request, response) => {
+      calls++;
+      if (calls === 1) return void response.writeHead(429, { 'retry-after': '1' }).end();
+      if (calls === 2) return void response.writeHead(500).end();
+      response.writeHead(200, { 'content-type': 'application/atom+xml' }).end(BLOG);
+    });
+    const started = Date.now();
+    expect(await crawl(['/feed.atom'])).toMatchObject({ status: 'succeeded', posts: 3 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a hanging response hits the timeout and fails the run', async () => {
+    const started = Date.now();
+    expect(await crawl(['/hang'])).toMatchObject({ status: 'failed', error: expect.stringMatching(/no response within 400 ms/) });
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('respects a robots.txt that disallows the feed', async () => {
+    server.route('/robots.txt', (_request, response) => void response.writeHead(200).end('User-agent: *\nDisallow: /feed\n'));
+    serveFeed('/feed.atom', () => BLOG, 'application/atom+xml');
+    expect(await crawl(['/feed.atom'])).toMatchObject({ status: 'failed', error: expect.stringMatching(/robots\.txt of 127\.0\.0\.1:\d+ disallows \/feed\.atom/) });
+    expect(server.requests.filter((r) => r.url === '/feed.atom')).toHaveLength(0);
+  });
+});
