@@ -126,6 +126,15 @@ export class HttpClient {
     }
   }
 
+  /**
+   * Forgets the ETags and Last-Modified dates seen. Called when a crawl
+   * fails after an answer arrived: otherwise the next run would get a 304
+   * for the answer it could not use, and read nothing until it changed.
+   */
+  forgetValidators(): void {
+    this.#validators.clear();
+  }
+
   /** GET and parse JSON. */
   async getJson<T = unknown>(url: string, options: RequestOptions = {}): Promise<T> {
     return (await this.get(url, options)).json<T>();

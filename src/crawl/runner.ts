@@ -104,6 +104,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
     summary.error = error instanceof Error ? error.message : String(error);
     summary.parseError = error instanceof ParseError;
     errorKind = errorKindOf(error);
+    options.http.forgetValidators();
     runLog.warn({ err: error }, 'crawl failed');
   }
 

@@ -69,6 +69,13 @@ const cursor = (path: string) => {
 const stored = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'rss' ORDER BY id").pluck().all();
 
 describe('RSS and Atom crawler', () => {
+  it('a feed it could not read is fetched in full again next time, not answered 304 and taken as unchanged', async () => {
+    serveFeed('/broken.rss', () => '<html><body>Feed moved</body></html>');
+    expect(await crawl(['/broken.rss'])).toMatchObject({ status: 'failed' });
+    expect(await crawl(['/broken.rss'])).toMatchObject({ status: 'failed' });
+    expect(server.requests.filter((r) => r.url === '/broken.rss').map((r) => r.headers['if-none-match'] ?? null)).toEqual([null, null]);
+  });
+
   it('reads an RSS 2.0 feed: links from hrefs in the HTML, the guid as id, and the newest date with its ids as the cursor', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
