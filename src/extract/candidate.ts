@@ -8,6 +8,8 @@ export interface Candidate {
   platform: string;
   meetingId: string;
   passcode: string | null;
+  /** The passcode was written out (a plain passcode), not carried as a link token such as Zoom's encoded `pwd`. */
+  passcodeWritten: boolean;
   url: string | null;
   host: string | null;
   orgHint: OrgHint | null;

@@ -17,7 +17,7 @@ const RAID = new RegExp(
     // German
     String.raw`\b(?:raid|bomb|troll|spamm)(?:en|et|t)\b|\bkommt\s+(?:alle\s+)?rein\s+und\b|\b(?:joint|tretet)\s+bei\s+und\b|\bsprengen\b`,
     // Portuguese
-    String.raw`\b(?:raid|invadi|bombarde|troll|spamm?|flod)(?:ar|em|amos|ir|irem|imos)\b|\b(?:entrem|entra)\s+e\s+\w+`,
+    String.raw`\b(?:raid|bombarde|troll|spamm?|flod)(?:ar|em|amos)\b|\binvad(?:ir|irem|imos|am)\b|\b(?:entrem|entra)\s+e\s+\w+`,
     // Italian
     String.raw`\b(?:raid|bombard|troll|spamm)(?:are|ate|iamo)\b|\b(?:entrate|entriamo)\s+e\s+\w+`,
   ].join('|'),

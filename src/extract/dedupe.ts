@@ -3,6 +3,8 @@
  * the same meeting in its link, its "Meeting ID" line, its one-tap strings and
  * its SIP address. The merged reference keeps the first span and fills
  * passcode, URL, host and organisation hint from whichever mention had them.
+ * A passcode written out ("Passcode: 662810") wins over a link token (Zoom's
+ * encoded `pwd=`): it is the one an organiser registers and can compare.
  */
 import type { Candidate } from './candidate.js';
 
@@ -17,7 +19,10 @@ export function dedupe(candidates: readonly Candidate[]): Candidate[] {
       byKey.set(key, { ...c });
       continue;
     }
-    kept.passcode ??= c.passcode;
+    if (c.passcode !== null && (kept.passcode === null || (!kept.passcodeWritten && c.passcodeWritten))) {
+      kept.passcode = c.passcode;
+      kept.passcodeWritten = c.passcodeWritten;
+    }
     kept.url ??= c.url;
     kept.host ??= c.host;
     kept.orgHint ??= c.orgHint;

@@ -6,6 +6,7 @@
  * the text.
  */
 import type { Candidate } from './candidate.js';
+import { LINK_HINT } from './gate.js';
 import { parseLink, percentDecode, type Link } from './link.js';
 import { PLATFORMS, SELF_HOSTED, platformForHost, platformForScheme, type LinkMeeting, type Platform } from './platforms/index.js';
 import { unwrap } from './unwrap.js';
@@ -15,11 +16,12 @@ const ENCODED_SCHEME = /https?%3A%2F%2F/i;
 const BARE_HOST = /(?<![A-Za-z0-9.@%+_-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[A-Za-z][A-Za-z0-9-]*/;
 
 /**
- * Every link has a `.` in its host or a `:` after its scheme. Scanning for
- * those two characters and then reading the surrounding token is linear and
- * much cheaper than trying a URL pattern at every word.
+ * Every link has a `.` in its host or a `:` after its scheme, between link
+ * characters (a full stop before a blank ends a sentence). Scanning for those
+ * and then reading the surrounding token is linear and much cheaper than
+ * trying a URL pattern at every word.
  */
-const TRIGGER = /[.:]/g;
+const TRIGGER = /(?<=[A-Za-z0-9])[.:](?=[A-Za-z0-9/%])/g;
 
 /** Characters that end a link: blanks, quotes, brackets, and anything outside printable ASCII. */
 function isLinkChar(code: number): boolean {
@@ -29,8 +31,22 @@ function isLinkChar(code: number): boolean {
     code === 0x5b || code === 0x5c || code === 0x5d || code === 0x5e || code === 0x60 || code === 0x7b || code === 0x7c || code === 0x7d);
 }
 
-const TRAILING_PUNCTUATION = /[.,;:!?*']+$/;
-const MAX_LINK = 4096;
+/**
+ * `raw` without what a link ends up followed by: sentence punctuation
+ * (`…/j/123).` → `…/j/123`) and a percent-encoded `>`, `"` or `)` left by
+ * mail clients that encoded the `<…>` around a link (MeetingBar #727).
+ */
+function withoutTrailingPunctuation(raw: string): string {
+  let end = raw.length;
+  for (;;) {
+    const c = raw.charCodeAt(end - 1);
+    if (c === 0x2e || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x21 || c === 0x3f || c === 0x2a || c === 0x27) end--;
+    else if (end >= 3 && /^%(?:3E|22|29)$/i.test(raw.slice(end - 3, end))) end -= 3;
+    else break;
+  }
+  return end === raw.length ? raw : raw.slice(0, end);
+}
+const MAX_LINK = 2048;
 
 function scanEnd(text: string, from: number): number {
   const limit = Math.min(text.length, from + MAX_LINK);
@@ -47,6 +63,10 @@ function scanEnd(text: string, from: number): number {
   return i;
 }
 
+function isDigitCode(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
 const ID_GROUP = /(?:[ \t]+|[ \t]*-[ \t]*|[ \t]*\r?\n[ \t]*)(\d{1,8})(?!\d)/y;
 
 /**
@@ -55,9 +75,12 @@ const ID_GROUP = /(?:[ \t]+|[ \t]*-[ \t]*|[ \t]*\r?\n[ \t]*)(\d{1,8})(?!\d)/y;
  * than any real one (9 digits), so trailing numbers in prose stay out.
  */
 function continuation(text: string, raw: string, end: number): { digits: string; end: number } {
-  const tail = /\/([\d-]*\d)$/.exec(raw);
-  if (tail?.[1] === undefined || raw.includes('?') || raw.includes('#')) return { digits: '', end };
-  let count = tail[1].replace(/\D/g, '').length;
+  // The last path segment must be digits (dashes allowed), with no query or fragment after it.
+  let k = raw.length - 1;
+  let count = 0;
+  for (let c = raw.charCodeAt(k); (c >= 0x30 && c <= 0x39) || c === 0x2d; c = raw.charCodeAt(--k)) if (c !== 0x2d) count++;
+  if (count === 0 || raw.charCodeAt(k) !== 0x2f || !isDigitCode(raw.charCodeAt(raw.length - 1))) return { digits: '', end };
+  if (raw.includes('?') || raw.includes('#')) return { digits: '', end };
   let digits = '';
   let at = end;
   while (count < 9) {
@@ -95,7 +118,8 @@ function resolve(raw: string, depth: number): Resolved | null {
     const meeting = owner.parse(link);
     if (meeting !== null) return { platform: owner, meeting, host: meeting.host ?? link.host };
   }
-  const inner = unwrap(link) ?? nestedInPath(link);
+  // Archived copies are unwrapped at the top level only: an archive of an archive is not a leak.
+  const inner = unwrap(link) ?? (depth === 0 ? nestedInPath(link) : null);
   if (inner !== null) {
     const found = resolve(inner, depth + 1);
     if (found !== null) return found;
@@ -135,6 +159,8 @@ function linkStart(token: string): number {
 /** Every catalogued meeting link in `text`, in order, with offsets into `text`. */
 export function findLinkMeetings(text: string): Candidate[] {
   const found: Candidate[] = [];
+  // Posts repeat the same link (an invitation pasted twice, spam): resolve each once.
+  const resolvedBefore = new Map<string, Resolved | null>();
   let from = 0;
   TRIGGER.lastIndex = 0;
   for (let m = TRIGGER.exec(text); m !== null; m = TRIGGER.exec(text)) {
@@ -144,17 +170,22 @@ export function findLinkMeetings(text: string): Candidate[] {
     from = Math.max(tokenEnd, m.index + 1);
     TRIGGER.lastIndex = from;
     const token = text.slice(tokenStart, tokenEnd);
-    if (token.length < 6 || !/[/?#]/.test(token)) continue; // a bare host or a sentence end, never a meeting
+    if (token.length < 6 || !/[/?#]|%2F/i.test(token)) continue; // a bare host, never a meeting
+    if (!LINK_HINT.test(token)) continue; // no catalogued host in it, not even wrapped
     const offset = linkStart(token);
     if (offset < 0) continue;
     const start = tokenStart + offset;
-    let raw = text.slice(start, tokenEnd).replace(TRAILING_PUNCTUATION, '');
-    if (!/[/?#]/.test(raw)) continue; // a bare host is never a meeting
+    let raw = withoutTrailingPunctuation(text.slice(start, tokenEnd));
+    if (!/[/?#]|%2F/i.test(raw)) continue; // a bare host is never a meeting
     let end = start + raw.length;
     const more = continuation(text, raw, end);
     raw += more.digits;
     end = more.end;
-    const resolved = resolve(raw, 0);
+    let resolved = resolvedBefore.get(raw);
+    if (resolved === undefined) {
+      resolved = resolve(raw, 0);
+      resolvedBefore.set(raw, resolved);
+    }
     if (resolved === null) continue;
     from = Math.max(from, end);
     TRIGGER.lastIndex = from;
@@ -163,6 +194,7 @@ export function findLinkMeetings(text: string): Candidate[] {
       platform: platform.slug,
       meetingId: meeting.meetingId,
       passcode: meeting.passcode ?? null,
+      passcodeWritten: false,
       url: meeting.url,
       host: host === '' ? null : host,
       orgHint: meeting.orgHint ?? null,

@@ -11,7 +11,7 @@
  * - the first digit of a number after an id label or dial-string prefix
  *   (`Meeting ID: 8…`, `,,8…`), see {@link LABELLED_DIGITS};
  * - `-` inside a Meet-code shape (`abc-defg-hij`);
- * - `dot` after a host label (`zoom dot us`).
+ * - `dot` after a host label (`zoom dot us`), tested apart.
  * One combined regex, so the text is scanned once.
  */
 import { decodeEntities } from './html-entities.js';
@@ -23,25 +23,48 @@ const keywords = [...new Set(PLATFORMS.flatMap((p) => p.keywords))];
 /** Keywords that end in a path or a dotted name are followed by `/`; plain host labels by `.` or `:`. */
 const SLASH_KEYWORDS = keywords.filter((k) => k.includes('\\/') || k.includes('\\.')).join('|');
 const DOT_KEYWORDS = keywords.filter((k) => !k.includes('\\/') && !k.includes('\\.')).join('|');
-const OPENERS = String.raw`[\s[\](){}]*`;
+const OPENERS = String.raw`[\s[\](){}\\]*`;
+
+const HOST_HINTS = [
+  String.raw`[.:](?<=(?:${DOT_KEYWORDS})${OPENERS}[.:])`,
+  String.raw`,(?=[a-z])(?<=(?:${DOT_KEYWORDS}),)`,
+  String.raw`\/(?<=(?:${SLASH_KEYWORDS})\/)`,
+];
+
+/**
+ * True when a link token names a catalogued host, deep-link scheme or
+ * self-hosted path, possibly inside a wrapper: other links (news sites,
+ * shorteners, social media) are not parsed at all.
+ */
+export const LINK_HINT = new RegExp(HOST_HINTS.join('|'), 'i');
 
 const HINT = new RegExp(
   [
-    String.raw`[.:](?<=(?:${DOT_KEYWORDS})${OPENERS}[.:])`,
-    String.raw`,(?=[a-z])(?<=(?:${DOT_KEYWORDS}),)`,
-    String.raw`\/(?<=(?:${SLASH_KEYWORDS})\/)`,
+    ...HOST_HINTS,
     LABELLED_DIGITS,
     String.raw`-[a-z]{4}-[a-z]{3}(?![a-z])`,
-    String.raw`dot(?<=(?:${DOT_KEYWORDS})${OPENERS}dot)`,
   ].join('|'),
   'i',
 );
 
-const FOLDABLE = /[^\x00-\x7f]|&[#A-Za-z]|=\r?\n|=3D/;
+/**
+ * Links spelled out ("zoom dot us"), tested apart: a `d` in the combined
+ * pattern's first characters would wake it at every "d" of the text.
+ */
+const SPELLED_HINT = new RegExp(String.raw`dot(?<=(?:${DOT_KEYWORDS})[\s[\](){}\\-]*dot)`, 'i');
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const ENTITY = /&[#A-Za-z]/;
+const QUOTED_PRINTABLE = /=\r?\n|=3D/;
+
+/** Whether folding could change `text`: one cheap scan per kind instead of an alternation. */
+function foldable(text: string): boolean {
+  return NON_ASCII.test(text) || (text.includes('&') && ENTITY.test(text)) || (text.includes('=') && QUOTED_PRINTABLE.test(text));
+}
 
 /** True when normalised text holds something every meeting reference needs. */
-export function hasKeyword(text: string): boolean {
-  return HINT.test(text);
+function hasKeyword(text: string): boolean {
+  return HINT.test(text) || ((text.includes('dot') || text.includes('DOT') || text.includes('Dot')) && SPELLED_HINT.test(text));
 }
 
 /**
@@ -51,8 +74,8 @@ export function hasKeyword(text: string): boolean {
  * `zo&#8203;om.us` cannot slip through.
  */
 export function mightContainRef(text: string): boolean {
-  if (HINT.test(text)) return true;
-  if (!FOLDABLE.test(text)) return false;
+  if (hasKeyword(text)) return true;
+  if (!foldable(text)) return false;
   const folded = foldForMatching(decodeEntities(decodeEntities(text))).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-  return folded !== text && HINT.test(folded);
+  return folded !== text && hasKeyword(folded);
 }

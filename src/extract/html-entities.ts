@@ -35,9 +35,15 @@ export function htmlEntityEdits(text: string): Edit[] {
 /** `text` with its character references decoded (one level), for the prefilter. */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
+  const parts: string[] = [];
+  let pos = 0;
   ENTITY.lastIndex = 0;
-  return text.replace(ENTITY, (...args: unknown[]) => {
-    const m = args.slice(0, 4) as unknown as RegExpExecArray;
-    return decodeEntity(m) ?? (args[0] as string);
-  });
+  for (let m = ENTITY.exec(text); m !== null; m = ENTITY.exec(text)) {
+    const decoded = decodeEntity(m);
+    if (decoded === null) continue;
+    parts.push(text.slice(pos, m.index), decoded);
+    pos = m.index + m[0].length;
+  }
+  parts.push(text.slice(pos));
+  return parts.join('');
 }

@@ -19,47 +19,83 @@ export interface Link {
   fragment: string;
   /** The whole link string that was parsed. */
   raw: string;
+  /** Non-empty path segments, as written. */
+  segments: readonly string[];
 }
 
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]{0,20}):(\/\/)?/;
-const HOST_CHARS = /^[A-Za-z0-9.-]*/;
+function isSchemeChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2e || c === 0x2d;
+}
 
-/** Splits `raw` into its parts; null when there is no host and no scheme. */
+function isHostChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d;
+}
+
+/**
+ * Splits `raw` into its parts; null when there is no host and no scheme.
+ * Written as one left-to-right pass (this runs for every candidate link).
+ */
 export function parseLink(raw: string): Link | null {
-  let rest = raw;
+  let i = 0;
   let scheme = '';
   let hasAuthority = true;
-  const s = SCHEME.exec(rest);
-  if (s !== null && s[1] !== undefined) {
-    scheme = s[1].toLowerCase();
-    hasAuthority = s[2] !== undefined;
-    rest = rest.slice(s[0].length);
-    if (hasAuthority) rest = rest.replace(/^\/+/, '');
+  // scheme: a letter, then up to 20 scheme characters, then ':'
+  const first = raw.charCodeAt(0);
+  if ((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a)) {
+    let j = 1;
+    while (j < raw.length && j <= 21 && isSchemeChar(raw.charCodeAt(j))) j++;
+    if (raw.charCodeAt(j) === 0x3a) {
+      scheme = raw.slice(0, j).toLowerCase();
+      i = j + 1;
+      hasAuthority = raw.charCodeAt(i) === 0x2f && raw.charCodeAt(i + 1) === 0x2f;
+      if (hasAuthority) while (raw.charCodeAt(i) === 0x2f) i++;
+    }
   }
   let host = '';
   if (hasAuthority) {
-    const userinfo = /^[^/?#@]*@/.exec(rest);
-    if (userinfo !== null) rest = rest.slice(userinfo[0].length);
-    host = (HOST_CHARS.exec(rest)?.[0] ?? '').toLowerCase();
-    rest = rest.slice(host.length);
-    const port = /^:\d{0,5}/.exec(rest);
-    if (port !== null) rest = rest.slice(port[0].length);
-    host = host.replace(/\.+$/, '');
+    // userinfo ends at '@' before any of / ? #
+    for (let k = i; k < raw.length; k++) {
+      const c = raw.charCodeAt(k);
+      if (c === 0x2f || c === 0x3f || c === 0x23) break;
+      if (c === 0x40) {
+        i = k + 1;
+        break;
+      }
+    }
+    let h = i;
+    while (h < raw.length && isHostChar(raw.charCodeAt(h))) h++;
+    host = raw.slice(i, h).toLowerCase();
+    i = h;
+    if (raw.charCodeAt(i) === 0x3a) {
+      i++;
+      while (raw.charCodeAt(i) >= 0x30 && raw.charCodeAt(i) <= 0x39) i++;
+    }
+    while (host.endsWith('.')) host = host.slice(0, -1);
   }
   if (host === '' && scheme === '') return null;
+  let end = raw.length;
   let fragment = '';
-  const hash = rest.indexOf('#');
+  const hash = raw.indexOf('#', i);
   if (hash >= 0) {
-    fragment = rest.slice(hash + 1);
-    rest = rest.slice(0, hash);
+    fragment = raw.slice(hash + 1);
+    end = hash;
   }
   let query = '';
-  const q = rest.indexOf('?');
-  if (q >= 0) {
-    query = rest.slice(q + 1);
-    rest = rest.slice(0, q);
+  const q = raw.indexOf('?', i);
+  if (q >= 0 && q < end) {
+    query = raw.slice(q + 1, end);
+    end = q;
   }
-  return { scheme, host, path: rest, query, fragment, raw };
+  const path = raw.slice(i, end);
+  let parts: string[] | null = null;
+  return {
+    scheme, host, path, query, fragment, raw,
+    // Split on first use: links that no platform reads never pay for it.
+    get segments(): readonly string[] {
+      parts ??= segments(path);
+      return parts;
+    },
+  };
 }
 
 const PERCENT = /%([0-9A-Fa-f]{2})/g;
@@ -95,12 +131,16 @@ export function percentDecodeDeep(s: string, rounds = 3): string {
 export function param(query: string, name: string): string | null {
   if (query === '') return null;
   const wanted = name.toLowerCase();
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    const key = eq < 0 ? pair : pair.slice(0, eq);
-    if (percentDecode(key).toLowerCase() === wanted) {
-      return eq < 0 ? '' : percentDecode(pair.slice(eq + 1));
+  for (let start = 0; start <= query.length; ) {
+    let amp = query.indexOf('&', start);
+    if (amp < 0) amp = query.length;
+    let eq = query.indexOf('=', start);
+    if (eq < 0 || eq > amp) eq = amp;
+    const key = query.slice(start, eq);
+    if ((key.length === name.length && key.toLowerCase() === wanted) || (key.includes('%') && percentDecode(key).toLowerCase() === wanted)) {
+      return eq === amp ? '' : percentDecode(query.slice(eq + 1, amp));
     }
+    start = amp + 1;
   }
   return null;
 }

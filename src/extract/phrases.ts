@@ -39,7 +39,7 @@ export const ID_LABELS: readonly string[] = [
   // Polish, Turkish, Russian, Japanese, Chinese, Korean
   String.raw`identyfikator\s+spotkania|id\s+spotkania|toplant[ıi]\s+kimli[ğg]i`,
   String.raw`идентификатор\s+(?:конференции|встречи)|id\s+конференции`,
-  String.raw`ミーティング\s*id|会議\s*id|会议\s*id|會議\s*id|会议号|會議號|회의\s*id`,
+  String.raw`ミーティング\s*id|会議\s*id|会议\s*id|會議\s*id|会议号|會議號|腾讯会议|騰訊會議|회의\s*id`,
 ];
 
 /**
@@ -52,13 +52,13 @@ export const PASSCODE_LABELS: readonly string[] = [
   String.raw`password\s+if\s+joining\s+from\s+a\s+phone|numeric\s+pass(?:code|word)|phone\s+pass(?:code|word)`,
   String.raw`(?:meeting\s+|participant\s+|webinar\s+|attendee\s+|zoom\s+)?(?:pass\s*code|pass\s*word|passwd|pwd|psw)`,
   // Spanish, Portuguese
-  String.raw`c[oó]digo\s+de\s+acce(?:so|sso)|contrase[nñ]a(?:\s+de\s+(?:la\s+)?reuni[oó]n)?|clave(?:\s+de\s+acceso)?|senha(?:\s+d[ae]\s+reuni[aã]o)?`,
+  String.raw`c[oó]digo\s+de\s+ac(?:ceso|esso)|contrase[nñ]a(?:\s+de\s+(?:la\s+)?reuni[oó]n)?|clave(?:\s+de\s+acceso)?|senha(?:\s+d[ae]\s+reuni[aã]o)?`,
   // French
   String.raw`code\s+secret(?:\s+num[ée]rique)?|mot\s+de\s+passe(?:\s+de\s+(?:la\s+)?r[ée]union)?|code\s+d['’]acc[eè]s`,
   // German, Dutch
   String.raw`(?:numerischer\s+)?kenncode|(?:meeting-|besprechungs)?passwort|kennwort|zugangscode|wachtwoord|toegangscode`,
   // Others
-  String.raw`has[lł]o|şifre|пароль|код\s+доступа|パスコード|パスワード|会议密码|会議密码|密码|密碼|암호|비밀번호`,
+  String.raw`kod\s+dost[eę]pu|has[lł]o|şifre|пароль|код\s+доступа|パスコード|パスワード|会议密码|会議密码|密码|密碼|암호|비밀번호`,
   String.raw`pass|pw|pin`,
 ];
 

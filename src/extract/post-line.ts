@@ -52,36 +52,59 @@ function stringEnd(s: string, from: number): number {
 }
 
 /**
- * Where the value of top-level key `quotedKey` starts, in a line already
- * known to be a flat object; -1 when the key is absent. The last occurrence
- * wins, as in `JSON.parse`. In such a line a quote right after `{` or `,`
- * (blanks aside) opens a key: every quote inside a string is escaped.
+ * Where the value starts if a top-level key `quotedKey` begins at `at`, or
+ * -1. In a line already known to be a flat object, a quote right after `{`
+ * or `,` (blanks aside) opens a key, and no key can hide inside a string:
+ * there every quote is escaped.
  */
-function valueStart(line: string, quotedKey: string): number {
-  for (let at = line.lastIndexOf(quotedKey); at >= 0; at = at > 0 ? line.lastIndexOf(quotedKey, at - 1) : -1) {
-    let before = at - 1;
-    while (before >= 0 && isBlank(line.charCodeAt(before))) before--;
-    const opener = line.charCodeAt(before);
-    if (opener !== 0x7b && opener !== 0x2c) continue;
-    let after = at + quotedKey.length;
-    while (isBlank(line.charCodeAt(after))) after++;
-    if (line.charCodeAt(after) !== 0x3a) continue;
-    after++;
-    while (isBlank(line.charCodeAt(after))) after++;
-    return after;
-  }
-  return -1;
+function valueOfKeyAt(line: string, quotedKey: string, at: number): number {
+  let before = at - 1;
+  while (before >= 0 && isBlank(line.charCodeAt(before))) before--;
+  const opener = line.charCodeAt(before);
+  if (opener !== 0x7b && opener !== 0x2c) return -1;
+  let after = at + quotedKey.length;
+  while (isBlank(line.charCodeAt(after))) after++;
+  if (line.charCodeAt(after) !== 0x3a) return -1;
+  after++;
+  while (isBlank(line.charCodeAt(after))) after++;
+  return after;
 }
 
-/** The fast path; null means "ask {@link parsePost}", not "malformed". */
+/** The first key `quotedKey` at or after `from`: `[key index, value index]`, or null. */
+function firstKey(line: string, quotedKey: string, from: number): [number, number] | null {
+  for (let at = line.indexOf(quotedKey, from); at >= 0; at = line.indexOf(quotedKey, at + 1)) {
+    const value = valueOfKeyAt(line, quotedKey, at);
+    if (value >= 0) return [at, value];
+  }
+  return null;
+}
+
+/** The last key `quotedKey` starting before `to` (searching backwards, so only `[0, to)` is read). */
+function lastKeyBefore(line: string, quotedKey: string, to: number): [number, number] | null {
+  for (let at = line.lastIndexOf(quotedKey, to - quotedKey.length); at >= 0; at = at > 0 ? line.lastIndexOf(quotedKey, at - 1) : -1) {
+    const value = valueOfKeyAt(line, quotedKey, at);
+    if (value >= 0) return [at, value];
+  }
+  return null;
+}
+
+/**
+ * The fast path; null means "ask {@link parsePost}", not "malformed". The
+ * text value, most of the line, is never searched for the other keys, and a
+ * duplicate key (where `JSON.parse` keeps the last) takes the slow path.
+ */
 export function readFlatPost(line: string): FlatPost | null {
   if (!FLAT_OBJECT.test(line)) return null;
-  const textAt = valueStart(line, '"text"');
-  const idAt = valueStart(line, '"id"');
-  if (textAt < 0 || idAt < 0 || line.charCodeAt(textAt) !== 0x22) return null;
-  const textEnd = stringEnd(line, textAt + 1);
-  const body = line.slice(textAt + 1, textEnd);
-  const text = body.includes('\\') ? (JSON.parse(`"${body}"`) as string) : body;
+  const text = firstKey(line, '"text"', 0);
+  if (text === null || line.charCodeAt(text[1]) !== 0x22) return null;
+  const textEnd = stringEnd(line, text[1] + 1);
+  if (firstKey(line, '"text"', textEnd) !== null) return null;
+  const before = lastKeyBefore(line, '"id"', text[0]);
+  const after = firstKey(line, '"id"', textEnd);
+  if ((before === null) === (after === null)) return null; // missing or duplicate
+  if (before !== null && lastKeyBefore(line, '"id"', before[0]) !== null) return null;
+  if (after !== null && firstKey(line, '"id"', after[0] + 1) !== null) return null;
+  const idAt = (before ?? after ?? [0, 0])[1];
   const c = line.charCodeAt(idAt);
   let idEnd: number;
   if (c === 0x22) idEnd = stringEnd(line, idAt + 1) + 1;
@@ -89,7 +112,8 @@ export function readFlatPost(line: string): FlatPost | null {
     idEnd = idAt + 1;
     for (let d = line.charCodeAt(idEnd); (d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d; d = line.charCodeAt(++idEnd));
   } else return null;
-  return { text, rawId: line.slice(idAt, idEnd) };
+  const body = line.slice(text[1] + 1, textEnd);
+  return { text: body.includes('\\') ? (JSON.parse(`"${body}"`) as string) : body, rawId: line.slice(idAt, idEnd) };
 }
 
 function typeName(v: unknown): string {

@@ -5,7 +5,6 @@
  * drain, and writes in batches.
  */
 import { once } from 'node:events';
-import { StringDecoder } from 'node:string_decoder';
 import { extractRefs } from './index.js';
 import { parsePost, readFlatPost } from './post-line.js';
 
@@ -13,6 +12,11 @@ import { parsePost, readFlatPost } from './post-line.js';
 export interface ScanOptions {
   /** Every input line is one post whose id is its 1-based line number. Default false. */
   plain?: boolean;
+  /**
+   * A line longer than this (in bytes) is reported and skipped instead of
+   * being held in memory. Default 64 MiB.
+   */
+  maxLineBytes?: number;
 }
 
 /** What one scan read and wrote. */
@@ -29,8 +33,7 @@ export interface ScanSummary {
 
 /** Output is written in batches of about this many UTF-16 units. */
 const BATCH = 64 * 1024;
-/** A line longer than this is reported and skipped rather than held in memory. */
-const MAX_LINE = 64 * 1024 * 1024;
+const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
 
 /** Buffers writes to one stream and honours its back-pressure. */
 class BatchWriter {
@@ -91,6 +94,7 @@ export async function scanStream(
   const out = new BatchWriter(output);
   const err = new BatchWriter(errors);
   const plain = options.plain === true;
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
 
   const report = (problem: string): void => {
     summary.malformed++;
@@ -131,12 +135,40 @@ export async function scanStream(
     }
   };
 
-  const decoder = new StringDecoder('utf8');
+  // Bytes after the last newline wait for the next chunk, so a multi-byte character is never
+  // split when decoding (a newline byte never occurs inside one).
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let carry = '';
   let skippingLongLine = false;
   let first = true;
+  const skipLongLine = (): void => {
+    summary.malformed++;
+    err.push(`line ${summary.lines + 1}: longer than ${maxLine} bytes; skipped\n`);
+    skippingLongLine = true;
+    pending = [];
+    pendingBytes = 0;
+    carry = '';
+  };
   for await (const chunk of input) {
-    let data = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let data: string;
+    if (typeof chunk === 'string') {
+      data = chunk;
+    } else {
+      const lastNewline = chunk.lastIndexOf(10);
+      if (lastNewline < 0) {
+        if (!skippingLongLine) {
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes > maxLine) skipLongLine();
+        }
+        continue;
+      }
+      const head = pending.length === 0 ? chunk.subarray(0, lastNewline + 1) : Buffer.concat([...pending, chunk.subarray(0, lastNewline + 1)]);
+      data = head.toString('utf8');
+      pending = lastNewline + 1 < chunk.length ? [chunk.subarray(lastNewline + 1)] : [];
+      pendingBytes = chunk.length - lastNewline - 1;
+    }
     if (first && data.length > 0) {
       if (data.charCodeAt(0) === 0xfeff) data = data.slice(1);
       first = false;
@@ -158,16 +190,11 @@ export async function scanStream(
       if (err.full) await err.flush();
     }
     if (!skippingLongLine) carry += data.slice(pos);
-    if (carry.length > MAX_LINE) {
-      summary.malformed++;
-      err.push(`line ${summary.lines + 1}: longer than ${MAX_LINE / 1024 / 1024} MiB; skipped\n`);
-      carry = '';
-      skippingLongLine = true;
-    }
+    if (carry.length > maxLine) skipLongLine();
     await out.flush();
     await err.flush();
   }
-  const rest = carry + decoder.end();
+  const rest = skippingLongLine ? '' : carry + Buffer.concat(pending).toString('utf8');
   if (!skippingLongLine && rest.length > 0) handle(rest);
   else if (skippingLongLine) summary.lines++;
   await out.flush();

@@ -22,12 +22,19 @@ export function spacedLinkEdits(text: string): Edit[] {
   for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
     const run = m[0];
     if (!/[ \t,]/.test(run)) continue;
-    const collapsed = run.replace(SEPARATOR, (_, sep: string) => (sep === ',' ? '.' : sep));
-    const host = collapsed.split('/')[0]?.toLowerCase() ?? '';
+    const slash = run.indexOf('/');
+    const host = (slash < 0 ? run : run.slice(0, slash)).replace(/[ \t]+/g, '').replaceAll(',', '.').toLowerCase();
     if (!host.includes('.') || platformForHost(host) === null) continue;
+    // Dots and commas are closed up only in the host, where a spaced dot cannot be prose. Once a
+    // slash is written without blanks the link is written normally, and what follows a later
+    // blank is prose ("meet.jit.si/Room /a").
+    let inPath = false;
     SEPARATOR.lastIndex = 0;
     for (let s = SEPARATOR.exec(run); s !== null; s = SEPARATOR.exec(run)) {
       const sep = s[1] === ',' ? '.' : (s[1] ?? '');
+      if (sep === '/' && s[0] === '/') break;
+      if (sep === '/') inPath = true;
+      else if (inPath) continue;
       if (s[0] !== sep) edits.push({ start: m.index + s.index, end: m.index + s.index + s[0].length, replacement: sep });
     }
   }

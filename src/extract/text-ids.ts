@@ -16,27 +16,37 @@ import { meetCode } from './platforms/google-meet.js';
 import { webexSite } from './platforms/webex.js';
 
 /**
- * Prefilter source: wakes up at the first digit of a number and looks behind
- * it for the last word of an id label (`ID`, `number`, `réunion`, `acceso)`,
+ * Prefilter source: wakes up at the first digit of a number of three digits
+ * or more and looks behind it for the last word of an id label (`ID`, `number`, `réunion`, `acceso)`,
  * …) or a dial-string prefix (`,,`, `##`). Looking for the labels themselves
  * would try every label at every position.
  */
-export const LABELLED_DIGITS = String.raw`\d(?<!\d\d)(?<=(?:id|i\.d\.?|seminario\s+web|webin[aá]rio|id\s+meeting|number|nummer|n[uú]m[eé]ro|numero|no\.?|#|code|acceso|acesso|accesso|acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire|spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|,,\*?(?:01\*)?|##)[^\dA-Za-z\n]{0,8}(?:(?:is|es|est|ist|é|è|sind|são)[ \t]+)?(?:\n[ \t]*)?\d)`;
+export const LABELLED_DIGITS = String.raw`\d(?<!\d\d)(?=\d\d)(?<=(?:(?<![a-z])(?:id|no\.?)|i\.d\.?|seminario\s+web|webin[aá]rio|id\s+meeting|number|nummer|n[uú]m[eé]ro|numero|(?:meeting|mtg|webinar|zoom|webex|teams|goto)[ \t-]*#|access[ \t]+code|zugriffscode|(?:zoom|webex|teams|goto|bluejeans)[ \t-]*(?:code|meeting|mtg)|(?<![a-z])(?:zoom|webex|teams|goto|bluejeans|chime)|acceso|acesso|accesso|acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire|spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|腾讯会议|騰訊會議|,,\*?(?:01\*)?|##)[^\dA-Za-z\n/]{0,8}(?:(?:is|es|est|ist|é|è|sind|são)[ \t]+)?(?:\n[ \t]*)?\d)`;
 const LABELLED_DIGITS_ALL = new RegExp(LABELLED_DIGITS, 'gi');
 
+/** Separator between a label and its value: punctuation, or a copula in the supported languages. */
+const SEPARATOR = /[ \t]*(?:([:=#\-]+)|(?:is|es|est|ist|é|è|sind|são)(?![A-Za-z]))?[ \t]*(?:\r?\n[ \t]*)?/;
 const NOT_IN_WORD = String.raw`(?<![A-Za-z0-9#/._=?&%@-])`;
-/** Id labels; group 1 a platform prefix, 2 the label, 3 a platform used as label ("zoom id"), 4 a bare "id". */
-const ID_LABEL = new RegExp(
-  `${NOT_IN_WORD}(?:(${PLATFORM_PREFIX}[\\s-]*)?(${ID_LABELS.join('|')})|(${PLATFORM_PREFIX})[\\s-]*(?:id|#|number|code)|(id))(?![A-Za-z])`,
-  'gi',
+
+/**
+ * The id label (and separator) ending exactly where a number starts, read
+ * backwards with a look-behind from that position, so finding it costs the
+ * length of the label rather than a scan of the text before it. Groups: 1
+ * label with separator, 2 platform prefix, 3 label, 4 platform used as label
+ * ("zoom id", "Zoom meeting", "Zoom:"), 5 a bare "id", 6 separator.
+ */
+const ID_BEFORE = new RegExp(
+  `(?<=(${NOT_IN_WORD}(?:(${PLATFORM_PREFIX}[ \\t-]*)?(${ID_LABELS.join('|')})|(${PLATFORM_PREFIX})(?:[ \\t-]*(?:id|#|number|code|meeting|mtg))?|(id))(?![A-Za-z])(${SEPARATOR.source})))`,
+  'iy',
 );
+
+const PLATFORM_ONLY = new RegExp(`^${PLATFORM_PREFIX}$`, 'i');
+
+/** What stands before the digits of a one-tap or H.323 dial string. */
+const DIAL_PREFIX = /(?:,,\*?(?:01\*)?|##)$/;
+
 const PASSCODE_LABEL = new RegExp(`${NOT_IN_WORD}(${PASSCODE_LABELS.join('|')})(?![A-Za-z])`, 'gi');
 
-/** How far before a number its label may start. */
-const LABEL_WINDOW = 90;
-
-/** Separator between a label and its value: punctuation, or a copula in the supported languages. */
-const SEPARATOR = /[ \t]*(?:([:=#\-]+)|(?:is|es|est|ist|é|è|sind|são)(?![A-Za-z]))?[ \t]*(?:\r?\n[ \t]*)?/y;
 /** Passcodes take no `#`: "code #hashtag" is not a passcode. */
 const PASSCODE_SEPARATOR = /[ \t]*(?:([:=\-]+)|(?:is|es|est|ist|é|è|sind|são)(?![A-Za-z]))?[ \t]*/y;
 const NEWLINE = /\r?\n[ \t]*/y;
@@ -105,12 +115,29 @@ function platformIn(s: string): string | null {
   for (const name of ['zoom', 'teams', 'webex', 'goto', 'bluejeans', 'chime', 'ringcentral', 'lifesize', 'zoho']) {
     if (l.includes(name)) return name;
   }
-  return /tencent|voov|会议号|會議號/.test(l) ? 'tencent' : null;
+  return /tencent|voov|会议号|會議號|腾讯会议|騰訊會議/.test(l) ? 'tencent' : null;
 }
 
 interface Context {
   platform: string;
   at: number;
+}
+
+/** Where platforms are named in a text; computed on first use, as most texts never ask. */
+class Contexts {
+  readonly #text: string;
+  readonly #links: readonly Candidate[];
+  #sorted: Context[] | null = null;
+
+  constructor(text: string, links: readonly Candidate[]) {
+    this.#text = text;
+    this.#links = links;
+  }
+
+  get list(): readonly Context[] {
+    this.#sorted ??= contextsOf(this.#text, this.#links);
+    return this.#sorted;
+  }
 }
 
 const PLATFORM_WORD_PATTERNS = PLATFORM_WORDS.map((w) => ({ platform: w.platform, re: new RegExp(w.pattern, `g${w.flags ?? 'i'}`) }));
@@ -125,16 +152,34 @@ function contextsOf(text: string, links: readonly Candidate[]): Context[] {
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** The platform named nearest to `at` among those `usable`: before it within 800 characters, else after it within 400. */
+/**
+ * The platform named nearest to `at` among those `usable`: before it within
+ * 800 characters, else after it within 400. `contexts` is sorted, so this
+ * costs a binary search plus the few names inside the window.
+ */
 function nearestPlatform(contexts: readonly Context[], at: number, usable: (platform: string) => boolean): string | null {
-  let before: Context | null = null;
-  let after: Context | null = null;
-  for (const c of contexts) {
-    if (!usable(c.platform)) continue;
-    if (c.at <= at) before = at - c.at <= 800 ? c : before;
-    else if (after === null && c.at - at <= 400) after = c;
+  let lo = 0;
+  let hi = contexts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((contexts[mid]?.at ?? Infinity) <= at) lo = mid + 1;
+    else hi = mid;
   }
-  return before?.platform ?? after?.platform ?? null;
+  for (let i = lo - 1; i >= 0; i--) {
+    const c = contexts[i];
+    if (c === undefined || at - c.at > 800) break;
+    if (usable(c.platform)) return c.platform;
+  }
+  for (let i = lo; i < contexts.length; i++) {
+    const c = contexts[i];
+    if (c === undefined || c.at - at > 400) break;
+    if (usable(c.platform)) return c.platform;
+  }
+  return null;
+}
+
+function notMeet(platform: string): boolean {
+  return platform !== 'google-meet';
 }
 
 type LabelKind = 'generic' | 'number' | 'access' | 'bare';
@@ -159,44 +204,38 @@ interface IdMention {
 }
 
 /** The id label that ends right before the number at `digitAt` (blanks, punctuation or a copula between). */
-function idMentionAt(text: string, digitAt: number, lazyContexts: () => Context[]): IdMention | null {
-  const windowStart = Math.max(0, digitAt - LABEL_WINDOW);
-  ID_LABEL.lastIndex = windowStart;
-  let label: RegExpExecArray | null = null;
-  let valueAt = -1;
-  let punctuated = false;
-  for (let m = ID_LABEL.exec(text); m !== null && m.index < digitAt; m = ID_LABEL.exec(text)) {
-    SEPARATOR.lastIndex = m.index + m[0].length;
-    const sep = SEPARATOR.exec(text);
-    if (sep !== null && SEPARATOR.lastIndex === digitAt) {
-      label = m;
-      valueAt = digitAt;
-      punctuated = sep[0].trim().length > 0;
-    }
-  }
-  if (label === null || valueAt < 0) return null;
-  const labelEnd = label.index + label[0].length;
-  if (/[A-Za-z]$/.test(label[0]) && isDigit(text.charCodeAt(labelEnd))) return null;
-  const run = readDigits(text, valueAt);
+function idMentionAt(text: string, digitAt: number, contexts: Contexts): IdMention | null {
+  ID_BEFORE.lastIndex = digitAt;
+  const label = ID_BEFORE.exec(text);
+  const whole = label?.[1];
+  if (label === null || whole === undefined) return null;
+  const labelStart = digitAt - whole.length;
+  const labelEnd = digitAt - (label[6] ?? '').length;
+  const punctuated = (label[6] ?? '').trim().length > 0;
+  const run = readDigits(text, digitAt);
   if (run === null) return null;
-  const bare = label[4] !== undefined;
-  const name = label[2] ?? label[3] ?? label[4] ?? '';
-  const prefix = label[1] ?? label[3] ?? '';
+  const bare = label[5] !== undefined;
+  const name = label[3] ?? label[4] ?? label[5] ?? '';
+  const prefix = label[2] ?? label[4] ?? '';
   const labelPlatform = platformIn(prefix) ?? platformIn(name);
   let kind: LabelKind = 'generic';
   if (bare) kind = 'bare';
   else if (/access/i.test(name) && !/meeting\s+id/i.test(name) && !/\(/.test(name)) kind = 'access';
   else if (/n[uú]m|nummer|number|\(/i.test(name)) kind = 'number';
   const nearby = labelPlatform === null
-    ? nearestPlatform(lazyContexts(), label.index, (p) => p !== 'google-meet' && fits(p, run.digits))
+    ? nearestPlatform(contexts.list, labelStart, (p) => p !== 'google-meet' && fits(p, run.digits))
     : null;
-  const platform = choosePlatform(labelPlatform, kind, run.digits, nearby);
+  let platform = choosePlatform(labelPlatform, kind, run.digits, nearby);
+  // GoTo prints its 9-digit access code as 123-456-789; nothing else does.
+  if (platform === null && kind === 'access' && /^\d{3}-\d{3}-\d{3}$/.test(text.slice(digitAt, run.end))) platform = 'goto';
   if (platform === null) return null;
   const strong = punctuated || run.grouped || (labelPlatform !== null && prefix !== '');
   if (bare && !strong) return null;
+  // The platform name alone is a label only with a colon after it ("Zoom: 845 1239 7261").
+  if (PLATFORM_ONLY.test(text.slice(labelStart, labelEnd)) && !/[:=]/.test(label[6] ?? '')) return null;
   return {
-    candidate: textCandidate(platform, run.digits, label.index, run.end),
-    labelStart: label.index,
+    candidate: textCandidate(platform, run.digits, labelStart, run.end),
+    labelStart,
     labelEnd,
     needsPasscode: bare || !strong,
   };
@@ -217,11 +256,15 @@ function readPasscode(text: string, label: string, from: number): { value: strin
   const sep = PASSCODE_SEPARATOR.exec(text);
   let at = PASSCODE_SEPARATOR.lastIndex;
   const punctuated = sep !== null && sep[0].trim().length > 0;
-  if (punctuated && (text[at] === '\n' || text[at] === '\r')) {
-    NEWLINE.lastIndex = at;
-    if (NEWLINE.exec(text) !== null) at = NEWLINE.lastIndex;
-  }
   const weak = WEAK_PASSCODE_LABEL.test(label.trim());
+  let nextLine = false;
+  if ((punctuated || !weak) && (text[at] === '\n' || text[at] === '\r')) {
+    NEWLINE.lastIndex = at;
+    if (NEWLINE.exec(text) !== null) {
+      at = NEWLINE.lastIndex;
+      nextLine = !punctuated;
+    }
+  }
   if (/^pin$/i.test(label.trim())) {
     const run = readDigits(text, at, 16);
     if (run === null || run.digits.length < 4) return null;
@@ -233,7 +276,7 @@ function readPasscode(text: string, label: string, from: number): { value: strin
   const value = m[0].replace(/[.,!?:#]+$/, '').replace(/^\*/, '');
   if (value.length < 3 || value.length > 32 || NOT_PASSCODES.has(value.toLowerCase()) || !/[A-Za-z0-9]/.test(value)) return null;
   if (/:\/\/|^www\.|[A-Za-z0-9]\.[A-Za-z]{2,}\//i.test(value)) return null; // a link, not a passcode
-  if (weak && !/\d/.test(value)) return null;
+  if ((weak || nextLine) && !/\d/.test(value)) return null;
   if (!punctuated && /^[a-z]+$/.test(value) && value.length < 5) return null;
   return { value, end: at + m[0].length, clear: punctuated && !weak };
 }
@@ -241,11 +284,13 @@ function readPasscode(text: string, label: string, from: number): { value: strin
 /** Every passcode written in `text`, except label words that are part of an id label. */
 function passcodeMentions(text: string, idLabels: readonly IdMention[]): PasscodeMention[] {
   const out: PasscodeMention[] = [];
+  let id = 0;
   PASSCODE_LABEL.lastIndex = 0;
   for (let m = PASSCODE_LABEL.exec(text); m !== null; m = PASSCODE_LABEL.exec(text)) {
     const at = m.index;
     const labelEnd = at + m[0].length;
-    if (idLabels.some((l) => at >= l.labelStart && at < l.labelEnd)) continue;
+    while ((idLabels[id]?.labelEnd ?? Infinity) <= at) id++;
+    if ((idLabels[id]?.labelStart ?? Infinity) <= at) continue; // "(código de acceso)" inside a Webex id label
     if (/[A-Za-z]$/.test(m[0]) && isDigit(text.charCodeAt(labelEnd))) continue; // "pw34UOM" is a word, not a label
     const label = m[1] ?? '';
     const read = readPasscode(text, label, labelEnd);
@@ -268,10 +313,10 @@ const MEET_CODE_HINT = /-[a-z]{4}-[a-z]{3}(?![a-z])/i;
 const MEET_TEXT = new RegExp(String.raw`(?<![A-Za-z])(?:${MEET_CODE_LABEL})[^\n]{0,30}?(?<![A-Za-z-])([a-z]{3}-[a-z]{4}-[a-z]{3})(?![A-Za-z-])`, 'gi');
 
 function textCandidate(platform: string, meetingId: string, start: number, end: number, extra: Partial<Candidate> = {}): Candidate {
-  return { platform, meetingId, passcode: null, url: null, host: null, orgHint: null, start, end, hostStart: false, fromText: true, ...extra };
+  return { platform, meetingId, passcode: null, passcodeWritten: true, url: null, host: null, orgHint: null, start, end, hostStart: false, fromText: true, ...extra };
 }
 
-function oneTaps(text: string, lazyContexts: () => Context[], out: Candidate[]): void {
+function oneTaps(text: string, contexts: Contexts, out: Candidate[]): void {
   ONE_TAP.lastIndex = 0;
   for (let m = ONE_TAP.exec(text); m !== null; m = ONE_TAP.exec(text)) {
     const before = PHONE_BEFORE.exec(text.slice(Math.max(0, m.index - 25), m.index));
@@ -279,7 +324,7 @@ function oneTaps(text: string, lazyContexts: () => Context[], out: Candidate[]):
     if (before === null) continue;
     const start = m.index - before[0].length;
     const webexStyle = m[1] !== undefined || m[3] === '##';
-    const near = webexStyle ? null : nearestPlatform(lazyContexts(), m.index, (p) => p !== 'google-meet');
+    const near = webexStyle ? null : nearestPlatform(contexts.list, m.index, notMeet);
     // Teams prints its phone conference id, not the meeting id, in one-tap strings.
     if (near === 'teams') continue;
     const platform = webexStyle ? 'webex' : near !== null && fits(near, id) ? near : fits('zoom', id) ? 'zoom' : null;
@@ -329,28 +374,31 @@ function meetCodes(text: string, out: Candidate[]): void {
  * own takes the one written right after it).
  */
 export function findTextMeetings(text: string, links: Candidate[]): Candidate[] {
-  let contexts: Context[] | null = null;
-  const lazyContexts = (): Context[] => (contexts ??= contextsOf(text, links));
+  const contexts = new Contexts(text, links);
 
   const mentions: IdMention[] = [];
   LABELLED_DIGITS_ALL.lastIndex = 0;
   for (let m = LABELLED_DIGITS_ALL.exec(text); m !== null; m = LABELLED_DIGITS_ALL.exec(text)) {
-    const mention = idMentionAt(text, m.index, lazyContexts);
+    if (DIAL_PREFIX.test(text.slice(Math.max(0, m.index - 5), m.index))) continue; // one-tap and H.323, read below
+    const mention = idMentionAt(text, m.index, contexts);
     if (mention === null) continue;
     mentions.push(mention);
     LABELLED_DIGITS_ALL.lastIndex = Math.max(LABELLED_DIGITS_ALL.lastIndex, mention.candidate.end);
   }
   const found: Candidate[] = [];
-  if (text.includes(',,')) oneTaps(text, lazyContexts, found);
+  if (text.includes(',,')) oneTaps(text, contexts, found);
   if (text.includes('@')) sipAddresses(text, found);
   if (text.includes('##')) h323(text, found);
   if (MEET_CODE_HINT.test(text)) meetCodes(text, found);
   if (mentions.length === 0 && found.length === 0 && links.length === 0) return found;
 
   const passcodes = passcodeMentions(text, mentions);
+  let next = 0;
   for (const mention of mentions) {
     const end = mention.candidate.end;
-    if (!mention.needsPasscode || passcodes.some((p) => p.at >= end && p.at - end <= 120)) found.push(mention.candidate);
+    while ((passcodes[next]?.at ?? Infinity) < end) next++;
+    const following = passcodes[next];
+    if (!mention.needsPasscode || (following !== undefined && following.at - end <= 120)) found.push(mention.candidate);
   }
   attachPasscodes([...found, ...links], passcodes);
   return found;
@@ -361,21 +409,28 @@ export function findTextMeetings(text: string, links: Candidate[]): Candidate[] 
  * characters), or, for a clear "Passcode: X", the next one (within 150).
  * Phone PINs go to Google Meet only. References that carry a passcode keep it.
  */
-function attachPasscodes(candidates: Candidate[], passcodes: readonly PasscodeMention[]): void {
+function attachPasscodes(candidates: readonly Candidate[], passcodes: readonly PasscodeMention[]): void {
   if (passcodes.length === 0 || candidates.length === 0) return;
-  const sorted = [...candidates].sort((a, b) => a.start - b.start);
+  attachInOrder(candidates, passcodes.filter((p) => !p.pin));
+  attachInOrder(candidates.filter((c) => c.platform === 'google-meet'), passcodes.filter((p) => p.pin));
+}
+
+/** One pass over passcodes and references, both in text order: linear however many there are. */
+function attachInOrder(candidates: readonly Candidate[], passcodes: readonly PasscodeMention[]): void {
+  const byEnd = [...candidates].sort((a, b) => a.end - b.end);
+  const byStart = [...candidates].sort((a, b) => a.start - b.start);
+  let e = 0;
+  let s = 0;
+  let before: Candidate | null = null;
   for (const p of passcodes) {
-    let target: Candidate | null = null;
-    for (const c of sorted) {
-      if (p.pin && c.platform !== 'google-meet') continue;
-      if (c.end <= p.at && p.at - c.end <= 300) target = c;
-      else if (p.forward && target === null && c.start >= p.end && c.start - p.end <= 150) {
-        target = c;
-        break;
-      }
-    }
+    for (let c = byEnd[e]; c !== undefined && c.end <= p.at; c = byEnd[++e]) before = c;
+    for (let c = byStart[s]; c !== undefined && c.start < p.end; c = byStart[++s]);
+    const after = byStart[s];
+    let target = before !== null && p.at - before.end <= 300 ? before : null;
+    if (target === null && p.forward && after !== undefined && after.start - p.end <= 150) target = after;
     if (target !== null && target.passcode === null) {
       target.passcode = p.value;
+      target.passcodeWritten = true;
       if (target.fromText) target.end = Math.max(target.end, p.end);
     }
   }

@@ -4,7 +4,7 @@
  * `/rooms/xxx-xxx-xxx-xxx/join`, v2 `/b/xxx-xxx-xxx` and `/gl/…`, and raw API
  * `/bigbluebutton/api/join?meetingID=…&password=…` links.
  */
-import { param, segments } from '../link.js';
+import { param } from '../link.js';
 import type { Platform } from './platform.js';
 
 const ROOM = /^[a-z0-9]{2,4}(?:-[a-z0-9]{3}){2,3}$/;
@@ -15,7 +15,7 @@ export const bigbluebutton: Platform = {
   selfHostedHint: /\/(?:b|rooms|gl|bigbluebutton)\//i,
   keywords: [String.raw`\/(?:b|rooms|gl|bigbluebutton)`],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     const lower = parts.map((p) => p.toLowerCase());
     const hint = { kind: 'meeting-domain' as const, value: link.host };
     const api = lower.indexOf('bigbluebutton');

@@ -3,7 +3,6 @@
  * the main or an organisation's subdomain. `/s/CODE` is a recording share,
  * not a meeting.
  */
-import { segments } from '../link.js';
 import { digitsOf, type Platform } from './platform.js';
 
 export const bluejeans: Platform = {
@@ -12,7 +11,7 @@ export const bluejeans: Platform = {
   keywords: ['bluejeans', 'bjn'],
   parse(link) {
     if (/^(?:support|docs|status|developers?|blog|store)\./.test(link.host)) return null;
-    const parts = segments(link.path);
+    const parts = link.segments;
     const id = digitsOf(parts[0] ?? '', 6, 11);
     if (id === null) return null;
     const pass = /^\d{4,6}$/.test(parts[1] ?? '') ? (parts[1] ?? null) : null;

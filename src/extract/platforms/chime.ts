@@ -2,7 +2,7 @@
  * Amazon Chime (catalogue row 16, §2.5): `chime.aws/ID` (10 digits or a
  * personalised id), `app.chime.aws/meetings/ID` and `chime://meeting?pin=ID`.
  */
-import { param, segments } from '../link.js';
+import { param } from '../link.js';
 import { digitsOf, type Platform } from './platform.js';
 
 const PERSONAL = /^[A-Za-z][A-Za-z0-9._-]{2,40}$/;
@@ -18,7 +18,7 @@ export const chime: Platform = {
   schemes: ['chime'],
   keywords: ['chime'],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     let meetingId: string | null;
     if (link.scheme === 'chime') meetingId = id(param(link.query, 'pin') ?? '');
     else if (link.host === 'app.chime.aws') meetingId = parts[0]?.toLowerCase() === 'meetings' ? id(parts[1] ?? '') : null;

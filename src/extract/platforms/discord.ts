@@ -4,7 +4,6 @@
  * lets anyone into the server's voice and stage channels. Channel and event
  * links need membership already and are not counted.
  */
-import { segments } from '../link.js';
 import { domainOf, type Platform } from './platform.js';
 
 const CODE = /^[A-Za-z0-9-]{2,32}$/;
@@ -14,7 +13,7 @@ export const discord: Platform = {
   domains: ['discord.gg', 'discord.com', 'discordapp.com'],
   keywords: ['discord', 'discordapp'],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     const code = domainOf(link.host, ['discord.gg']) !== null
       ? (parts[0]?.toLowerCase() === 'invite' ? parts[1] : parts[0])
       : parts[0]?.toLowerCase() === 'invite' ? parts[1] : undefined;

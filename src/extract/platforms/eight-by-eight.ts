@@ -3,7 +3,7 @@
  * `8x8.vc/TENANT/ROOM` and `8x8.vc/vpaas-magic-cookie-HEX32/ROOM`, where the
  * first segment names the 8x8 or JaaS tenant.
  */
-import { percentDecode, segments } from '../link.js';
+import { percentDecode } from '../link.js';
 import type { Platform } from './platform.js';
 
 const NAME = /^[^\s/?#<>"'`]{2,128}$/u;
@@ -14,7 +14,7 @@ export const eightByEight: Platform = {
   domains: ['8x8.vc'],
   keywords: ['8x8'],
   parse(link) {
-    const parts = segments(link.path).map(percentDecode);
+    const parts = link.segments.map(percentDecode);
     if (parts.length === 0 || parts.length > 2 || !parts.every((p) => NAME.test(p))) return null;
     const room = parts[parts.length - 1] ?? '';
     if (NOT_ROOMS.has(room.toLowerCase()) || room.includes('.') && parts.length === 1) return null;

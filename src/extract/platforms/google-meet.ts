@@ -3,7 +3,7 @@
  * `/_meet/CODE`, `/lookup/NICKNAME`, `g.co/meet/NICKNAME` and the phone page
  * `tel.meet/CODE?pin=`. `/new`, `/landing` and the bare host are not meetings.
  */
-import { param, segments } from '../link.js';
+import { param } from '../link.js';
 import type { Platform } from './platform.js';
 
 /** Ten letters as 3-4-3; Meet also accepts them without the dashes. */
@@ -21,7 +21,7 @@ export const googleMeet: Platform = {
   domains: ['meet.google.com', 'g.co', 'tel.meet'],
   keywords: ['meet', String.raw`(?<![a-z])g\.co`, String.raw`(?<![a-z])tel`],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     if (link.host === 'g.co') {
       const name = parts[1] ?? '';
       if (parts[0]?.toLowerCase() !== 'meet' || !NICKNAME.test(name)) return null;

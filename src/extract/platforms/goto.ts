@@ -4,7 +4,6 @@
  * rooms `gotomeet.me/NAME` (legacy `g2m.me`). `goto.com/meeting` and other
  * marketing pages are not meetings.
  */
-import { segments } from '../link.js';
 import { digitsOf, domainOf, type Platform } from './platform.js';
 
 const ROOM = /^[A-Za-z][A-Za-z0-9._-]{1,60}$/;
@@ -15,7 +14,7 @@ export const goto: Platform = {
   domains: ['goto.com', 'gotomeeting.com', 'gotomeet.me', 'g2m.me'],
   keywords: ['goto', 'gotomeeting', 'gotomeet', 'g2m'],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     const first = parts[0] ?? '';
     const domain = domainOf(link.host, ['gotomeet.me', 'g2m.me']);
     if (domain !== null) {

@@ -16,7 +16,7 @@ const ROOM = /^[^\s/?#.<>"'`]{3,128}$/u;
 const SELF_HOSTED = /^(?:meet|jitsi|jitsi-meet|jitsimeet|visio|jitsi\d*)\.|\.jitsi\./;
 
 /** The room a Jitsi path names, or null. */
-export function jitsiRoom(path: string): string | null {
+function jitsiRoom(path: string): string | null {
   const parts = segments(path);
   if (parts.length !== 1) return null;
   const room = percentDecode(parts[0] ?? '');

@@ -55,11 +55,12 @@ export interface Platform {
 
 /** `https://host/path` with the query built from the non-empty `params`. */
 export function joinUrl(host: string, path: string, params: Record<string, string | null | undefined> = {}): string {
-  const query = Object.entries(params)
-    .filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0)
-    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-    .join('&');
-  return `https://${host}${path}${query ? `?${query}` : ''}`;
+  let query = '';
+  for (const key in params) {
+    const value = params[key];
+    if (typeof value === 'string' && value.length > 0) query += `${query ? '&' : '?'}${key}=${encodeURIComponent(value)}`;
+  }
+  return `https://${host}${path}${query}`;
 }
 
 /** The part of a host before `domain` (`westfield` for `westfield.zoom.us`), or `''`. */

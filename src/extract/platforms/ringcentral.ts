@@ -4,7 +4,7 @@
  * Rainbow, Verizon). Those hosts name the carrier, not the customer, so they
  * give no organisation hint.
  */
-import { param, segments } from '../link.js';
+import { param } from '../link.js';
 import { digitsOf, type Platform } from './platform.js';
 
 const HOSTS = [
@@ -18,7 +18,7 @@ export const ringcentral: Platform = {
   domains: HOSTS,
   keywords: ['ringcentral', 'rcv', 'officeathand', 'unifyoffice', 'cloudoffice', 'rainbowoffice', 'btcloudphone', 'businessconnect'],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     const first = parts[0]?.toLowerCase();
     const id = first === 'join' || first === 'j' ? digitsOf(parts[1] ?? param(link.query, 'mid') ?? '', 9, 12) : null;
     if (id === null) return null;

@@ -3,7 +3,6 @@
  * `meet.lync.com/TENANT/USER/CONFID` and Server `meet.CORP/USER/CONFID`, where
  * the corporate domain names the organisation.
  */
-import { segments } from '../link.js';
 import { domainOf, type Platform } from './platform.js';
 
 const USER = /^[A-Za-z0-9._-]{1,64}$/;
@@ -16,7 +15,7 @@ export const skypeForBusiness: Platform = {
   selfHostedHint: /^meet\./,
   keywords: ['lync', 'meet'],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     const online = domainOf(link.host, ['lync.com']) !== null;
     if (!online && !/^meet\./.test(link.host)) return null;
     const need = online ? 3 : 2;

@@ -3,7 +3,7 @@
  * `t.me/GROUP?videochat`, `?voicechat`, `?livestream`. A plain `t.me/GROUP`
  * is a chat link, not a meeting.
  */
-import { param, segments } from '../link.js';
+import { param } from '../link.js';
 import type { Platform } from './platform.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{3,31}$/;
@@ -13,7 +13,7 @@ export const telegram: Platform = {
   domains: ['t.me', 'telegram.me'],
   keywords: [String.raw`(?<![a-z])t\.me`, 'telegram'],
   parse(link) {
-    const parts = segments(link.path);
+    const parts = link.segments;
     const name = parts[0] ?? '';
     if (parts.length !== 1 || !NAME.test(name)) return null;
     for (const kind of ['videochat', 'voicechat', 'livestream']) {

@@ -4,7 +4,7 @@
  * `webappng` and `wbxmjs` join/download links, space meetings `/m/GUID` and
  * `meetings.webex.com/collabs/…` links.
  */
-import { param, segments } from '../link.js';
+import { param } from '../link.js';
 import type { OrgHint } from '../types.js';
 import { subdomainOf, type LinkMeeting, type Platform } from './platform.js';
 
@@ -40,7 +40,7 @@ export const webex: Platform = {
   keywords: ['webex'],
   parse(link) {
     const host = link.host;
-    const parts = segments(link.path);
+    const parts = link.segments;
     const lower = parts.map((p) => p.toLowerCase());
     const mtid = MTID.exec(param(link.query, 'MTID') ?? param(link.fragment.replace(/^[^?]*\?/, ''), 'MTID') ?? '')?.[0];
     const sitePath = lower[0] === 'webappng' || lower[0] === 'wbxmjs' ? (parts[2] ?? parts[0]) : parts[0];

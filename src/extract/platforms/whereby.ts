@@ -3,7 +3,6 @@
  * `TEAM.whereby.com/ROOM`. The marketing site shares the host, so its
  * sections are listed as not-rooms.
  */
-import { segments } from '../link.js';
 import type { Platform } from './platform.js';
 
 const ROOM = /^[a-z0-9][a-z0-9-]{1,40}$/i;
@@ -20,7 +19,7 @@ export const whereby: Platform = {
   keywords: ['whereby'],
   parse(link) {
     if (/^(?:docs|api|status|help|blog)\./.test(link.host)) return null;
-    const parts = segments(link.path);
+    const parts = link.segments;
     const room = parts[0] ?? '';
     if (parts.length !== 1 || !ROOM.test(room) || NOT_ROOMS.has(room.toLowerCase())) return null;
     return { meetingId: room, url: `https://${link.host}/${room}` };

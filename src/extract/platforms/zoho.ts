@@ -4,7 +4,7 @@
  * `meeting.zoho.eu/meeting/login/join.jsp?key=ID`, short `meet.zoho.com/CODE`
  * and `cliq.zoho.eu/meetings/ID`.
  */
-import { param, segments } from '../link.js';
+import { param } from '../link.js';
 import type { Platform } from './platform.js';
 
 const DOMAINS = ['zoho.com', 'zoho.eu', 'zoho.in', 'zoho.com.au', 'zoho.jp', 'zoho.com.cn', 'zoho.sa', 'zohocloud.ca'];
@@ -16,7 +16,7 @@ export const zoho: Platform = {
   keywords: ['zoho'],
   parse(link) {
     const label = link.host.split('.')[0];
-    const parts = segments(link.path);
+    const parts = link.segments;
     const lower = parts.map((p) => p.toLowerCase());
     if (label === 'meeting') {
       const key = param(link.query, 'key') ?? param(link.query, 'meetingKey');

@@ -4,7 +4,7 @@
  * `/wc/ID/join`, `/launch/…/ID`, `/join?confno=`, `/my/NAME` (personal link)
  * and the `zoommtg://` / `zoomus://` deep links.
  */
-import { param, segments, type Link } from '../link.js';
+import { param, type Link } from '../link.js';
 import { digitsOf, domainOf, joinUrl, subdomainOf, type LinkMeeting, type Platform } from './platform.js';
 
 const DOMAINS = ['zoom.us', 'zoom.com', 'zoomgov.com', 'zoom.com.cn', 'zoom-x.de'] as const;
@@ -80,7 +80,7 @@ export const zoom: Platform = {
   parse(link) {
     const deep = link.scheme === 'zoommtg' || link.scheme === 'zoomus';
     const host = deep ? (domainOf(link.host, DOMAINS) === null ? 'zoom.us' : link.host) : link.host;
-    const parts = segments(link.path);
+    const parts = link.segments;
     const action = (deep ? param(link.query, 'action') ?? parts[0] : parts[0])?.toLowerCase();
     if (deep || action === 'join' || action === 'start') {
       const id = digitsOf(param(link.query, 'confno') ?? '', MIN_ID, MAX_ID);

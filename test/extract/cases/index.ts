@@ -1,0 +1,18 @@
+/** Every labelled case file, in one list. */
+import type { Case } from './case.js';
+import { otherPlatformCases, otherPlatformNegatives } from './other-platforms.js';
+import { textIdCases } from './text-ids.js';
+import { obfuscationCases, obfuscationNegatives } from './obfuscations.js';
+import { postCases } from './posts.js';
+import { negativeCases } from './negatives.js';
+import { googleMeetCases, googleMeetNegatives } from './google-meet.js';
+import { teamsCases, teamsNegatives } from './teams.js';
+import { webexCases, webexNegatives } from './webex.js';
+import { zoomCases, zoomNegatives } from './zoom.js';
+
+export const ALL_CASES: Case[] = [
+  ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
+  ...webexCases, ...webexNegatives, ...otherPlatformCases, ...otherPlatformNegatives,
+  ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
+  ...postCases, ...negativeCases,
+];
