@@ -14,7 +14,7 @@ import {
 } from '../registry/identifiers.js';
 import { listFeeds, refreshFeed, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importMeetingFile } from '../registry/meeting-import.js';
-import { feedFetchOptions } from '../schedule/daemon.js';
+import { httpClientFromConfig } from '../crawl/http-client.js';
 import { listMeetings, removeMeeting } from '../registry/meetings.js';
 import { addAdmin, createOrganisation, listOrganisations } from '../registry/organisations.js';
 import type { Db } from '../store/database.js';
@@ -221,7 +221,7 @@ export function meetingImportCommand(context: CommandContext, file: string, opti
 export function meetingSubscribeCommand(context: CommandContext, url: string, options: { org: string; owner?: string }): Promise<number> {
   return withRegistry(context, async (db, registration) => {
     const feed = subscribeFeed(db, { orgId: orgIdOf(options.org), url, ownerEmail: options.owner }, { allowPrivateHosts: context.config.http.allowPrivateHosts }, context.actor);
-    const refresh = await refreshFeed(db, feed.id, feedFetchOptions(context.config), (prepared) => registration.upsertMeeting(prepared, context.actor), context.actor);
+    const refresh = await refreshFeed(db, feed.id, httpClientFromConfig(context.config.http), (prepared) => registration.upsertMeeting(prepared, context.actor), context.actor);
     return print(context, { ...feed, refresh }, [
       `calendar feed ${feed.id} (${feed.host}) subscribed; refreshed on \`calendars.cron\` by \`leakwatch run\``,
       refresh.status === 'imported'

@@ -32,6 +32,11 @@ export interface RequestOptions {
   minIntervalMs?: number;
   /** Send If-None-Match / If-Modified-Since from the last answer for this URL. Default true. */
   conditional?: boolean;
+  /**
+   * Check robots.txt first. Default true; false for a URL a person gave us to
+   * read on their behalf (a calendar feed), as a feed reader does.
+   */
+  robots?: boolean;
 }
 
 export interface HttpResponse {
@@ -102,7 +107,7 @@ export class HttpClient {
       throw new BlockedError((error as Error).message, null, { cause: error });
     }
     const host = this.#host(url.origin);
-    if (this.#options.respectRobotsTxt && url.pathname !== '/robots.txt') {
+    if (this.#options.respectRobotsTxt && options.robots !== false && url.pathname !== '/robots.txt') {
       const robots = await (host.robots ??= this.#loadRobots(url.origin, options.signal));
       if (!robots.allowed(url.href)) throw new BlockedError(`robots.txt of ${url.host} disallows ${url.pathname}`);
     }
@@ -330,15 +335,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** The client the configuration's `http` section describes. */
-export function httpClientFromConfig(http: {
-  userAgent: string;
-  contactUrl: string;
-  timeoutMs: number;
-  maxResponseBytes: number;
-  maxRedirects: number;
-  retries: number;
-  allowPrivateHosts: boolean;
-  respectRobotsTxt: boolean;
-}): HttpClient {
+export function httpClientFromConfig(http: HttpClientOptions): HttpClient {
   return new HttpClient(http);
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { BlockedUrlError, checkUserUrl } from '../crawl/url-guard.js';
-import { fetchText, type FetchTextOptions } from '../crawl/fetch-text.js';
+import type { HttpClient } from '../crawl/http-client.js';
 import { audit } from '../store/audit.js';
 import type { Db } from '../store/database.js';
 import { normaliseEmail } from './email-address.js';
@@ -27,8 +27,6 @@ interface FeedRow {
   refreshed_at: string | null;
   last_error: string | null;
 }
-
-export type FeedFetchOptions = Omit<FetchTextOptions, 'etag' | 'lastModified'>;
 
 /** Subscribes an organisation to an iCalendar feed; the URL is checked before it is ever fetched. */
 export function subscribeFeed(db: Db, input: { orgId: number; url: string; ownerEmail?: string | undefined }, guard: { allowPrivateHosts: boolean }, actor: string, now: Date = new Date()): CalendarFeed {
@@ -75,19 +73,31 @@ export type FeedRefresh = { feed: number; status: 'imported'; result: ImportResu
  * registered and retro-hunted, cancelled events and events that left the
  * feed are removed. A failure is recorded on the feed, nothing else changes.
  */
-export async function refreshFeed(db: Db, feedId: number, fetchOptions: FeedFetchOptions, store: StoreMeeting, actor: string, now: () => Date = () => new Date()): Promise<FeedRefresh> {
+export async function refreshFeed(
+  db: Db,
+  feedId: number,
+  http: HttpClient,
+  store: StoreMeeting,
+  actor: string,
+  options: { signal?: AbortSignal; now?: () => Date } = {},
+): Promise<FeedRefresh> {
+  const now = options.now ?? (() => new Date());
   const row = db.prepare('SELECT * FROM calendar_feeds WHERE id = ?').get(feedId) as FeedRow | undefined;
   if (!row) throw new InputError(`no calendar feed ${feedId}`);
   const record = db.prepare('UPDATE calendar_feeds SET refreshed_at = ?, last_error = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified) WHERE id = ?');
   try {
-    const response = await fetchText(row.url, { ...fetchOptions, etag: row.etag, lastModified: row.last_modified });
-    if (response.status === 'not-modified') {
+    // The validators live with the feed, so they survive restarts; robots.txt is for crawlers, not a feed someone subscribed to.
+    const headers: Record<string, string> = { accept: 'text/calendar, text/plain;q=0.9, */*;q=0.5' };
+    if (row.etag) headers['if-none-match'] = row.etag;
+    if (row.last_modified) headers['if-modified-since'] = row.last_modified;
+    const response = await http.get(row.url, { headers, conditional: false, robots: false, signal: options.signal });
+    if (response.notModified) {
       record.run(now().toISOString(), null, null, null, feedId);
       return { feed: feedId, status: 'not-modified' };
     }
     const result = db.transaction(() => {
-      const imported = importICalendar(db, response.text, { orgId: row.org_id, origin: 'feed', uidPrefix: `${feedId}/`, defaultOwner: row.owner_email ?? undefined }, store, actor);
-      record.run(now().toISOString(), null, response.etag, response.lastModified, feedId);
+      const imported = importICalendar(db, response.text(), { orgId: row.org_id, origin: 'feed', uidPrefix: `${feedId}/`, defaultOwner: row.owner_email ?? undefined }, store, actor);
+      record.run(now().toISOString(), null, response.headers.etag ?? null, response.headers['last-modified'] ?? null, feedId);
       return imported;
     })();
     return { feed: feedId, status: 'imported', result };

@@ -58,7 +58,7 @@ export function buildScheduler({ config, secrets, db, log }: DaemonOptions): Sch
       const outcomes = { imported: 0, notModified: 0, failed: 0 };
       for (const feed of listFeeds(db)) {
         if (signal.aborted) break;
-        const outcome = await refreshFeed(db, feed.id, feedFetchOptions(config, signal), (prepared) => registration.upsertMeeting(prepared, 'calendar-feed'), 'calendar-feed');
+        const outcome = await refreshFeed(db, feed.id, http, (prepared) => registration.upsertMeeting(prepared, 'calendar-feed'), 'calendar-feed', { signal });
         if (outcome.status === 'failed') log.warn({ feed: feed.id, host: feed.host, error: outcome.error }, 'calendar feed refresh failed');
         outcomes[outcome.status === 'imported' ? 'imported' : outcome.status === 'not-modified' ? 'notModified' : 'failed']++;
       }
@@ -66,19 +66,6 @@ export function buildScheduler({ config, secrets, db, log }: DaemonOptions): Sch
     },
   });
   return scheduler;
-}
-
-/** How calendar feeds are fetched, from the `http` settings. */
-export function feedFetchOptions(config: Config, signal?: AbortSignal) {
-  const { http } = config;
-  return {
-    userAgent: `${http.userAgent} ${http.contactUrl}`,
-    timeoutMs: http.timeoutMs,
-    maxResponseBytes: http.maxResponseBytes,
-    maxRedirects: http.maxRedirects,
-    allowPrivateHosts: http.allowPrivateHosts,
-    ...(signal ? { signal } : {}),
-  };
 }
 
 /** Starts the scheduled work of `leakwatch run` on an open, migrated database. */
