@@ -15,13 +15,24 @@ import { ID_LABELS, MEET_CODE_LABEL, PASSCODE_LABELS, PLATFORM_PREFIX, PLATFORM_
 import { meetCode } from './platforms/google-meet.js';
 import { webexSite } from './platforms/webex.js';
 
+/** The last word of every id label, and the dial-string prefixes (`,,`, `##`). */
+const LABEL_ENDINGS = [
+  String.raw`(?<![a-z])(?:id|no\.?)|i\.d\.?|seminario\s+web|webin[aá]rio|id\s+meeting`,
+  String.raw`number|nummer|n[uú]m[eé]ro|numero|(?:meeting|mtg|webinar|zoom|webex|teams|goto)[ \t-]*#`,
+  String.raw`access[ \t]+code|zugriffscode|(?:zoom|webex|teams|goto|bluejeans)[ \t-]*(?:code|meeting|mtg)`,
+  String.raw`(?<![a-z])(?:zoom|webex|teams|goto|bluejeans|chime)|acceso|acesso|accesso`,
+  String.raw`acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire`,
+  String.raw`spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|腾讯会议|騰訊會議|,,\*?(?:01\*)?`,
+  String.raw`##`,
+].join('|');
+
 /**
  * Prefilter source: wakes up at the first digit of a number of three digits
- * or more and looks behind it for the last word of an id label (`ID`, `number`, `réunion`, `acceso)`,
- * …) or a dial-string prefix (`,,`, `##`). Looking for the labels themselves
- * would try every label at every position.
+ * or more and looks behind it for the last word of an id label (`ID`,
+ * `number`, `réunion`, `acceso)`, …) or a dial-string prefix. Looking for the
+ * labels themselves would try every label at every position.
  */
-export const LABELLED_DIGITS = String.raw`\d(?<!\d\d)(?=\d\d)(?<=(?:(?<![a-z])(?:id|no\.?)|i\.d\.?|seminario\s+web|webin[aá]rio|id\s+meeting|number|nummer|n[uú]m[eé]ro|numero|(?:meeting|mtg|webinar|zoom|webex|teams|goto)[ \t-]*#|access[ \t]+code|zugriffscode|(?:zoom|webex|teams|goto|bluejeans)[ \t-]*(?:code|meeting|mtg)|(?<![a-z])(?:zoom|webex|teams|goto|bluejeans|chime)|acceso|acesso|accesso|acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire|spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|腾讯会议|騰訊會議|,,\*?(?:01\*)?|##)[^\dA-Za-z\n/]{0,8}(?:(?:is|es|est|ist|é|è|sind|são)[ \t]+)?(?:\n[ \t]*)?\d)`;
+export const LABELLED_DIGITS = String.raw`\d(?<!\d\d)(?=\d\d)(?<=(?:${LABEL_ENDINGS})[^\dA-Za-z\n/]{0,8}(?:(?:is|es|est|ist|é|è|sind|são)[ \t]+)?(?:\n[ \t]*)?\d)`;
 const LABELLED_DIGITS_ALL = new RegExp(LABELLED_DIGITS, 'gi');
 
 /** Separator between a label and its value: punctuation, or a copula in the supported languages. */
