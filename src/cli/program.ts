@@ -3,7 +3,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, DatabaseError, InputError, UsageError } from '../errors.js';
 import { configCommand } from './config-command.js';
 import { type CommandContext, createContext, type GlobalOptions, type Io } from './context.js';
-import { crawlCommand, sourcesCommand } from './crawl-commands.js';
 import { leaksListCommand, leaksShowCommand, leaksStatusCommand } from './leaks-commands.js';
 import {
   identifierAddCommand,
@@ -23,7 +22,6 @@ import {
   orgListCommand,
 } from './registry-commands.js';
 import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-commands.js';
-import { runCommand } from './run-command.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -64,7 +62,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
   program
     .command('run')
     .description('the daemon: scheduled jobs until SIGINT/SIGTERM (`npm start`)')
-    .action(act(withContext(runCommand)));
+    .action(act(withContext(async (context) => (await import('./run-command.js')).runCommand(context))));
 
   program
     .command('scan')
@@ -78,6 +76,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     });
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
+  // The crawlers (cheerio, p-queue, the browser helper) and the daemon are loaded only by the commands that use them.
   /** A command whose function takes the context and its own options (plus positional arguments). */
   const run = <T>(command: (context: CommandContext, ...rest: never[]) => number | Promise<number>) =>
     act(withContext((context, ...args) => (command as (c: CommandContext, ...r: unknown[]) => number | Promise<number>)(context, ...args, context.options as T)));
@@ -101,12 +100,12 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--once', 'crawl once and exit (required: `leakwatch run` crawls on schedule)')
     .option('--dry-run', 'read and count, write nothing')
     .option('--json', 'print the summaries as JSON')
-    .action(run(crawlCommand));
+    .action(run(async (context: CommandContext, options: Parameters<typeof import('./crawl-commands.js').crawlCommand>[1]) => (await import('./crawl-commands.js')).crawlCommand(context, options)));
   program
     .command('sources')
     .description('per source: enabled, last success, last error, failures in a row')
     .option('--json', 'print JSON only')
-    .action(run(sourcesCommand));
+    .action(run(async (context: CommandContext) => (await import('./crawl-commands.js')).sourcesCommand(context)));
 
   const org = program.command('org').description('organisations: `org add`, `org list`, `org admin`');
   org.command('add')

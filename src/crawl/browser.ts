@@ -1,4 +1,4 @@
-import { chromium, errors, type Browser, type Page, type Route } from 'playwright';
+import type { Browser, Page, Route } from 'playwright';
 import { BlockedError, RetryableError } from './errors.js';
 import { checkUserUrl } from './url-guard.js';
 
@@ -120,10 +120,13 @@ export class HeadlessBrowser {
     // A Chromium that crashed is replaced rather than asked for contexts it cannot give.
     if (this.#browser && !(await this.#browser.catch(() => null))?.isConnected()) await this.close();
     this.#pages++;
-    this.#browser ??= chromium.launch({ executablePath: this.#options.executablePath, args: CHROMIUM_ARGS }).catch((error: Error) => {
-      this.#browser = null;
-      throw new Error(`could not start Chromium at ${this.#options.executablePath}: ${error.message.split('\n')[0]}`, { cause: error });
-    });
+    // Playwright is loaded on first use: only the rendered-page crawler needs it, and it is large.
+    this.#browser ??= import('playwright')
+      .then(({ chromium }) => chromium.launch({ executablePath: this.#options.executablePath, args: CHROMIUM_ARGS }))
+      .catch((error: Error) => {
+        this.#browser = null;
+        throw new Error(`could not start Chromium at ${this.#options.executablePath}: ${error.message.split('\n')[0]}`, { cause: error });
+      });
     return this.#browser;
   }
 
@@ -151,7 +154,7 @@ export class HeadlessBrowser {
       response = await page.goto(url.href, { waitUntil: 'load', timeout: timeoutMs });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (error instanceof errors.TimeoutError) throw new RetryableError(`${url.href}: page did not load within ${timeoutMs} ms`, null, { cause: error });
+      if (error instanceof Error && error.name === 'TimeoutError') throw new RetryableError(`${url.href}: page did not load within ${timeoutMs} ms`, null, { cause: error });
       throw new RetryableError(`${url.href}: ${(error as Error).message.split('\n')[0]}`, null, { cause: error });
     }
     const status = response?.status() ?? null;
