@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { x } from '../../crawlers/x.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -12,6 +11,7 @@ import { createLogger, type Logger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
+import { capturedLogger } from '../support/logger.js';
 
 type Tweet = { id: string; text: string; author_id?: string; created_at?: string; entities?: unknown; edit_history_tweet_ids?: string[] };
 /** A recent-search answer as X gives it with `tweet.fields=created_at,author_id,entities&expansions=author_id` (invented tweets, real shape). */
@@ -77,17 +77,6 @@ async function pagesOf(): Promise<CrawlPage[]> {
   const context = { config: config.sources.x, secrets, http, cursor: () => null, queries: ['zoom.us/j'], minIntervalMs: 0, signal: new AbortController().signal, log: createLogger({ level: 'silent' }) };
   for await (const page of x.crawl(context)) pages.push(page);
   return pages;
-}
-
-function capturedLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { log: createLogger({ level: 'debug', destination, pretty: false }), lines };
 }
 
 const cursor = () => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'x' AND scope = 'query:zoom.us/j'").pluck().get();

@@ -1,28 +1,16 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { capturedLogger } from '../support/logger.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
-
-function capturingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: createLogger({ level: 'debug', destination, pretty: false }), lines };
-}
 
 describe('Scheduler', () => {
   it('refuses two jobs with one name', () => {
-    const scheduler = new Scheduler(capturingLogger().log);
+    const scheduler = new Scheduler(capturedLogger().log);
     scheduler.add({ name: 'housekeeping', cron: '* * * * *', run() {} });
     expect(() => scheduler.add({ name: 'housekeeping', cron: '0 * * * *', run() {} })).toThrow('a job named "housekeeping" is already scheduled');
   });
 
   it('logs a failing job instead of crashing, with its name', async () => {
-    const { log, lines } = capturingLogger();
+    const { log, entries } = capturedLogger();
     const scheduler = new Scheduler(log).add({
       name: 'reddit',
       cron: '* * * * *',
@@ -31,11 +19,11 @@ describe('Scheduler', () => {
       },
     });
     await scheduler.runNow('reddit');
-    expect(lines.find((l) => l.msg === 'job failed')).toMatchObject({ job: 'reddit', err: { message: 'HTTP 503 from www.reddit.com' } });
+    expect(entries().find((l) => l.msg === 'job failed')).toMatchObject({ job: 'reddit', err: { message: 'HTTP 503 from www.reddit.com' } });
   });
 
   it('fires jobs on their cron expression', async () => {
-    const scheduler = new Scheduler(capturingLogger().log);
+    const scheduler = new Scheduler(capturedLogger().log);
     let runs = 0;
     scheduler.add({ name: 'every-second', cron: '* * * * * *', run: () => void runs++ });
     scheduler.start();
@@ -48,7 +36,7 @@ describe('Scheduler', () => {
   });
 
   it('on stop aborts the running job and waits for it to return', async () => {
-    const scheduler = new Scheduler(capturingLogger().log);
+    const scheduler = new Scheduler(capturedLogger().log);
     let finished = false;
     let sawAbort = false;
     scheduler.add({
