@@ -73,4 +73,34 @@ describe('leakwatch scan', () => {
     expect(result.stderr).toContain(message);
     expect(result.stdout).toBe('');
   });
+
+  // The executable scans from a bundled entry (bin.js); these check it behaves as the full program does.
+  it('the executable reports malformed lines and exits 1, like the full program', async () => {
+    const file = join(dir, 'posts.jsonl');
+    writeFileSync(file, '{"id":"a","text":"zoom.us/j/84512397260"}\n{oops\n');
+    const result = await runCli(['scan', '--plain', '--', file]);
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout).map((r) => r.post)).toEqual([1]);
+    const json = await runCli(['scan', file]);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(/^line 2: not valid JSON/);
+    expect(lines(json.stdout).map((r) => r.post)).toEqual(['a']);
+  });
+
+  it.each([
+    [['scan', 'no-such-file.jsonl'], 'cannot read no-such-file.jsonl: no such file'],
+    [['scan', '--bogus'], "unknown option '--bogus'"],
+    [['scan', '-', '-'], 'stdin (-) can be read only once'],
+  ])('the executable hands usage errors to the full program: %j', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('the executable shows scan help', async () => {
+    const result = await runCli(['scan', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: leakwatch scan');
+  });
 });

@@ -1,0 +1,34 @@
+/**
+ * `leakwatch scan` without the rest of the CLI: the executable loads this
+ * entry, bundled once into plain JavaScript (see `bundle-cache.js`), so a
+ * scan starts in a tenth of the time the TypeScript sources take to load.
+ *
+ * Only the plain forms are handled here — `scan [--plain] [--] [FILE|-]...`
+ * with readable files. Anything else (help, other flags, an unreadable file)
+ * returns null before any input is read, and the full program handles it,
+ * so messages and exit statuses are the same either way.
+ */
+import { UsageError } from '../errors.js';
+import type { Io } from './context.js';
+import { scanCommand } from './scan-command.js';
+
+/** The exit status of a plain scan, or null when the full program must handle `argv`. */
+export async function runScan(argv: readonly string[], io: Io): Promise<number | null> {
+  if (argv[0] !== 'scan') return null;
+  const files: string[] = [];
+  let plain = false;
+  let operands = false;
+  for (const arg of argv.slice(1)) {
+    if (operands || arg === '-' || !arg.startsWith('-')) files.push(arg);
+    else if (arg === '--') operands = true;
+    else if (arg === '--plain') plain = true;
+    else return null;
+  }
+  try {
+    return await scanCommand(files, { plain }, io);
+  } catch (error) {
+    if (error instanceof UsageError) return null;
+    io.stderr.write(`leakwatch: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
