@@ -1,12 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { scanStream } from '../extract/scan.js';
+import { scanStream, type ScanParallelism } from '../extract/scan.js';
 import { UsageError } from '../errors.js';
 import type { Io } from './context.js';
 
 export interface ScanCommandOptions {
   plain?: boolean;
+  /** Worker threads for large inputs (only the bundled entry can start them; see scan-entry.ts). */
+  parallel?: ScanParallelism;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function scanCommand(files: string[], options: ScanCommandOptions, 
     const input = file === '-' ? io.stdin : createReadStream(file);
     // With several inputs, say which one a malformed line is in.
     const errors = inputs.length > 1 ? prefixLines(io.stderr, `${file === '-' ? 'stdin' : file}: `) : io.stderr;
-    const summary = await scanStream(input, io.stdout, errors, { plain: options.plain ?? false });
+    const summary = await scanStream(input, io.stdout, errors, { plain: options.plain ?? false, ...(options.parallel ? { parallel: options.parallel } : {}) });
     malformed += summary.malformed;
   }
   return malformed > 0 ? 1 : 0;

@@ -7,10 +7,20 @@
  * with readable files. Anything else (help, other flags, an unreadable file)
  * returns null before any input is read, and the full program handles it,
  * so messages and exit statuses are the same either way.
+ *
+ * `import.meta.url` is the bundle's own file, which is what the scan workers
+ * are started from; through tsx (the full program) scans stay on one thread.
  */
+import { availableParallelism } from 'node:os';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { UsageError } from '../errors.js';
+import { SCAN_WORKER, serveScanWorker } from '../extract/scan-pool.js';
 import type { Io } from './context.js';
 import { scanCommand } from './scan-command.js';
+
+// Being one JavaScript file, the bundle is also the scan workers' entry: large inputs are scanned
+// on one worker per core.
+if (!isMainThread && (workerData as { role?: unknown } | null)?.role === SCAN_WORKER) serveScanWorker();
 
 /** The exit status of a plain scan, or null when the full program must handle `argv`. */
 export async function runScan(argv: readonly string[], io: Io): Promise<number | null> {
@@ -25,7 +35,9 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number |
     else return null;
   }
   try {
-    return await scanCommand(files, { plain }, io);
+    const workers = availableParallelism();
+    const parallel = workers > 1 ? { workerUrl: new URL(import.meta.url), workers } : undefined;
+    return await scanCommand(files, { plain, ...(parallel ? { parallel } : {}) }, io);
   } catch (error) {
     if (error instanceof UsageError) return null;
     io.stderr.write(`leakwatch: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
