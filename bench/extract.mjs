@@ -6,6 +6,8 @@
 //    planted labels: recall and false positives.
 // 3. Where ripgrep is installed, times `rg -c` counting meeting hosts in the
 //    same file: a practical floor for reading the text.
+//    Also times bench/json-floor.mjs, a Node.js process that only reads the
+//    file and JSON.parses every line: the floor for any Node.js scanner.
 // 4. Repeats the corpus to about 1 GB and measures scan's peak RSS on it,
 //    which shows the scan streams instead of loading its input.
 // Prints one JSON line per figure.
@@ -66,6 +68,8 @@ if (!existsSync(corpus) || !existsSync(labelsFile)) {
 const bytes = statSync(corpus).size;
 
 const refsFile = join(OUT, 'refs.jsonl');
+// Once untimed: the first scan after a source change builds the cached bundle it starts from.
+spawnSync(process.execPath, [BIN, 'scan', '--plain'], { input: '' });
 const scan = await measure(process.execPath, [BIN, 'scan', corpus], { stdoutFile: refsFile });
 if (scan.code !== 0) throw new Error(`leakwatch scan exited ${scan.code}: ${scan.stderr}`);
 const key = (r) => `${r.post}\t${r.platform}\t${r.meetingId}`;
@@ -94,6 +98,11 @@ if (rg.status === 0) {
 } else {
   emit({ figure: 'scan_vs_rg', value: null, note: 'rg not installed' });
 }
+// A Node.js floor: one thread reading the file and JSON.parse-ing every line (bench/json-floor.mjs).
+const floorRuns = [];
+for (let i = 0; i < 3; i++) floorRuns.push((await measure(process.execPath, [join(HERE, 'json-floor.mjs'), corpus])).seconds);
+const floorSeconds = Math.min(...floorRuns);
+emit({ figure: 'scan_vs_node_json_parse', value: +(scan.seconds / floorSeconds).toFixed(2), unit: 'x', scanSeconds: +scan.seconds.toFixed(3), nodeSeconds: +floorSeconds.toFixed(3) });
 
 if (BIG_BYTES > 0) {
   const big = join(OUT, `corpus-${BIG_BYTES}.jsonl`);
