@@ -17,7 +17,7 @@ import type { Crawler } from '../src/crawl/crawler.js';
 import { HttpClient } from '../src/crawl/http-client.js';
 import { runCrawl } from '../src/crawl/runner.js';
 import { createLogger } from '../src/logger.js';
-import { Matcher } from '../src/match/matcher.js';
+import { Matcher, matchSettingsFrom } from '../src/match/matcher.js';
 import { migrate, openDatabase } from '../src/store/database.js';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 100_000);
@@ -63,7 +63,7 @@ const http = new HttpClient({ ...config.http, allowPrivateHosts: true, respectRo
 let peakRss = 0;
 const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
 const started = performance.now();
-const summary = await runCrawl({ db, matcher: new Matcher(db, config.matching), crawler: hackernews as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
+const summary = await runCrawl({ db, matcher: new Matcher(db, matchSettingsFrom(config)), crawler: hackernews as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
 const seconds = (performance.now() - started) / 1000;
 clearInterval(sample);
 peakRss = Math.max(peakRss, process.memoryUsage.rss());

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Matcher } from '../match/matcher.js';
+import { Matcher, matchSettingsFrom } from '../match/matcher.js';
 import { Registration } from '../match/registration.js';
 import { InputError, UsageError } from '../errors.js';
 import {
@@ -24,7 +24,7 @@ import { type CommandContext, openStore, printJson } from './context.js';
 export async function withRegistry<T>(context: CommandContext, work: (db: Db, registration: Registration, matcher: Matcher) => T | Promise<T>): Promise<T> {
   const db = openStore(context);
   try {
-    const matcher = new Matcher(db, context.config.matching);
+    const matcher = new Matcher(db, matchSettingsFrom(context.config));
     return await work(db, new Registration(db, matcher), matcher);
   } finally {
     db.close();

@@ -121,9 +121,41 @@ export const configSchema = z.strictObject({
     /** When subscribed iCalendar feeds are refreshed. */
     cron: cronExpression,
   }),
+  notify: z.strictObject({
+    /** How often `leakwatch run` looks for messages that are due. */
+    pollIntervalMs: positiveInt,
+    /** Messages sent at once (and SMTP connections kept open). */
+    concurrency: z.int().min(1).max(64),
+    /** Attempts before a message is marked dead (`leakwatch outbox retry ID` sends it again). */
+    maxAttempts: z.int().min(1).max(100),
+    /** Wait after the first failure; doubled after each further one (with jitter), up to `backoffMaxMs`. */
+    backoffBaseMs: positiveInt,
+    backoffMaxMs: positiveInt,
+    /** A send that has not finished after this long is taken as interrupted and tried again, with the same Message-ID. */
+    sendTimeoutMs: positiveInt,
+    /** Later sightings of an alerted leak are gathered into one digest per recipient at most every this many hours. */
+    digestHours: positiveInt,
+    /** At most this many alerts and digests per recipient in 24 hours; the rest wait (they are never dropped). */
+    dailyCap: positiveInt,
+    /** A high or critical leak still not acknowledged this long after its alert is escalated to the organisation's admins. */
+    escalateAfterMinutes: positiveInt,
+    /** How long the action links in an email (resolve, acknowledge, ignore) work. */
+    linkTtlHours: positiveInt,
+    /**
+     * JSON POSTs signed with HMAC-SHA256 (key: `LEAKWATCH_WEBHOOK_SECRET`) for
+     * every alert, Slack-compatible (`text`). `orgs` limits one to those
+     * organisations; absent, it receives every organisation's alerts.
+     */
+    webhooks: z.array(z.strictObject({ url: httpUrl, orgs: z.array(positiveInt).optional() })),
+  }),
   web: z.strictObject({
     /** The address people reach leakwatch's web endpoint at; links in emails start with it. */
     publicUrl: httpUrl,
+    /** Whether `leakwatch run` serves the endpoint for the links in emails. */
+    enabled: z.boolean(),
+    /** Where it listens. Put it behind a TLS-terminating proxy that `publicUrl` names. */
+    host: name,
+    port: z.int().min(0).max(65535),
   }),
   sources: sourcesSchema,
 });

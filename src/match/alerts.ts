@@ -1,8 +1,23 @@
+/**
+ * Who is owed which message about a leak, queued in the matcher's
+ * transaction (DESIGN.md §5):
+ * - the first alert of each leak (generation) to the organiser of a matched
+ *   meeting, or to the organisation's admins for an identifier match;
+ * - later sightings of an alerted leak, gathered into one digest per
+ *   recipient and time slot;
+ * - an escalation to the admins of an urgent (high or critical) meeting
+ *   leak, due when it has gone unacknowledged for the configured time (the
+ *   worker cancels it if the leak was acknowledged meanwhile);
+ * - one webhook call per configured endpoint.
+ * Only addresses on a verified email domain of the organisation are ever
+ * written to; the others wait until the domain is verified. Name matches are
+ * for admins to review in the leak list, never sent.
+ */
 import { enqueue } from '../notify/outbox.js';
 import { emailDomain } from '../registry/email-address.js';
 import { verifiedAdmins } from '../registry/identifiers.js';
 import type { Db } from '../store/database.js';
-import type { MatchKind } from './severity.js';
+import type { MatchKind, Severity } from './severity.js';
 import { statement } from '../store/statements.js';
 
 export interface AlertableLeak {
@@ -11,26 +26,56 @@ export interface AlertableLeak {
   matchKind: MatchKind;
   status: string;
   generation: number;
+  severity: Severity;
   ownerEmail: string | null;
-  /** Ended and not recurring, or allow-listed: nobody needs an email. */
+  /** Ended and not recurring, or allow-listed: nobody needs a message. */
   quiet: boolean;
+  /** A sighting was just added to a leak that existed already. */
+  newSighting: boolean;
+}
+
+export interface WebhookTarget {
+  url: string;
+  /** Only these organisations' alerts; absent, every organisation's. */
+  orgs?: readonly number[] | undefined;
+}
+
+/** The notifier settings queuing needs (`notify.*` in the configuration). */
+export interface AlertPolicy {
+  digestHours: number;
+  escalateAfterMinutes: number;
+  webhooks: readonly WebhookTarget[];
+}
+
+export const DEFAULT_ALERT_POLICY: AlertPolicy = { digestHours: 6, escalateAfterMinutes: 60, webhooks: [] };
+
+const URGENT: ReadonlySet<Severity> = new Set(['high', 'critical']);
+
+/** The digest slot `now` falls in: slots are `digestHours` long, so two digests to one person are at least that far apart. */
+export function digestSlot(now: Date, digestHours: number): { index: number; end: Date } {
+  const length = digestHours * 3_600_000;
+  const index = Math.floor(now.getTime() / length);
+  return { index, end: new Date((index + 1) * length) };
+}
+
+/** Whether an organiser's address may be written to: it is on a verified email domain of the organisation. */
+function onVerifiedDomain(db: Db, orgId: number, email: string): boolean {
+  return (
+    statement(db, "SELECT 1 FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND value = ? AND status = 'verified'")
+      .pluck()
+      .get(orgId, emailDomain(email)) === 1
+  );
 }
 
 /**
- * Queues the first alert of a leak (generation) to each recipient it is owed
- * to: the organiser for a registered meeting, the admins for an identifier
- * match. Only addresses on a verified email domain of the organisation are
- * ever written to; the others wait until the domain is verified. Name matches
- * are for admins to review in the leak list, never emailed.
+ * Queues what `leak` is owed now; returns how many first alerts (emails and
+ * webhook calls) were queued. Idempotent: dedupe keys make a second call a no-op.
  */
-export function queueAlerts(db: Db, leak: AlertableLeak, now: Date): number {
+export function queueAlerts(db: Db, leak: AlertableLeak, now: Date, policy: AlertPolicy = DEFAULT_ALERT_POLICY): number {
   if (leak.quiet || leak.matchKind === 'name' || !['open', 'notified'].includes(leak.status)) return 0;
   let recipients: string[];
   if (leak.matchKind === 'meeting' && leak.ownerEmail) {
-    const verified = statement(db, "SELECT 1 FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND value = ? AND status = 'verified'")
-      .pluck()
-      .get(leak.orgId, emailDomain(leak.ownerEmail));
-    recipients = verified ? [leak.ownerEmail] : [];
+    recipients = onVerifiedDomain(db, leak.orgId, leak.ownerEmail) ? [leak.ownerEmail] : [];
   } else {
     recipients = verifiedAdmins(db, leak.orgId);
   }
@@ -44,11 +89,70 @@ export function queueAlerts(db: Db, leak: AlertableLeak, now: Date): number {
         recipient,
         kind: 'alert',
         leakId: leak.id,
-        payload: { leakId: leak.id, orgId: leak.orgId, generation: leak.generation },
+        orgId: leak.orgId,
+        payload: { generation: leak.generation },
+      },
+      now,
+    );
+    if (added) queued++;
+    else if (leak.newSighting) queueDigest(db, leak.orgId, recipient, now, policy);
+  }
+
+  if (leak.matchKind === 'meeting' && URGENT.has(leak.severity) && recipients.length > 0) {
+    const notBefore = new Date(now.getTime() + policy.escalateAfterMinutes * 60_000);
+    for (const admin of verifiedAdmins(db, leak.orgId)) {
+      if (recipients.includes(admin)) continue;
+      enqueue(
+        db,
+        {
+          dedupeKey: `escalation:${leak.id}:${leak.generation}:${admin}`,
+          channel: 'email',
+          recipient: admin,
+          kind: 'escalation',
+          leakId: leak.id,
+          orgId: leak.orgId,
+          payload: { generation: leak.generation, queuedAt: now.toISOString() },
+          notBefore,
+        },
+        now,
+      );
+    }
+  }
+
+  for (const webhook of policy.webhooks) {
+    if (webhook.orgs !== undefined && !webhook.orgs.includes(leak.orgId)) continue;
+    const added = enqueue(
+      db,
+      {
+        dedupeKey: `webhook:${leak.id}:${leak.generation}:${webhook.url}`,
+        channel: 'webhook',
+        recipient: webhook.url,
+        kind: 'alert',
+        leakId: leak.id,
+        orgId: leak.orgId,
+        payload: { generation: leak.generation },
       },
       now,
     );
     if (added) queued++;
   }
   return queued;
+}
+
+/** One digest per organisation, recipient and slot; sent when the slot ends. */
+function queueDigest(db: Db, orgId: number, recipient: string, now: Date, policy: AlertPolicy): void {
+  const slot = digestSlot(now, policy.digestHours);
+  enqueue(
+    db,
+    {
+      dedupeKey: `digest:${orgId}:${recipient}:${slot.index}`,
+      channel: 'email',
+      recipient,
+      kind: 'digest',
+      orgId,
+      payload: { slotEnd: slot.end.toISOString() },
+      notBefore: slot.end,
+    },
+    now,
+  );
 }

@@ -1,10 +1,11 @@
+import type { Config } from '../config/schema.js';
 import type { Statement } from 'better-sqlite3';
 import { extractRefs } from '../extract/index.js';
 import type { MeetingRef } from '../extract/types.js';
 import { comparePasscode, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
 import type { Db } from '../store/database.js';
 import { installationKey } from '../store/settings.js';
-import { queueAlerts } from './alerts.js';
+import { type AlertPolicy, DEFAULT_ALERT_POLICY, queueAlerts } from './alerts.js';
 import { ReferenceFilter } from './reference-filter.js';
 import { recordLeakEvent, type LeakStatus } from './lifecycle.js';
 import { assessSeverity, type MatchKind, type PasscodeState, severityRank, type Severity } from './severity.js';
@@ -25,6 +26,16 @@ export interface IncomingPost {
 export interface MatchSettings {
   startingSoonHours: number;
   repeatedPosts: number;
+  /** Digests, escalations and webhooks (`notify.*`); defaults when absent. */
+  alerts?: AlertPolicy;
+}
+
+/** The matcher's settings from the configuration: `matching.*` and the queuing part of `notify.*`. */
+export function matchSettingsFrom(config: Pick<Config, 'matching' | 'notify'>): MatchSettings {
+  return {
+    ...config.matching,
+    alerts: { digestHours: config.notify.digestHours, escalateAfterMinutes: config.notify.escalateAfterMinutes, webhooks: config.notify.webhooks },
+  };
 }
 
 /** What one page (or one retro-hunt) did. */
@@ -104,6 +115,7 @@ const MATCHER = 'matcher';
 export class Matcher {
   #db: Db;
   #settings: MatchSettings;
+  #policy: AlertPolicy;
   #extract: (text: string) => MeetingRef[];
   #fingerprintKey: Buffer;
   #names = new Map<string, { orgId: number; name: string; words: string[] }[]>();
@@ -113,6 +125,7 @@ export class Matcher {
   constructor(db: Db, settings: MatchSettings, extract: (text: string) => MeetingRef[] = extractRefs) {
     this.#db = db;
     this.#settings = settings;
+    this.#policy = settings.alerts ?? DEFAULT_ALERT_POLICY;
     this.#extract = extract;
     this.#fingerprintKey = installationKey(db, 'passcode-fingerprint');
     this.#sql = {
@@ -234,7 +247,7 @@ export class Matcher {
     let queued = 0;
     for (const leak of leaks) {
       const meeting = leak.meeting_ref ? (this.#sql.meetingById!.get(leak.meeting_ref) as MeetingRow | undefined) ?? null : null;
-      queued += queueAlerts(this.#db, alertable(leak, meeting, this.#isQuiet(meeting, now)), now);
+      queued += queueAlerts(this.#db, alertable(leak, meeting, this.#isQuiet(meeting, now), false), now, this.#policy);
     }
     return queued;
   }
@@ -377,7 +390,7 @@ export class Matcher {
         at: now,
       });
       counts.leaks++;
-      counts.queued += queueAlerts(db, alertable(leak, target.meeting, quiet), now);
+      counts.queued += queueAlerts(db, alertable(leak, target.meeting, quiet, false), now, this.#policy);
       return;
     }
 
@@ -424,7 +437,12 @@ export class Matcher {
       passcodeState,
       existing.id,
     );
-    counts.queued += queueAlerts(db, alertable({ ...existing, match_kind: matchKind, status, generation }, meeting, quiet), now);
+    counts.queued += queueAlerts(
+      db,
+      alertable({ ...existing, match_kind: matchKind, status, generation, severity: assessment.severity }, meeting, quiet, true),
+      now,
+      this.#policy,
+    );
   }
 
   #assess(target: Target, hostStart: boolean, raidLanguage: boolean, passcodeState: PasscodeState, posts: number, sources: number, now: Date) {
@@ -488,15 +506,22 @@ function toSighting(row: SightingRow): Sighting {
   };
 }
 
-function alertable(leak: Pick<LeakRow, 'id' | 'org_id' | 'match_kind' | 'status' | 'generation'>, meeting: MeetingRow | null, quiet: boolean) {
+function alertable(
+  leak: Pick<LeakRow, 'id' | 'org_id' | 'match_kind' | 'status' | 'generation' | 'severity'>,
+  meeting: MeetingRow | null,
+  quiet: boolean,
+  newSighting: boolean,
+) {
   return {
     id: leak.id,
     orgId: leak.org_id,
     matchKind: leak.match_kind,
     status: leak.status,
     generation: leak.generation,
+    severity: leak.severity,
     ownerEmail: meeting?.owner_email ?? null,
     quiet,
+    newSighting,
   };
 }
 

@@ -180,6 +180,7 @@ export function sendVerificationEmail(
           channel: 'email',
           recipient,
           kind: 'verification',
+          orgId: row.org_id,
           payload: {
             organisation: org.name,
             identifier: { kind: row.kind, value: row.value },

@@ -4,7 +4,7 @@ import { type Config, type Secrets, SOURCE_NAMES } from '../config/schema.js';
 import { httpClientFromConfig } from '../crawl/http-client.js';
 import { runCrawl } from '../crawl/runner.js';
 import type { Logger } from '../logger.js';
-import { Matcher } from '../match/matcher.js';
+import { Matcher, matchSettingsFrom } from '../match/matcher.js';
 import { Registration } from '../match/registration.js';
 import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
 import type { Db } from '../store/database.js';
@@ -32,7 +32,7 @@ export function buildScheduler({ config, secrets, db, log }: DaemonOptions): Sch
     cron: config.housekeeping.cron,
     run: () => runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }),
   });
-  const matcher = new Matcher(db, config.matching);
+  const matcher = new Matcher(db, matchSettingsFrom(config));
   const registration = new Registration(db, matcher);
   const http = httpClientFromConfig(config.http);
   for (const name of SOURCE_NAMES) {

@@ -24,13 +24,16 @@ function addMeeting(orgId: number, overrides: Record<string, unknown> = {}) {
   ).meeting;
 }
 
-function outbox() {
-  return store.db.prepare('SELECT recipient, kind, leak_id AS leakId, dedupe_key AS dedupeKey FROM outbox ORDER BY id').all() as {
+/** Queued messages; by default the first alerts only (escalations and digests are checked apart). */
+function outbox(kind: string | null = 'alert') {
+  const rows = store.db.prepare('SELECT recipient, kind, leak_id AS leakId, dedupe_key AS dedupeKey, next_attempt_at AS notBefore FROM outbox ORDER BY id').all() as {
     recipient: string;
     kind: string;
     leakId: number;
     dedupeKey: string;
+    notBefore?: string;
   }[];
+  return rows.filter((row) => kind === null || row.kind === kind).map(({ notBefore, ...row }) => (kind === 'alert' ? row : { ...row, notBefore }));
 }
 
 describe('matching a registered meeting', () => {
@@ -44,6 +47,10 @@ describe('matching a registered meeting', () => {
     expect(leak).toMatchObject({ platform: 'zoom', meetingId: '84512397260', severity: 'high', status: 'open', sightings: 1, matchKind: 'meeting' });
     expect(leak!.reasons).toEqual(['matches the registered meeting "Year 9 Maths"', 'the passcode is exposed and matches the registered one']);
     expect(outbox()).toEqual([{ recipient: 'teacher@westfield.example', kind: 'alert', leakId: leak!.id, dedupeKey: `alert:${leak!.id}:0:teacher@westfield.example` }]);
+    // Urgent: the admins hear of it if the organiser has not acknowledged it within the hour.
+    expect(outbox('escalation')).toEqual([
+      { recipient: 'it@westfield.example', kind: 'escalation', leakId: leak!.id, dedupeKey: `escalation:${leak!.id}:0:it@westfield.example`, notBefore: '2026-09-01T13:00:00.000Z' },
+    ]);
 
     const detail = getLeak(store.db, org, leak!.id);
     expect(detail.evidence[0]).toMatchObject({ source: 'reddit', passcode: '6****0', text: 'maths class: Meeting ID: 845 1239 7260 Passcode: 6****0' });
@@ -89,6 +96,11 @@ describe('matching a registered meeting', () => {
     expect(leaks[0]).toMatchObject({ sightings: 2, severity: 'high', sources: ['reddit', 'fourchan'] });
     expect(leaks[0]!.reasons).toContain('posted on 2 different sites');
     expect(outbox()).toHaveLength(1);
+    // The second post goes into the organiser's next digest; the leak became urgent, so the admins may hear of it.
+    expect(outbox('digest')).toEqual([
+      { recipient: 'teacher@westfield.example', kind: 'digest', leakId: null, dedupeKey: expect.stringMatching(/^digest:\d+:teacher@westfield.example:\d+$/), notBefore: '2026-09-01T18:00:00.000Z' },
+    ]);
+    expect(outbox('escalation').map((m) => m.recipient)).toEqual(['it@westfield.example']);
     expect(getLeak(store.db, org, leaks[0]!.id).events.map((e) => e.event)).toEqual(['opened', 'sighting', 'severity']);
   });
 
