@@ -72,7 +72,10 @@ function onVerifiedDomain(db: Db, orgId: number, email: string): boolean {
  * webhook calls) were queued. Idempotent: dedupe keys make a second call a no-op.
  */
 export function queueAlerts(db: Db, leak: AlertableLeak, now: Date, policy: AlertPolicy = DEFAULT_ALERT_POLICY): number {
-  if (leak.quiet || leak.matchKind === 'name' || !['open', 'notified'].includes(leak.status)) return 0;
+  if (leak.quiet || leak.matchKind === 'name') return 0;
+  // An acknowledged leak is being handled: no new alerts, but whoever was alerted hears of new posts in the digest.
+  const acknowledged = leak.status === 'acknowledged';
+  if (!acknowledged && !['open', 'notified'].includes(leak.status)) return 0;
   let recipients: string[];
   if (leak.matchKind === 'meeting' && leak.ownerEmail) {
     recipients = onVerifiedDomain(db, leak.orgId, leak.ownerEmail) ? [leak.ownerEmail] : [];
@@ -80,6 +83,14 @@ export function queueAlerts(db: Db, leak: AlertableLeak, now: Date, policy: Aler
     recipients = verifiedAdmins(db, leak.orgId);
   }
   let queued = 0;
+  if (acknowledged) {
+    if (!leak.newSighting) return 0;
+    const alerted = statement(db, 'SELECT 1 FROM outbox WHERE dedupe_key = ?').pluck();
+    for (const recipient of recipients) {
+      if (alerted.get(`alert:${leak.id}:${leak.generation}:${recipient}`) === 1) queueDigest(db, leak.orgId, recipient, now, policy);
+    }
+    return 0;
+  }
   for (const recipient of recipients) {
     const added = enqueue(
       db,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Matcher } from '../../src/match/matcher.js';
+import { Matcher, type MatchSettings } from '../../src/match/matcher.js';
 import { Registration } from '../../src/match/registration.js';
 import { createOrganisation } from '../../src/registry/organisations.js';
 import { addIdentifier, verifyManually } from '../../src/registry/identifiers.js';
@@ -18,12 +18,12 @@ export interface TestStore {
 }
 
 /** A migrated database in a temporary file, with the pipeline on it. */
-export function tempStore(): TestStore {
+export function tempStore(settings: MatchSettings = SETTINGS): TestStore {
   const temp = tempDir();
   const path = join(temp.dir, 'leakwatch.db');
   const db = openDatabase(path);
   migrate(db);
-  const matcher = new Matcher(db, SETTINGS);
+  const matcher = new Matcher(db, settings);
   return {
     db,
     matcher,

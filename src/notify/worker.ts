@@ -1,0 +1,274 @@
+/**
+ * The outbox worker: sends what is due, retries what may pass with
+ * exponential backoff and jitter, marks the rest dead, and never sends a
+ * message twice on purpose — a row is leased while it is sent, and a row
+ * whose lease ran out (the process died mid-send) goes again with the same
+ * Message-ID, so the receiving side sees one message, not two different ones.
+ *
+ * `leakwatch run` keeps one running (`start`/`stop`); `leakwatch outbox
+ * flush` calls `flush` once.
+ */
+import PQueue from 'p-queue';
+import type { Config, Secrets } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { Db } from '../store/database.js';
+import { statement } from '../store/statements.js';
+import { compose, type Composed } from './compose.js';
+import { LinkMaker, linkKey } from './links.js';
+import { claimDue, markCancelled, markFailed, markSent, nextDue, type OutboxRow, postpone, replacePayload, sentSince } from './outbox.js';
+import { classifySmtpError, type FailureVerdict, type MailTransport, smtpTransport } from './smtp.js';
+import { classifyWebhookError, postWebhook } from './webhook.js';
+
+export interface NotifierOptions {
+  db: Db;
+  config: Pick<Config, 'notify' | 'mail' | 'web' | 'http'>;
+  secrets: Secrets;
+  log: Logger;
+  /** Defaults to SMTP at `LEAKWATCH_SMTP_URL` or `mail.smtpUrl`; null when neither is set (email then waits). */
+  mailer?: MailTransport | null;
+  clock?: () => Date;
+  /** In [0, 1): the jitter of retry delays. */
+  random?: () => number;
+}
+
+export interface FlushSummary {
+  sent: number;
+  /** Failed, and queued again for later. */
+  retrying: number;
+  dead: number;
+  cancelled: number;
+  /** Held back without an attempt: the channel is not configured, or the recipient reached the daily cap. */
+  waiting: number;
+}
+
+type Outcome = keyof FlushSummary;
+
+/** Kinds the daily cap applies to (a verification email or a test is never held back). */
+const CAPPED = new Set(['alert', 'digest', 'escalation']);
+const DAY_MS = 86_400_000;
+
+/** The delay before attempt `attempts + 1`: base × 2^(attempts − 1), capped, the upper half of it random ("equal jitter"). */
+export function backoffDelay(attempts: number, baseMs: number, maxMs: number, random: number): number {
+  const full = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(full / 2 + (full / 2) * random);
+}
+
+export class Notifier {
+  readonly #db: Db;
+  readonly #config: NotifierOptions['config'];
+  readonly #secrets: Secrets;
+  readonly #log: Logger;
+  readonly #mailer: MailTransport | null;
+  readonly #ownsMailer: boolean;
+  readonly #clock: () => Date;
+  readonly #random: () => number;
+  readonly #links: LinkMaker;
+  readonly #queue: PQueue;
+  readonly #warned = new Set<string>();
+  /** Capped messages being sent now, per recipient: counted against the cap with those already sent. */
+  readonly #inFlight = new Map<string, number>();
+  #running: Promise<void> | null = null;
+  #stopping = false;
+  #wake: (() => void) | null = null;
+
+  constructor(options: NotifierOptions) {
+    this.#db = options.db;
+    this.#config = options.config;
+    this.#secrets = options.secrets;
+    this.#log = options.log.child({ component: 'notifier' });
+    this.#clock = options.clock ?? (() => new Date());
+    this.#random = options.random ?? Math.random;
+    const smtpUrl = options.secrets.smtpUrl ?? options.config.mail.smtpUrl;
+    if (options.mailer !== undefined) {
+      this.#mailer = options.mailer;
+      this.#ownsMailer = false;
+    } else {
+      this.#mailer = smtpUrl ? smtpTransport(smtpUrl, { maxConnections: options.config.notify.concurrency, timeoutMs: Math.min(60_000, options.config.notify.sendTimeoutMs / 2) }) : null;
+      this.#ownsMailer = true;
+    }
+    this.#links = new LinkMaker(linkKey(this.#db, options.secrets.linkSecret), options.config.web.publicUrl, options.config.notify.linkTtlHours);
+    this.#queue = new PQueue({ concurrency: options.config.notify.concurrency });
+  }
+
+  /** Sends everything due now; messages that fail again, or must wait, are left for later. */
+  async flush(): Promise<FlushSummary> {
+    const summary: FlushSummary = { sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0 };
+    const batch = this.#config.notify.concurrency * 8;
+    for (;;) {
+      if (this.#stopping) break;
+      const now = this.#clock();
+      const rows = claimDue(this.#db, now, new Date(now.getTime() + this.#config.notify.sendTimeoutMs), batch);
+      if (rows.length === 0) break;
+      const outcomes = await Promise.all(rows.map((row) => this.#queue.add(() => this.#deliver(row))));
+      for (const outcome of outcomes) summary[outcome]++;
+    }
+    return summary;
+  }
+
+  /** Runs `flush` whenever something is due, until {@link stop}. */
+  start(): void {
+    if (this.#running !== null) return;
+    this.#stopping = false;
+    this.#running = this.#loop();
+  }
+
+  /** Looks for due messages now instead of at the next poll. */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /** Finishes the sends in flight, stops, and closes the SMTP pool. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#running;
+    this.#running = null;
+    await this.#queue.onIdle();
+    if (this.#ownsMailer) this.#mailer?.close();
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopping) {
+      try {
+        const summary = await this.flush();
+        if (summary.sent + summary.retrying + summary.dead + summary.cancelled > 0) this.#log.info(summary, 'outbox flushed');
+      } catch (error) {
+        this.#log.error({ err: error }, 'outbox worker failed; trying again at the next poll');
+      }
+      if (this.#stopping) break;
+      const due = nextDue(this.#db);
+      const poll = this.#config.notify.pollIntervalMs;
+      const wait = due === null ? poll : Math.max(10, Math.min(poll, due.getTime() - this.#clock().getTime()));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = null;
+    }
+  }
+
+  /** Warns once per cause, not once per message. */
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#log.warn(message);
+  }
+
+  async #deliver(row: OutboxRow): Promise<Outcome> {
+    const now = this.#clock();
+    let composed: Composed;
+    try {
+      composed = compose({ db: this.#db, links: this.#links, now }, row);
+    } catch (error) {
+      return this.#failed(row, { retry: true, reason: `could not render: ${(error as Error).message}` }, null);
+    }
+    if ('cancel' in composed) {
+      markCancelled(this.#db, row.id, composed.cancel);
+      this.#log.debug({ id: row.id, kind: row.kind, why: composed.cancel }, 'message no longer owed');
+      return 'cancelled';
+    }
+    const later = new Date(now.getTime() + this.#config.notify.pollIntervalMs);
+    if (composed.channel === 'email') {
+      if (this.#mailer === null) {
+        this.#warnOnce('smtp', 'emails are waiting in the outbox: no SMTP server is configured (LEAKWATCH_SMTP_URL or mail.smtpUrl)');
+        postpone(this.#db, row.id, later, 'no SMTP server configured');
+        return 'waiting';
+      }
+      const capped = this.#capped(row, now);
+      if (capped !== null) {
+        postpone(this.#db, row.id, capped, `daily cap of ${this.#config.notify.dailyCap} messages to ${row.recipient} reached`);
+        return 'waiting';
+      }
+      const counted = CAPPED.has(row.kind);
+      if (counted) this.#inFlight.set(row.recipient, (this.#inFlight.get(row.recipient) ?? 0) + 1);
+      try {
+        await this.#mailer.send({
+          from: this.#config.mail.from,
+          replyTo: this.#config.mail.replyTo,
+          to: row.recipient,
+          subject: composed.subject,
+          text: composed.email.text,
+          html: composed.email.html,
+          messageId: row.messageId,
+          headers: composed.headers,
+        });
+      } catch (error) {
+        return this.#failed(row, classifySmtpError(error), composed.subject);
+      } finally {
+        if (counted) this.#inFlight.set(row.recipient, this.#inFlight.get(row.recipient)! - 1);
+      }
+      this.#sent(row, composed.subject, this.#clock());
+      return 'sent';
+    } else {
+      const secret = this.#secrets.webhookSecret;
+      if (!secret) {
+        this.#warnOnce('webhook', 'webhook calls are waiting in the outbox: LEAKWATCH_WEBHOOK_SECRET is not set, and webhooks are only sent signed');
+        postpone(this.#db, row.id, later, 'LEAKWATCH_WEBHOOK_SECRET is not set');
+        return 'waiting';
+      }
+      try {
+        await postWebhook(row.recipient, composed.body, {
+          secret,
+          timeoutMs: this.#config.http.timeoutMs,
+          allowPrivateHosts: this.#config.http.allowPrivateHosts,
+          userAgent: this.#config.http.userAgent,
+          delivery: row.messageId,
+          now,
+        });
+      } catch (error) {
+        return this.#failed(row, classifyWebhookError(error), composed.subject);
+      }
+    }
+    this.#sent(row, composed.subject, this.#clock());
+    return 'sent';
+  }
+
+  /** When a capped message may go, or null when it may go now. Critical alerts are never held back. */
+  #capped(row: OutboxRow, now: Date): Date | null {
+    if (!CAPPED.has(row.kind)) return null;
+    if (row.leakId !== null && statement(this.#db, 'SELECT severity FROM leaks WHERE id = ?').pluck().get(row.leakId) === 'critical') return null;
+    const { count, oldest } = sentSince(this.#db, row.recipient, new Date(now.getTime() - DAY_MS));
+    if (count + (this.#inFlight.get(row.recipient) ?? 0) < this.#config.notify.dailyCap) return null;
+    // Sends still in flight have no time yet: wait for them as if sent now.
+    return new Date((oldest === null ? now.getTime() : Date.parse(oldest)) + DAY_MS + 1000);
+  }
+
+  #failed(row: OutboxRow, verdict: FailureVerdict, subject: string | null): Outcome {
+    const attempts = row.attempts + 1;
+    const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.#config.notify;
+    const retry = verdict.retry && attempts < maxAttempts;
+    const retryAt = retry ? new Date(this.#clock().getTime() + backoffDelay(attempts, backoffBaseMs, backoffMaxMs, this.#random())) : null;
+    markFailed(this.#db, row.id, verdict.reason, retryAt, subject);
+    const fields = { id: row.id, kind: row.kind, channel: row.channel, attempts, error: verdict.reason };
+    if (retryAt !== null) this.#log.warn({ ...fields, retryAt: retryAt.toISOString() }, 'send failed; will retry');
+    else this.#log.error(fields, verdict.retry ? 'send failed on its last attempt; marked dead' : 'send failed permanently; marked dead');
+    return retry ? 'retrying' : 'dead';
+  }
+
+  /** Marks a row sent, and what follows from it, in one transaction. */
+  #sent(row: OutboxRow, subject: string, now: Date): void {
+    this.#db.transaction(() => {
+      markSent(this.#db, row.id, now, subject);
+      if (row.kind === 'verification') {
+        // The link is a credential: once mailed, the outbox keeps no copy of it.
+        replacePayload(this.#db, row.id, { ...(row.payload as object), link: null });
+      }
+      if ((row.kind === 'alert' || row.kind === 'escalation') && row.leakId !== null) {
+        const to = row.channel === 'webhook' ? new URL(row.recipient).host : row.recipient;
+        const opened = statement(this.#db, "UPDATE leaks SET status = 'notified' WHERE id = ? AND status = 'open'").run(row.leakId).changes > 0;
+        statement(this.#db, 'INSERT INTO leak_events (leak_id, at, actor, event, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          row.leakId,
+          now.toISOString(),
+          'notifier',
+          row.kind === 'alert' ? 'alerted' : 'escalated',
+          opened ? 'open' : null,
+          opened ? 'notified' : null,
+          JSON.stringify({ channel: row.channel, to, messageId: row.messageId }),
+        );
+      }
+    })();
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * The outbox worker against a real SMTP server on loopback: what an alert
+ * email contains, dedupe and digests, retries and dead messages, and a crash
+ * between sending and marking.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IncomingPost } from '../../src/match/matcher.js';
+import { linkKey, verifyLink } from '../../src/notify/links.js';
+import { getOutboxRow, listOutbox, retryMessage } from '../../src/notify/outbox.js';
+import { smtpTransport, type MailTransport } from '../../src/notify/smtp.js';
+import { backoffDelay, Notifier } from '../../src/notify/worker.js';
+import { createLogger } from '../../src/logger.js';
+import { getLeak, listLeaks } from '../../src/match/leaks.js';
+import { changeLeakStatus } from '../../src/match/lifecycle.js';
+import { addIdentifier, sendVerificationEmail } from '../../src/registry/identifiers.js';
+import { FakeClock, notifierConfig } from '../support/notify.js';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+import { school, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
+
+const START = '2026-09-01T12:00:00.000Z';
+const log = createLogger({ level: 'silent' });
+
+let store: TestStore;
+let smtp: TestSmtpServer;
+let clock: FakeClock;
+let mailers: MailTransport[];
+let nextId = 0;
+
+beforeEach(async () => {
+  store = tempStore();
+  smtp = await startSmtpServer();
+  clock = new FakeClock(START);
+  mailers = [];
+});
+afterEach(async () => {
+  for (const mailer of mailers) mailer.close();
+  await smtp.close();
+  store.cleanup();
+});
+
+function mailer(url = smtp.url): MailTransport {
+  const transport = smtpTransport(url, { maxConnections: 2, timeoutMs: 2000 });
+  mailers.push(transport);
+  return transport;
+}
+
+function notifier(options: { transport?: MailTransport | null; notify?: NonNullable<Parameters<typeof notifierConfig>[0]>['notify']; random?: () => number } = {}): Notifier {
+  return new Notifier({
+    db: store.db,
+    config: notifierConfig({ notify: options.notify ?? {} }),
+    secrets: {},
+    log,
+    mailer: options.transport === undefined ? mailer() : options.transport,
+    clock: clock.read,
+    random: options.random ?? (() => 0.5),
+  });
+}
+
+function post(text: string, extra: Partial<IncomingPost> = {}): IncomingPost {
+  nextId++;
+  return { source: 'reddit', sourceId: `t3_${nextId}`, url: `https://www.reddit.com/r/test/comments/${nextId}/`, author: 'someone', createdAt: clock.now.toISOString(), text, ...extra };
+}
+
+/** Westfield with a verified domain and its Year 9 Maths meeting (passcode 662810). */
+function westfield(): number {
+  const org = school(store, 'Westfield High', 'westfield.example');
+  store.registration.addMeeting(
+    { orgId: org, platform: 'zoom', meetingId: '845 1239 7260', ownerEmail: 'teacher@westfield.example', title: 'Year 9 Maths', passcode: '662810' },
+    'test',
+    clock.now,
+  );
+  return org;
+}
+
+function ingest(...texts: string[]): void {
+  store.matcher.ingestPage(texts.map((text) => post(text)), { now: clock.now });
+}
+
+const LEAK_TEXT = 'maths class <script>alert(1)</script> Meeting ID: 845 1239 7260 Passcode: 662810 lets raid it';
+
+describe('an alert email', () => {
+  it('is sent once to the organiser, with everything it needs and no full passcode', async () => {
+    const org = westfield();
+    ingest(LEAK_TEXT);
+    const summary = await notifier().flush();
+    expect(summary).toEqual({ sent: 1, retrying: 0, dead: 0, cancelled: 0, waiting: 0 });
+    expect(smtp.received).toHaveLength(1);
+    const mail = smtp.received[0]!;
+    const row = listOutbox(store.db).find((r) => r.kind === 'alert')!;
+
+    expect(mail.envelope).toEqual({ from: 'leakwatch@leakwatch.test', to: ['teacher@westfield.example'] });
+    expect(mail.parsed.messageId).toBe(row.messageId);
+    expect(mail.parsed.replyTo?.text).toBe('help@leakwatch.test');
+    expect(mail.parsed.subject).toMatch(/Zoom/);
+    expect(mail.parsed.subject).toMatch(/Year 9 Maths/);
+    expect(mail.parsed.subject).toMatch(/Reddit/);
+    const unfolded = mail.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+    expect(unfolded).toMatch(/^List-Unsubscribe: <https:\/\/leakwatch\.test\/unsubscribe\/[\w-]+\.[\w-]+>$/im);
+    expect(unfolded).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/im);
+
+    // Post text is escaped in the HTML; the passcode appears nowhere in full.
+    const html = String(mail.parsed.html);
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    // Checked on the decoded parts (the raw message may be base64 or quoted-printable) and the headers.
+    for (const part of [mail.raw, String(mail.parsed.text), html, mail.parsed.subject ?? '', JSON.stringify([...mail.parsed.headers])]) expect(part).not.toContain('662810');
+    expect(String(mail.parsed.text)).toContain('6****0');
+    expect(String(mail.parsed.text)).toContain('84512397260');
+    expect(mail.parsed.text).toContain('https://www.reddit.com/r/test/comments/');
+
+    // The action links are signed for this leak and recipient, and verify.
+    const key = linkKey(store.db, undefined);
+    const [leak] = listLeaks(store.db, { orgId: org });
+    const tokens = [...new Set([...html.matchAll(/https:\/\/leakwatch\.test\/a\/([\w-]+\.[\w-]+)/g)].map((m) => m[1]!))];
+    expect(tokens).toHaveLength(3);
+    const actions = tokens.map((token) => verifyLink(key, token, clock.now)).map((check) => (check.ok ? [check.claims.action, check.claims.leakId, check.claims.recipient] : check.reason));
+    expect(actions.sort()).toEqual([
+      ['acknowledge', leak!.id, 'teacher@westfield.example'],
+      ['ignore', leak!.id, 'teacher@westfield.example'],
+      ['resolve', leak!.id, 'teacher@westfield.example'],
+    ]);
+    for (const token of tokens) expect(mail.parsed.text).toContain(token);
+
+    // The leak is now notified, with who was told and when.
+    expect(listLeaks(store.db, { orgId: org })[0]!.status).toBe('notified');
+    expect(getLeak(store.db, org, leak!.id).events.at(-1)).toMatchObject({ actor: 'notifier', event: 'alerted', from: 'open', to: 'notified' });
+    expect(getOutboxRow(store.db, row.id)).toMatchObject({ status: 'sent', attempts: 1, sentAt: START });
+  });
+
+  it('is not sent again for repeated sightings; they go into one digest at the end of the slot', async () => {
+    const org = westfield();
+    ingest(LEAK_TEXT);
+    const worker = notifier();
+    await worker.flush();
+    // The organiser is on it: no escalation, but new posts still reach them in the digest.
+    changeLeakStatus(store.db, { orgId: org, leakId: listLeaks(store.db, { orgId: org })[0]!.id, to: 'acknowledged', actor: 'teacher' }, clock.now);
+    clock.advance(60 * 60_000); // 13:00
+    ingest('again https://zoom.us/j/84512397260', 'and again zoom.us/j/84512397260 pls');
+    expect((await worker.flush()).sent).toBe(0);
+    expect(smtp.received).toHaveLength(1);
+
+    clock.advance(5 * 60 * 60_000); // 18:00, the end of the 12:00–18:00 slot
+    expect(await worker.flush()).toMatchObject({ sent: 1 });
+    expect(smtp.received).toHaveLength(2);
+    const digest = smtp.received[1]!;
+    expect(digest.envelope.to).toEqual(['teacher@westfield.example']);
+    expect(String(digest.parsed.text)).toContain('and again zoom.us/j/84512397260 pls');
+    expect(String(digest.parsed.text)).not.toContain('<script>');
+
+    // A later sighting waits for the next slot's end: digests are at least 6 hours apart.
+    clock.advance(60 * 60_000); // 19:00
+    ingest('third time zoom.us/j/84512397260');
+    expect((await worker.flush()).sent).toBe(0);
+    clock.advance(4 * 60 * 60_000 + 59 * 60_000); // 23:59
+    expect((await worker.flush()).sent).toBe(0);
+    clock.advance(60_000); // 00:00
+    expect((await worker.flush()).sent).toBe(1);
+    expect(String(smtp.received[2]!.parsed.text)).toContain('third time');
+    expect(String(smtp.received[2]!.parsed.text)).not.toContain('and again');
+  });
+
+  it('is cancelled, not sent, when the leak was resolved before the worker got to it', async () => {
+    const org = westfield();
+    ingest(LEAK_TEXT);
+    const [leak] = listLeaks(store.db, { orgId: org });
+    changeLeakStatus(store.db, { orgId: org, leakId: leak!.id, to: 'resolved', actor: 'test' }, clock.now);
+    expect(await notifier().flush()).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(smtp.received).toHaveLength(0);
+  });
+});
+
+describe('escalation', () => {
+  it('emails the admins when an urgent leak is still unacknowledged after the configured time', async () => {
+    westfield();
+    ingest(LEAK_TEXT); // high: the passcode is exposed and current
+    const worker = notifier();
+    await worker.flush();
+    expect(smtp.received.map((m) => m.envelope.to[0])).toEqual(['teacher@westfield.example']);
+    clock.advance(59 * 60_000);
+    expect((await worker.flush()).sent).toBe(0);
+    clock.advance(60_000);
+    expect((await worker.flush()).sent).toBe(1);
+    expect(smtp.received[1]!.envelope.to).toEqual(['it@westfield.example']);
+    expect(smtp.received[1]!.parsed.subject).toMatch(/unacknowledged/i);
+  });
+
+  it('is dropped when the organiser acknowledged the leak in time', async () => {
+    const org = westfield();
+    ingest(LEAK_TEXT);
+    const worker = notifier();
+    await worker.flush();
+    const [leak] = listLeaks(store.db, { orgId: org });
+    changeLeakStatus(store.db, { orgId: org, leakId: leak!.id, to: 'acknowledged', actor: 'teacher' }, clock.now);
+    clock.advance(61 * 60_000);
+    expect(await worker.flush()).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(smtp.received).toHaveLength(1);
+  });
+});
+
+describe('failures', () => {
+  it('SMTP down, then up: retried with backoff and delivered exactly once', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    const port = smtp.port;
+    await smtp.close();
+    const worker = notifier({ transport: mailer(`smtp://127.0.0.1:${port}`) });
+    expect(await worker.flush()).toMatchObject({ retrying: 1, sent: 0 });
+    const row = listOutbox(store.db, { status: 'pending' }).find((r) => r.kind === 'alert')!;
+    expect(row.attempts).toBe(1);
+    expect(row.lastError).toMatch(/ECONNREFUSED|ECONNECTION|ESOCKET/);
+    // First retry after base × 2^0 with the jitter's upper half at 0.5: 750 ms.
+    expect(Date.parse(row.nextAttemptAt) - clock.now.getTime()).toBe(750);
+
+    smtp = await startSmtpServer({ port });
+    expect((await worker.flush()).sent).toBe(0); // not due yet
+    clock.advance(750);
+    expect(await worker.flush()).toMatchObject({ sent: 1 });
+    await worker.flush();
+    expect(smtp.received).toHaveLength(1);
+    expect(getOutboxRow(store.db, row.id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('a 4xx reply is retried, and the message then delivered once', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    let refusals = 1;
+    smtp.reply = () => (refusals-- > 0 ? [451, '4.3.0 try again later'] : null);
+    const worker = notifier();
+    expect(await worker.flush()).toMatchObject({ retrying: 1 });
+    expect(listOutbox(store.db).find((r) => r.kind === 'alert')!.lastError).toMatch(/451/);
+    clock.advance(10_000);
+    expect(await worker.flush()).toMatchObject({ sent: 1 });
+    expect(smtp.received).toHaveLength(1);
+  });
+
+  it('a 5xx reply marks the message dead at once; `retry` queues it again with the same Message-ID', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    smtp.reply = () => [550, '5.1.1 no such user'];
+    const worker = notifier();
+    expect(await worker.flush()).toMatchObject({ dead: 1 });
+    const dead = listOutbox(store.db, { status: 'dead' });
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.lastError).toMatch(/550/);
+
+    smtp.reply = () => null;
+    const revived = retryMessage(store.db, dead[0]!.id, clock.now);
+    expect(revived).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await worker.flush()).toMatchObject({ sent: 1 });
+    expect(smtp.received[0]!.parsed.messageId).toBe(dead[0]!.messageId);
+  });
+
+  it('an authentication failure is not retried', async () => {
+    await smtp.close();
+    smtp = await startSmtpServer({ credentials: { user: 'leakwatch', pass: 'right' } });
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    const url = new URL(smtp.url);
+    url.username = 'leakwatch';
+    url.password = 'wrong';
+    expect(await notifier({ transport: mailer(url.href) }).flush()).toMatchObject({ dead: 1 });
+    expect(listOutbox(store.db, { status: 'dead' })[0]!.lastError).toMatch(/authentication failed/);
+  });
+
+  it('gives up after the last attempt', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    smtp.reply = () => [421, '4.7.0 too busy'];
+    const worker = notifier({ notify: { maxAttempts: 3 } });
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) {
+      outcomes.push(await worker.flush());
+      clock.advance(60_000);
+    }
+    expect(outcomes.map((o) => [o.retrying, o.dead])).toEqual([[1, 0], [1, 0], [0, 1]]);
+    expect(listOutbox(store.db, { status: 'dead' })[0]!.attempts).toBe(3);
+  });
+
+  it('a crash between sending and marking re-sends the same message (same Message-ID), once', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    // The first worker's process "dies" right after the server accepted the message: it never marks it sent.
+    const real = mailer();
+    const dying: MailTransport = {
+      send: async (email) => {
+        await real.send(email);
+        return new Promise(() => {});
+      },
+      close: () => real.close(),
+    };
+    void notifier({ transport: dying }).flush();
+    await smtp.waitFor(1);
+    const row = listOutbox(store.db).find((r) => r.kind === 'alert')!;
+    expect(row.status).toBe('sending');
+
+    // Another worker leaves it alone while its lease lasts, then sends it again.
+    const next = notifier();
+    expect((await next.flush()).sent).toBe(0);
+    clock.advance(notifierConfig().notify.sendTimeoutMs);
+    expect((await next.flush()).sent).toBe(1);
+    expect(smtp.received).toHaveLength(2);
+    expect(smtp.received[1]!.parsed.messageId).toBe(smtp.received[0]!.parsed.messageId);
+    expect(getOutboxRow(store.db, row.id)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('without an SMTP server, emails wait in the outbox (not dead)', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    expect(await notifier({ transport: null }).flush()).toMatchObject({ waiting: 1, sent: 0, dead: 0 });
+    expect(listOutbox(store.db, { status: 'pending' })).toHaveLength(1);
+  });
+});
+
+describe('who and how often', () => {
+  it('holds messages past the daily cap until the window frees up; a critical alert is never held', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    for (const id of ['11111111111', '22222222222', '33333333333', '44444444444']) {
+      store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: id, ownerEmail: 'teacher@westfield.example' }, 'test', clock.now);
+    }
+    ingest('zoom.us/j/11111111111', 'zoom.us/j/22222222222', 'zoom.us/j/33333333333');
+    const worker = notifier({ notify: { dailyCap: 2 } });
+    expect(await worker.flush()).toMatchObject({ sent: 2, waiting: 1 });
+    const held = listOutbox(store.db, { status: 'pending' }).find((r) => r.kind === 'alert')!;
+    expect(held.lastError).toMatch(/daily cap of 2/);
+    expect(Date.parse(held.nextAttemptAt)).toBe(clock.now.getTime() + 86_400_000 + 1000);
+
+    ingest('host link https://zoom.us/s/44444444444?zak=abc'); // critical
+    expect(await worker.flush()).toMatchObject({ sent: 1 });
+    clock.advance(86_401_000);
+    expect((await worker.flush()).sent).toBeGreaterThanOrEqual(1);
+    expect(smtp.received.filter((m) => m.envelope.to[0] === 'teacher@westfield.example')).toHaveLength(4);
+  });
+
+  it('a verification email carries its link once; the outbox keeps no copy after sending', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example', { verified: false });
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'eastfield.example' }, VERIFICATION, 'test');
+    sendVerificationEmail(store.db, { orgId: org, value: 'eastfield.example' }, VERIFICATION, 'test', clock.now);
+    expect(await notifier().flush()).toMatchObject({ sent: 1 });
+    const mail = smtp.received.find((m) => m.envelope.to[0] === 'admin@eastfield.example')!;
+    const link = /https:\/\/leakwatch\.test\/verify\/[\w-]+/.exec(String(mail.parsed.text))![0];
+    expect(String(mail.parsed.html)).toContain(link);
+    const rows = listOutbox(store.db).filter((r) => r.kind === 'verification');
+    for (const row of rows) expect(JSON.stringify(row.payload)).not.toContain('/verify/');
+  });
+});
+
+describe('backoffDelay', () => {
+  it('doubles from the base up to the cap, with the upper half random', () => {
+    expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, 1000, 8000, 0))).toEqual([500, 1000, 2000, 4000, 4000]);
+    expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, 1000, 8000, 0.999999))).toEqual([1000, 2000, 4000, 8000, 8000]);
+  });
+});
