@@ -22,6 +22,7 @@ import {
   orgListCommand,
 } from './registry-commands.js';
 import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-commands.js';
+import { notifyTestCommand, outboxFlushCommand, outboxListCommand, outboxRetryCommand } from './outbox-commands.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -225,6 +226,31 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
       .option('--json', 'print JSON only')
       .action(run((context: CommandContext, id: string, options: { org: string; reason?: string }) => leaksStatusCommand(context, to, id, options)));
   }
+
+  const outbox = program.command('outbox').description('messages owed: `list`, `retry`, `flush`');
+  outbox.command('list')
+    .description('queued, sent, dead and cancelled messages, newest first')
+    .option('--status <status>', 'only this status: pending, sending, sent, dead, cancelled')
+    .option('--org <id>', 'only this organisation')
+    .option('--limit <n>', 'at most this many (default 100)')
+    .option('--json', 'print JSON only')
+    .action(run(outboxListCommand));
+  outbox.command('retry')
+    .description('queue a dead or cancelled message again (same Message-ID)')
+    .argument('<id>', 'message number from `outbox list`')
+    .option('--json', 'print JSON only')
+    .action(run(outboxRetryCommand));
+  outbox.command('flush')
+    .description('send everything due now and exit (exit 1 if a message failed)')
+    .option('--json', 'print JSON only')
+    .action(run(outboxFlushCommand));
+
+  const notify = program.command('notify').description('notification channels: `test`');
+  notify.command('test')
+    .description('send a sample alert by email to --to, and to every configured webhook')
+    .requiredOption('--to <email>', 'where the sample email goes')
+    .option('--json', 'print JSON only')
+    .action(run(notifyTestCommand));
 
   program
     .command('config')

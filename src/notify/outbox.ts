@@ -139,6 +139,20 @@ export function claimDue(db: Db, now: Date, leaseUntil: Date, limit: number): Ou
   })();
 }
 
+/** Leases the given messages, if still unsent, whatever their time (`notify test` sends its samples at once). */
+export function claimIds(db: Db, ids: readonly number[], now: Date, leaseUntil: Date): OutboxRow[] {
+  return db.transaction(() => {
+    const claimed: OutboxRow[] = [];
+    for (const id of ids) {
+      const row = statement(db, "SELECT * FROM outbox WHERE id = ? AND status IN ('pending', 'sending')").get(id) as RawRow | undefined;
+      if (row === undefined) continue;
+      statement(db, "UPDATE outbox SET status = 'sending', next_attempt_at = ?, last_attempt_at = ? WHERE id = ?").run(leaseUntil.toISOString(), now.toISOString(), id);
+      claimed.push(fromRaw({ ...row, status: 'sending' }));
+    }
+    return claimed;
+  })();
+}
+
 /** The earliest time a message is due, or null when none waits. */
 export function nextDue(db: Db): Date | null {
   const at = statement(db, "SELECT min(next_attempt_at) FROM outbox WHERE status IN ('pending', 'sending')").pluck().get() as string | null;

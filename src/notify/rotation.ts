@@ -98,8 +98,8 @@ const STEPS: Readonly<Record<string, readonly string[]>> = {
   ],
   'google-meet': [
     'In the Google Calendar event, remove the Google Meet conference and add a new one ("Add Google Meet video conferencing"), or delete the event and create a new meeting. Meet has no passcode: only a new meeting code (a new link) shuts out the people who saw the old one.',
-    'Turn on "Host management" (Host controls) and set Meeting access to "Trusted" or "Restricted", so anyone not invited has to ask to join (knock) and you decide who gets in.',
-    'Keep out anonymous and external accounts: only people in your organisation and invited guests should join. Your Google Workspace admin can enforce this in the Admin console (Google Meet → Meet safety settings).',
+    'Turn on "Host management" (Host controls) and set Meeting access to "Trusted" or "Restricted", so anyone not invited has to ask to join (knock) and waits, as in a waiting room, until you let them in.',
+    'Let in only signed-in accounts of people in your organisation (and guests you invited), never anonymous users. Your Google Workspace admin can restrict who can join your meetings in the Admin console (Google Meet → Meet safety settings).',
     sendPrivately('new Meet link'),
     'During the class, do not admit knock requests from names you do not recognise, and use Host controls to lock screen sharing and chat if needed.',
   ],
@@ -118,7 +118,7 @@ const STEPS: Readonly<Record<string, readonly string[]>> = {
   ],
   goto: [
     'Delete the leaked meeting and schedule a new meeting in GoTo Meeting, which gets a new meeting ID (access code) and link; give it a meeting password. If the link was your personal meeting room (gotomeet.me/…), change the room name.',
-    'Turn on "Meeting lock" so everyone who arrives waits for organizer approval, and admit only names you recognise.',
+    'Turn on "Meeting lock" so that everyone who arrives waits, as in a waiting room, for organizer approval, and admit only names you recognise.',
     'Where your GoTo admin offers it, require attendees to sign in with an account of your organisation; otherwise rely on the meeting password and the lock.',
     sendPrivately('new link and password'),
   ],

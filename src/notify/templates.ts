@@ -108,10 +108,16 @@ function meetingNoun(platform: string): string {
   return /\b(?:meeting|huddle)$/i.test(name) ? name : `${name} meeting`;
 }
 
+/** The registered meeting's title on one line, or null when it has none. */
+function titleOf(leak: LeakView): string | null {
+  const title = leak.meetingTitle === null ? '' : oneLine(leak.meetingTitle);
+  return title === '' ? null : title;
+}
+
 /** The meeting as subjects and headings name it: its title in quotes, else its masked id. */
 function meetingRef(leak: LeakView): string {
-  const title = leak.meetingTitle === null ? '' : oneLine(leak.meetingTitle);
-  return title === '' ? maskMeetingId(leak.meetingId) : `"${truncate(title, 80)}"`;
+  const title = titleOf(leak);
+  return title === null ? maskMeetingId(leak.meetingId) : `"${truncate(title, 80)}"`;
 }
 
 /** The sighting seen last (the view lists them most recent first; ties keep that order). */
@@ -177,11 +183,13 @@ const PASSCODE_STATE: Readonly<Record<'matches' | 'differs' | 'unknown', string>
 };
 
 const HOST_START_FLAG =
-  'Host-start link: this link lets anyone start the meeting as host. Delete the meeting rather than only changing its passcode, and share only join links, never start links.';
-const RAID_FLAG =
-  'Raid language: the post calls on people to join and disrupt the meeting ("raid", "bomb", "join and …"). Expect an attempt at the next session.';
-const LINKS_EXPIRE = 'Each of these links works once and expires after a while; after that, use "Manage your alerts".';
+  'this link lets anyone start the meeting as host. Delete the meeting rather than only changing its passcode, and share only join links, never start links.';
+const RAID_FLAG = 'the post calls on people to join and disrupt the meeting ("raid", "bomb", "join and …"). Expect an attempt at the next session.';
+const LINKS_EXPIRE = 'These links are for you only: each works once and expires; after that, use "Manage your alerts".';
 const BUTTONS = { resolve: 'I rotated it', acknowledge: 'Acknowledge', ignore: 'Not ours / public on purpose' } as const;
+
+/** How a flagged exposure is announced, in words (never by colour alone). */
+const FLAG_WORD: Readonly<Record<'critical' | 'warning', string>> = { critical: 'CRITICAL', warning: 'WARNING' };
 
 /** One line of the "what was exposed" list. */
 interface Exposure {
@@ -194,6 +202,11 @@ interface Exposure {
 /** The facts of an alert, on one line each, before any escaping. */
 interface AlertFacts {
   subject: string;
+  /** `CRITICAL — act now`: the severity and what it asks for. */
+  lead: string;
+  /** What happened, in one sentence. */
+  sentence: string;
+  /** The one-line summary: lead and sentence. */
   summary: string;
   /** For a match on the organisation's name only: a caution that it may not be theirs. */
   caution: string | null;
@@ -222,10 +235,13 @@ function alertFacts(input: AlertEmailInput): AlertFacts {
   if (escalated) headline = `Unacknowledged${duration === null ? '' : ` for ${duration}`}: ${headline}`;
 
   const total = Math.max(leak.totalSightings, leak.sightings.length);
-  let summary = `${look.label} — ${look.urgency}: ${whose} ${meetingNoun(leak.platform)} ${meetingRef(leak)} (ID ${oneLine(leak.meetingId)}) was posted ${whereSeen(leak)}`;
-  if (total > 1) summary += ` (${total} posts in all)`;
-  summary += '.';
-  if (escalated) summary += ` Nobody has acknowledged the alert${duration === null ? ' yet' : ` for ${duration}`}.`;
+  const lead = `${look.label} — ${look.urgency}`;
+  const id = oneLine(leak.meetingId);
+  const named = titleOf(leak) === null ? id : `${meetingRef(leak)} (ID ${id})`;
+  let sentence = `${capitalise(whose)} ${meetingNoun(leak.platform)} ${named} was posted ${whereSeen(leak)}`;
+  if (total > 1) sentence += ` (${total} posts in all)`;
+  sentence += '.';
+  if (escalated) sentence += ` Nobody has acknowledged the alert${duration === null ? ' yet' : ` for ${duration}`}.`;
 
   const caution =
     leak.matchKind === 'name'
@@ -242,7 +258,9 @@ function alertFacts(input: AlertEmailInput): AlertFacts {
   const sources = distinctSources(leak.sightings);
   return {
     subject: oneLine(`[leakwatch] ${headline}`),
-    summary,
+    lead,
+    sentence,
+    summary: `${lead}: ${sentence}`,
     caution,
     platformName: rotation.platformName,
     steps: rotation.steps,
@@ -256,13 +274,14 @@ function alertFacts(input: AlertEmailInput): AlertFacts {
 
 function exposures(leak: LeakView): Exposure[] {
   const out: Exposure[] = [{ label: 'Meeting ID', value: `${oneLine(leak.meetingId)} (public already: it was posted)` }];
-  if (leak.meetingTitle !== null && oneLine(leak.meetingTitle) !== '') {
-    out.push({ label: 'Meeting', value: `${oneLine(leak.meetingTitle)}${leak.recurring ? ' (recurring: the same link works for every session)' : ''}` });
+  const title = titleOf(leak);
+  if (title !== null) {
+    out.push({ label: 'Meeting', value: `${title}${leak.recurring ? ' (recurring: the same link works for every session)' : ''}` });
   } else if (leak.recurring) {
     out.push({ label: 'Meeting', value: 'recurring: the same link works for every session' });
   }
   const masked = [...new Set(leak.sightings.map((s) => s.passcodeMasked).filter((p): p is string => p !== null).map(oneLine))];
-  const state = leak.passcodeState === null ? null : PASSCODE_STATE[leak.passcodeState];
+  const state = leak.passcodeState === null ? null : (PASSCODE_STATE[leak.passcodeState] ?? null);
   if (masked.length > 0) {
     out.push({ label: 'Passcode', value: `${masked.join(', ')} (masked here)${state === null ? '' : `: ${state}`}` });
   } else if (state !== null) {
@@ -270,8 +289,8 @@ function exposures(leak: LeakView): Exposure[] {
   } else {
     out.push({ label: 'Passcode', value: 'none was posted' });
   }
-  if (leak.sightings.some((s) => s.hostStart)) out.push({ label: 'CRITICAL', value: HOST_START_FLAG, flag: 'critical' });
-  if (leak.sightings.some((s) => s.raidLanguage)) out.push({ label: 'WARNING', value: RAID_FLAG, flag: 'warning' });
+  if (leak.sightings.some((s) => s.hostStart)) out.push({ label: 'Host-start link', value: HOST_START_FLAG, flag: 'critical' });
+  if (leak.sightings.some((s) => s.raidLanguage)) out.push({ label: 'Raid language', value: RAID_FLAG, flag: 'warning' });
   return out;
 }
 
@@ -322,8 +341,9 @@ function morePostsLine(n: number): string {
 // ---------------------------------------------------------------------------
 // Text part
 
-function textHeading(title: string): string[] {
-  return ['', title.toUpperCase(), '-'.repeat(Array.from(title).length)];
+/** A heading of the text part: a blank line, the heading, and a rule under it. */
+function textHeading(line: string): string[] {
+  return ['', line, '-'.repeat(Array.from(line).length)];
 }
 
 function textSighting(s: SightingFacts): string[] {
@@ -353,25 +373,25 @@ function alertText(facts: AlertFacts, input: AlertEmailInput): string {
   const lines: string[] = [facts.summary];
   if (facts.caution !== null) lines.push(facts.caution);
 
-  lines.push(...textHeading(`What to do now (${facts.platformName})`));
+  lines.push(...textHeading(`WHAT TO DO NOW (${facts.platformName})`));
   facts.steps.forEach((step, i) => lines.push(`${i + 1}. ${step}`));
   lines.push(`When you are done, click "${BUTTONS.resolve}" below.`);
 
-  lines.push(...textHeading('Where it was seen'));
+  lines.push(...textHeading('WHERE IT WAS SEEN'));
   if (leak.sightings.length === 0) lines.push('(no post is on record any more)');
   for (const s of leak.sightings) lines.push(...textSighting(sightingFacts(s)));
   if (facts.morePosts > 0) lines.push(morePostsLine(facts.morePosts));
 
-  lines.push(...textHeading('What was exposed'));
-  for (const e of facts.exposures) lines.push(e.flag === undefined ? `- ${e.label}: ${e.value}` : `- !! ${e.label}: ${e.value}`);
+  lines.push(...textHeading('WHAT WAS EXPOSED'));
+  for (const e of facts.exposures) lines.push(`- ${e.flag === undefined ? '' : `!! ${FLAG_WORD[e.flag]}: `}${e.label}: ${e.value}`);
 
-  lines.push(...textHeading(`How urgent: ${severityLook(leak.severity).label}`));
+  lines.push(...textHeading(`HOW URGENT: ${severityLook(leak.severity).label}`));
   for (const reason of facts.reasons) lines.push(`- ${reason}`);
 
-  lines.push(...textHeading('Have the post taken down'));
+  lines.push(...textHeading('HAVE THE POST TAKEN DOWN'));
   for (const report of facts.reports) lines.push(`- ${report}`);
 
-  lines.push(...textHeading('Tell us what you did'));
+  lines.push(...textHeading('TELL US WHAT YOU DID'));
   lines.push(...textActions(links));
   lines.push(LINKS_EXPIRE);
 
@@ -423,13 +443,13 @@ function htmlActions(links: LeakLinks, small = false): string {
 
 function htmlBadge(severity: Severity): string {
   const look = severityLook(severity);
-  return `<span style="display:inline-block;padding:3px 8px;border-radius:4px;background-color:${look.color};color:#ffffff;font-size:12px;line-height:16px;font-weight:700;letter-spacing:0.06em;">${look.label}</span>`;
+  return `<span style="display:inline-block;padding:3px 8px;border-radius:4px;background-color:${look.color};color:#ffffff;font-family:${FONT};font-size:12px;line-height:16px;font-weight:700;letter-spacing:0.06em;">${look.label}</span>`;
 }
 
 function htmlFlag(text: string, kind: 'critical' | 'warning'): string {
   const color = kind === 'critical' ? '#7f1d1d' : '#92400e';
   const tint = kind === 'critical' ? '#fef2f2' : '#fffbeb';
-  return `<span style="display:inline-block;padding:2px 6px;border-radius:3px;background-color:${tint};border:1px solid ${color};color:${color};font-size:11px;line-height:14px;font-weight:700;letter-spacing:0.05em;margin:0 6px 0 0;">${escapeHtml(text)}</span>`;
+  return `<span style="display:inline-block;padding:2px 6px;border-radius:3px;background-color:${tint};border:1px solid ${color};color:${color};font-family:${FONT};font-size:11px;line-height:14px;font-weight:700;letter-spacing:0.05em;margin:0 6px 0 0;">${escapeHtml(text)}</span>`;
 }
 
 /** A section of the single column: a heading and its content. */
@@ -490,7 +510,7 @@ function htmlExposures(items: readonly Exposure[]): string {
     if (e.flag !== undefined) {
       const color = e.flag === 'critical' ? '#7f1d1d' : '#92400e';
       const tint = e.flag === 'critical' ? '#fef2f2' : '#fffbeb';
-      return `<tr><td colspan="2" style="padding:10px 12px;background-color:${tint};border-left:4px solid ${color};font-family:${FONT};font-size:14px;line-height:20px;color:${color};"><strong>${escapeHtml(e.label)}</strong> — ${escapeHtml(e.value)}</td></tr>
+      return `<tr><td colspan="2" style="padding:10px 12px;background-color:${tint};border-left:4px solid ${color};font-family:${FONT};font-size:14px;line-height:20px;color:${color};"><strong>${FLAG_WORD[e.flag]} · ${escapeHtml(e.label)}:</strong> ${escapeHtml(e.value)}</td></tr>
 <tr><td colspan="2" style="height:8px;line-height:8px;font-size:0;">&nbsp;</td></tr>`;
     }
     return `<tr>
@@ -557,7 +577,7 @@ function alertHtml(facts: AlertFacts, input: AlertEmailInput): string {
   const caution = facts.caution === null ? '' : htmlParagraph(escapeHtml(facts.caution), `margin:10px 0 0 0;font-size:14px;color:#374151;`);
   rows.push(`<tr><td style="padding:20px 32px;background-color:${look.tint};border-left:6px solid ${look.color};">
 <div style="margin:0 0 8px 0;">${htmlBadge(leak.severity)} <span style="font-family:${FONT};font-size:13px;line-height:16px;font-weight:700;color:${look.color};text-transform:uppercase;letter-spacing:0.04em;">${escapeHtml(look.urgency)}</span></div>
-<p style="margin:0;font-family:${FONT};font-size:18px;line-height:26px;font-weight:600;color:${TEXT};">${escapeHtml(facts.summary)}</p>
+<p style="margin:0;font-family:${FONT};font-size:18px;line-height:26px;font-weight:600;color:${TEXT};">${escapeHtml(facts.sentence)}</p>
 ${caution}
 </td></tr>`);
 
@@ -646,7 +666,7 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
   const posts = input.items.reduce((n, item) => n + item.newSightings.length, 0);
   const meetings = input.items.length;
   const subject = oneLine(`[leakwatch] ${plural(posts, 'new post', 'new posts')} of ${plural(meetings, 'meeting', 'meetings')} we already told you about (${org})`);
-  const summary = `${plural(posts, 'new post', 'new posts')} of ${plural(meetings, 'leaked meeting', 'leaked meetings')} of ${org} since ${formatTime(input.since)}.`;
+  const summary = `${plural(posts, 'new post', 'new posts')} of ${plural(meetings, 'leaked meeting', 'leaked meetings')} at ${org} since ${formatTime(input.since)}.`;
   const advice = 'If a meeting below still works with the posted link, rotate it now: the steps are in the first alert and on your "Manage your alerts" page.';
   const why = `You get this digest because you receive leakwatch alerts for ${org}.`;
   const items = input.items.map((item) => ({ item, facts: digestItemFacts(item.leak, item.newSightings) }));
@@ -656,7 +676,7 @@ export function renderDigestEmail(input: DigestEmailInput): RenderedEmail {
     text.push(...textHeading(`${severityLook(item.leak.severity).label}: ${facts.heading}`));
     text.push(facts.status);
     for (const s of facts.sightings) text.push(...textSighting(s));
-    text.push(...textActions(item.links));
+    text.push('', ...textActions(item.links));
   }
   text.push('', LINKS_EXPIRE);
   text.push(...textFooter(why, input.links));

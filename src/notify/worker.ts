@@ -15,7 +15,7 @@ import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
 import { compose, type Composed } from './compose.js';
 import { LinkMaker, linkKey } from './links.js';
-import { claimDue, markCancelled, markFailed, markSent, nextDue, type OutboxRow, postpone, replacePayload, sentSince } from './outbox.js';
+import { claimDue, claimIds, markCancelled, markFailed, markSent, nextDue, type OutboxRow, postpone, replacePayload, sentSince } from './outbox.js';
 import { classifySmtpError, type FailureVerdict, type MailTransport, smtpTransport } from './smtp.js';
 import { classifyWebhookError, postWebhook } from './webhook.js';
 
@@ -41,7 +41,7 @@ export interface FlushSummary {
   waiting: number;
 }
 
-type Outcome = keyof FlushSummary;
+export type Outcome = keyof FlushSummary;
 
 /** Kinds the daily cap applies to (a verification email or a test is never held back). */
 const CAPPED = new Set(['alert', 'digest', 'escalation']);
@@ -103,6 +103,19 @@ export class Notifier {
       for (const outcome of outcomes) summary[outcome]++;
     }
     return summary;
+  }
+
+  /** Sends the given messages now, whatever their time; returns each one's outcome. */
+  async sendNow(ids: readonly number[]): Promise<Map<number, Outcome>> {
+    const now = this.#clock();
+    const rows = claimIds(this.#db, ids, now, new Date(now.getTime() + this.#config.notify.sendTimeoutMs));
+    const outcomes = await Promise.all(rows.map(async (row) => [row.id, await this.#queue.add(() => this.#deliver(row))] as const));
+    return new Map(outcomes);
+  }
+
+  /** Closes the SMTP pool (when this notifier opened it). */
+  close(): void {
+    if (this.#ownsMailer) this.#mailer?.close();
   }
 
   /** Runs `flush` whenever something is due, until {@link stop}. */

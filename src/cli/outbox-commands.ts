@@ -1,0 +1,134 @@
+/**
+ * `leakwatch outbox list|retry|flush` and `leakwatch notify test`: the
+ * operator's view of the messages leakwatch owes people.
+ */
+import { randomUUID } from 'node:crypto';
+import { UsageError } from '../errors.js';
+import { enqueue, getOutboxRow, listOutbox, OUTBOX_STATUSES, type OutboxRow, type OutboxStatus, retryMessage } from '../notify/outbox.js';
+import type { FlushSummary, Notifier } from '../notify/worker.js';
+import { normaliseEmail } from '../registry/email-address.js';
+import { type CommandContext, openStore, printJson } from './context.js';
+
+/** A webhook URL often is its own secret (Slack's are): shown only up to its host. */
+function shownRecipient(row: Pick<OutboxRow, 'channel' | 'recipient'>): string {
+  if (row.channel !== 'webhook') return row.recipient;
+  try {
+    return `${new URL(row.recipient).origin}/…`;
+  } catch {
+    return '(webhook)';
+  }
+}
+
+function listed(row: OutboxRow) {
+  return {
+    id: row.id,
+    channel: row.channel,
+    recipient: shownRecipient(row),
+    status: row.status,
+    attempts: row.attempts,
+    kind: row.kind,
+    leakId: row.leakId,
+    orgId: row.orgId,
+    subject: row.subject,
+    nextAttemptAt: row.status === 'pending' || row.status === 'sending' ? row.nextAttemptAt : null,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    sentAt: row.sentAt,
+  };
+}
+
+function idOf(value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`ID must be a message number from \`outbox list\`, got "${value}"`);
+  return id;
+}
+
+export function outboxListCommand(context: CommandContext, options: { status?: string; org?: string; limit?: string }): number {
+  if (options.status !== undefined && !OUTBOX_STATUSES.includes(options.status as OutboxStatus)) {
+    throw new UsageError(`--status must be one of ${OUTBOX_STATUSES.join(', ')}, got "${options.status}"`);
+  }
+  const limit = options.limit === undefined ? 100 : Number(options.limit);
+  if (!Number.isSafeInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive number, got "${options.limit}"`);
+  const db = openStore(context);
+  try {
+    const rows = listOutbox(db, { status: options.status as OutboxStatus | undefined, orgId: options.org === undefined ? undefined : idOf(options.org), limit }).map(listed);
+    if (context.options.json) {
+      printJson(context.io, rows);
+      return 0;
+    }
+    const lines = rows.map(
+      (r) =>
+        `${String(r.id).padEnd(6)} ${r.status.padEnd(9)} ${r.kind.padEnd(12)} ${r.channel.padEnd(7)} ${r.recipient}  attempts ${r.attempts}` +
+        `${r.nextAttemptAt ? `, next ${r.nextAttemptAt}` : ''}${r.sentAt ? `, sent ${r.sentAt}` : ''}${r.lastError ? `\n       ${r.lastError}` : ''}`,
+    );
+    context.io.stdout.write(`${(lines.length ? lines : ['the outbox is empty']).join('\n')}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export function outboxRetryCommand(context: CommandContext, id: string): number {
+  const db = openStore(context);
+  try {
+    const row = retryMessage(db, idOf(id));
+    if (context.options.json) printJson(context.io, listed(row));
+    else context.io.stdout.write(`message ${row.id} queued again (same Message-ID); \`leakwatch outbox flush\` or a running \`leakwatch run\` sends it\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function withNotifier<T>(context: CommandContext, work: (notifier: Notifier, db: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
+  const db = openStore(context);
+  const { Notifier } = await import('../notify/worker.js');
+  const notifier = new Notifier({ db, config: context.config, secrets: context.secrets, log: context.log });
+  try {
+    return await work(notifier, db);
+  } finally {
+    notifier.close();
+    db.close();
+  }
+}
+
+/** Sends everything due now and exits: 0 when nothing failed, 1 when a message failed (it is retried later or dead). */
+export function outboxFlushCommand(context: CommandContext): Promise<number> {
+  return withNotifier(context, async (notifier) => {
+    const summary: FlushSummary = await notifier.flush();
+    if (context.options.json) printJson(context.io, summary);
+    else {
+      context.io.stdout.write(
+        `sent ${summary.sent}, failed and queued again ${summary.retrying}, dead ${summary.dead}, no longer needed ${summary.cancelled}, waiting ${summary.waiting}\n`,
+      );
+    }
+    return summary.retrying + summary.dead > 0 ? 1 : 0;
+  });
+}
+
+/** Sends a sample alert by email to `--to` and to every configured webhook, at once. */
+export function notifyTestCommand(context: CommandContext, options: { to: string }): Promise<number> {
+  const to = normaliseEmail(options.to);
+  return withNotifier(context, async (notifier, db) => {
+    const run = randomUUID();
+    const queued: { channel: string; recipient: string; id: number }[] = [];
+    const queue = (channel: 'email' | 'webhook', recipient: string) => {
+      const dedupeKey = `test:${run}:${channel}:${recipient}`;
+      enqueue(db, { dedupeKey, channel, recipient, kind: 'test', payload: {} });
+      const id = db.prepare('SELECT id FROM outbox WHERE dedupe_key = ?').pluck().get(dedupeKey) as number;
+      queued.push({ channel, recipient, id });
+    };
+    queue('email', to);
+    for (const webhook of context.config.notify.webhooks) queue('webhook', webhook.url);
+    const outcomes = await notifier.sendNow(queued.map((q) => q.id));
+    const results = queued.map((q) => {
+      const row = getOutboxRow(db, q.id)!;
+      return { channel: q.channel, recipient: shownRecipient(row), outcome: outcomes.get(q.id) ?? 'skipped', error: row.status === 'sent' ? null : row.lastError };
+    });
+    // A sample that could not go stays out of the real outbox's way.
+    db.prepare("UPDATE outbox SET status = 'cancelled' WHERE kind = 'test' AND status IN ('pending', 'sending') AND dedupe_key LIKE ?").run(`test:${run}:%`);
+    if (context.options.json) printJson(context.io, results);
+    else for (const r of results) context.io.stdout.write(`${r.channel} ${r.recipient}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`);
+    return results.every((r) => r.outcome === 'sent') ? 0 : 1;
+  });
+}
