@@ -19,8 +19,14 @@ export async function runCommand(context: CommandContext): Promise<number> {
   const stopSignal = new Promise<NodeJS.Signals>(function waitForStop(resolve) {
     for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));
   });
-  const daemon = startDaemon({ config, secrets: context.secrets, db, log });
-  log.info({ db: config.db.path, jobs: daemon.scheduler.jobNames, configFiles: context.files }, 'leakwatch running');
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon({ config, secrets: context.secrets, db, log });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  log.info({ db: config.db.path, jobs: daemon.scheduler.jobNames, web: daemon.webUrl, configFiles: context.files }, 'leakwatch running');
 
   const signal = await stopSignal;
   log.info({ signal }, 'stopping');

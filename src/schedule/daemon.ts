@@ -10,6 +10,10 @@ import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
 import type { Db } from '../store/database.js';
 import { runHousekeeping } from '../store/housekeeping.js';
 import { Scheduler } from './scheduler.js';
+import { ConfigError } from '../errors.js';
+import { linkKey, purgeUsedLinks } from '../notify/links.js';
+import { Notifier } from '../notify/worker.js';
+import { startWebServer, type WebServer } from '../web/server.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -20,20 +24,20 @@ export interface DaemonOptions {
 
 export interface Daemon {
   scheduler: Scheduler;
-  /** Stops the scheduler, waits for running jobs, closes the database. */
+  /** Where the web endpoint listens (`http://host:port`), or null when `web.enabled` is false. */
+  webUrl: string | null;
+  /** Stops the scheduler and the outbox worker, waits for running work, closes the web endpoint and the database. */
   stop(): Promise<void>;
 }
 
 /** The jobs `leakwatch run` schedules for this configuration. */
-export function buildScheduler({ config, secrets, db, log }: DaemonOptions): Scheduler {
+export function buildScheduler({ config, secrets, db, log }: DaemonOptions, matcher: Matcher, registration: Registration): Scheduler {
   const scheduler = new Scheduler(log);
   scheduler.add({
     name: 'housekeeping',
     cron: config.housekeeping.cron,
-    run: () => runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }),
+    run: () => ({ ...runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }), usedLinksPurged: purgeUsedLinks(db, new Date()) }),
   });
-  const matcher = new Matcher(db, matchSettingsFrom(config));
-  const registration = new Registration(db, matcher);
   const http = httpClientFromConfig(config.http);
   for (const name of SOURCE_NAMES) {
     const crawler = crawlerFor(name);
@@ -68,8 +72,11 @@ export function buildScheduler({ config, secrets, db, log }: DaemonOptions): Sch
   return scheduler;
 }
 
-/** Starts the scheduled work of `leakwatch run` on an open, migrated database. */
-export function startDaemon(options: DaemonOptions): Daemon {
+/**
+ * Starts the work of `leakwatch run` on an open, migrated database: the
+ * scheduled jobs, the outbox worker and the web endpoint for email links.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const cronLog = options.log.child({ component: 'cron' });
   setLogger({
     info: (message) => cronLog.debug(message),
@@ -77,15 +84,31 @@ export function startDaemon(options: DaemonOptions): Daemon {
     error: (message, err) => cronLog.error({ err: err ?? message }, String(message)),
     debug: (message) => cronLog.debug(String(message)),
   });
-  const scheduler = buildScheduler(options);
+  const { config, secrets, db, log } = options;
+  const matcher = new Matcher(db, matchSettingsFrom(config));
+  const registration = new Registration(db, matcher);
+  let web: WebServer | null = null;
+  if (config.web.enabled) {
+    try {
+      web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      throw new ConfigError([`web.port: cannot listen on ${config.web.host}:${config.web.port}: ${why} (choose another web.port, or set web.enabled to false)`], { cause: error });
+    }
+  }
+  const scheduler = buildScheduler(options, matcher, registration);
+  const notifier = new Notifier({ db, config, secrets, log });
   scheduler.start();
+  notifier.start();
   let stopping: Promise<void> | undefined;
   return {
     scheduler,
+    webUrl: web?.url ?? null,
     stop() {
       stopping ??= (async () => {
-        await scheduler.stop();
-        options.db.close();
+        await Promise.all([scheduler.stop(), notifier.stop(), web?.close()]);
+        db.close();
       })();
       return stopping;
     },

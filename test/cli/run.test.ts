@@ -1,11 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/database.js';
-import { BIN, cleanEnv, tempDir } from '../support/cli.js';
+import { BIN, cleanEnv, runMain, tempDir } from '../support/cli.js';
+import { startSmtpServer } from '../support/smtp-server.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -21,8 +24,9 @@ interface Running {
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Starts `leakwatch run` and resolves once it logs that it is running. */
-function startDaemon(args: string[], cwd: string): Promise<Running> {
-  return watchDaemon(spawn(process.execPath, [BIN, 'run', ...args], { cwd, env: cleanEnv() }));
+function startDaemon(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Running> {
+  // Port 0: the web endpoint takes any free port, so tests never collide on 8080.
+  return watchDaemon(spawn(process.execPath, [BIN, 'run', ...args], { cwd, env: cleanEnv({ LEAKWATCH_WEB__PORT: '0', ...env }) }));
 }
 
 function watchDaemon(child: ChildProcessWithoutNullStreams): Promise<Running> {
@@ -58,6 +62,11 @@ describe('leakwatch run', () => {
     expect(jobs).toEqual(['housekeeping', ...['reddit', 'mastodon', 'bluesky', 'hackernews', 'fourchan', 'telegram', 'lemmy', 'discourse', 'rss', 'webpage'].map((s) => `crawl:${s}`), 'calendar-feeds']);
     expect(running.lines.find((l) => l.msg === 'job scheduled')).toMatchObject({ job: 'housekeeping', cron: '17 3 * * *' });
 
+    // The web endpoint for the links in emails answers.
+    const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
+    expect(web).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(`${web}/healthz`)).text()).toBe('ok\n');
+
     running.child.kill(signal);
     expect(await running.exited).toEqual({ code: 0, signal: null });
     expect(running.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['stopping', 'stopped']));
@@ -81,11 +90,58 @@ describe('leakwatch run', () => {
 
   it('`npm start` runs it and exits 0 on SIGTERM (the signal reaches leakwatch through npm)', async () => {
     const db = join(dir, 'npm-start.db');
-    const npm = spawn('npm', ['start', '--silent'], { cwd: REPO, env: cleanEnv({ LEAKWATCH_DB: db }) });
+    const npm = spawn('npm', ['start', '--silent'], { cwd: REPO, env: cleanEnv({ LEAKWATCH_DB: db, LEAKWATCH_WEB__PORT: '0' }) });
     const running = await watchDaemon(npm);
     expect(existsSync(db)).toBe(true);
     npm.kill('SIGTERM');
     expect(await running.exited).toEqual({ code: 0, signal: null });
     expect(running.lines.map((l) => l.msg)).toContain('stopped');
+  });
+
+  it('sends queued alerts by SMTP and serves the links in them', async () => {
+    const smtp = await startSmtpServer();
+    try {
+      const db = join(dir, 'alerts.db');
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ web: { publicUrl: 'https://leakwatch.test' }, notify: { pollIntervalMs: 100 } }));
+      const lw = (args: string[], input = '') => runMain([...args, '--db', db, '--config', config, '--log-level', 'silent'], input);
+      await lw(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+      await lw(['identifier', 'add', '--org', '1', '--kind', 'email-domain', '--value', 'westfield.example']);
+      await lw(['identifier', 'verify', '--org', '1', '--value', 'westfield.example', '--method', 'manual']);
+      await lw(['meeting', 'add', '--org', '1', '--platform', 'zoom', '--id', '84512397260', '--owner', 'teacher@westfield.example']);
+      expect((await lw(['ingest', '--source', 'reddit'], JSON.stringify({ id: 'p1', text: 'zoom.us/j/84512397260' }))).code).toBe(0);
+
+      const running = await startDaemon(['--db', db, '--config', config], dir, { LEAKWATCH_SMTP_URL: smtp.url });
+      await smtp.waitFor(1);
+      const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
+      const html = String(smtp.received[0]!.parsed.html);
+      const links = [...html.matchAll(/href="https:\/\/leakwatch\.test(\/a\/[^"]+)"/g)].map((m) => `${web}${m[1]!}`);
+      const pages = await Promise.all(links.map(async (link) => ({ link, body: await (await fetch(link)).text() })));
+      const resolve = pages.find((p) => p.body.includes('I rotated it'))!.link;
+      expect((await fetch(resolve, { method: 'POST' })).status).toBe(200);
+
+      running.child.kill('SIGTERM');
+      expect((await running.exited).code).toBe(0);
+      const leaks = JSON.parse((await lw(['leaks', 'list', '--json'])).stdout) as { status: string }[];
+      expect(leaks.map((l) => l.status)).toEqual(['resolved']);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('refuses to start, exit 78, when the web port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const child = spawn(process.execPath, [BIN, 'run', '--db', join(dir, 'x.db')], { cwd: dir, env: cleanEnv({ LEAKWATCH_WEB__PORT: String(port) }) });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(78);
+      expect(stderr).toContain(`web.port: cannot listen on 127.0.0.1:${port}: the port is in use`);
+    } finally {
+      blocker.close();
+    }
   });
 });
