@@ -5,7 +5,7 @@ import { checkUserUrl } from './url-guard.js';
 /** The system Chromium (DESIGN.md §6): Playwright's own browsers are never downloaded. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
