@@ -24,6 +24,7 @@ const ALERTS = Number(process.env.BENCH_ALERTS ?? 10_000);
 const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'notify', ...figure }));
 const config = JSON.parse(readFileSync(new URL('../config/default.json', import.meta.url), 'utf8')) as Config;
 config.web.publicUrl = 'https://leakwatch.bench.example';
+if (process.env.BENCH_CONCURRENCY) config.notify.concurrency = Number(process.env.BENCH_CONCURRENCY);
 
 const sink = spawn(process.execPath, [new URL('./smtp-sink.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
 const sinkLines = createInterface({ input: sink.stdout })[Symbol.asyncIterator]();
