@@ -96,7 +96,11 @@ function leakRow(db: Db, leakId: number): LeakRow | undefined {
 
 function toLeakView(db: Db, row: LeakRow): LeakView {
   const sightings = (statement(db, `${SIGHTINGS_SQL} ORDER BY s.seen_at DESC, s.id DESC LIMIT ?`).all(row.id, SHOWN_SIGHTINGS) as SightingRow[]).map(toSighting);
-  const total = statement(db, 'SELECT count(*) FROM leak_sightings WHERE leak_id = ?').pluck().get(row.id) as number;
+  const totals = statement(
+    db,
+    `SELECT count(*) AS total, coalesce(max(s.host_start), 0) AS host_start, coalesce(max(s.raid_language), 0) AS raid
+     FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id WHERE ls.leak_id = ?`,
+  ).get(row.id) as { total: number; host_start: number; raid: number };
   return {
     id: row.id,
     orgId: row.org_id,
@@ -112,8 +116,10 @@ function toLeakView(db: Db, row: LeakRow): LeakView {
     passcodeState: row.passcode_state,
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
+    hostStart: totals.host_start === 1,
+    raidLanguage: totals.raid === 1,
     sightings,
-    totalSightings: total,
+    totalSightings: totals.total,
   };
 }
 
@@ -275,6 +281,8 @@ export function sampleLeak(now: Date): LeakView {
     passcodeState: 'matches',
     firstSeen: seen,
     lastSeen: seen,
+    hostStart: false,
+    raidLanguage: true,
     sightings: [
       {
         source: 'reddit',

@@ -289,8 +289,8 @@ function exposures(leak: LeakView): Exposure[] {
   } else {
     out.push({ label: 'Passcode', value: 'none was posted' });
   }
-  if (leak.sightings.some((s) => s.hostStart)) out.push({ label: 'Host-start link', value: HOST_START_FLAG, flag: 'critical' });
-  if (leak.sightings.some((s) => s.raidLanguage)) out.push({ label: 'Raid language', value: RAID_FLAG, flag: 'warning' });
+  if (leak.hostStart || leak.sightings.some((s) => s.hostStart)) out.push({ label: 'Host-start link', value: HOST_START_FLAG, flag: 'critical' });
+  if (leak.raidLanguage || leak.sightings.some((s) => s.raidLanguage)) out.push({ label: 'Raid language', value: RAID_FLAG, flag: 'warning' });
   return out;
 }
 

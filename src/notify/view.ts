@@ -53,7 +53,11 @@ export interface LeakView {
   passcodeState: 'matches' | 'differs' | 'unknown' | null;
   firstSeen: string;
   lastSeen: string;
-  /** Most recent first; at most a handful. */
+  /** Any sighting, shown or not, was a host-start link. */
+  hostStart: boolean;
+  /** Any sighting, shown or not, had raid language near it. */
+  raidLanguage: boolean;
+  /** Most recently seen first (`seenAt`); at most a handful. */
   sightings: SightingView[];
   /** How many sightings the leak has in all. */
   totalSightings: number;

@@ -47,6 +47,8 @@ function leak(overrides: Partial<LeakView> = {}): LeakView {
     firstSeen: '2026-11-28T14:07:30Z',
     lastSeen: '2026-11-28T14:07:30Z',
     totalSightings: sightings.length,
+    hostStart: false,
+    raidLanguage: false,
     ...overrides,
     sightings,
   };
@@ -682,3 +684,15 @@ function escapeRegExp(text: string): string {
 function escapeHtmlIf(html: boolean): (text: string) => string {
   return html ? escapeHtml : (text) => text;
 }
+
+describe('leak-wide flags', () => {
+  it('flags a host-start link and raid language seen in a post that is not among those shown', () => {
+    const email = alert({ hostStart: true, raidLanguage: true, sightings: [sighting({ hostStart: false, raidLanguage: false })], totalSightings: 9 });
+    for (const part of [email.text, email.html]) {
+      expect(part).toMatch(/Host-start link/);
+      expect(part).toMatch(/Raid language/);
+    }
+    const quiet = alert({ sightings: [sighting({ hostStart: false, raidLanguage: false })] });
+    expect(quiet.text).not.toMatch(/Host-start link/);
+  });
+});
