@@ -30,6 +30,10 @@ export class ReferenceFilter {
   #bits = new Uint32Array(0);
   #mask = 0;
   #dataVersion = -1;
+  /** Entries the filter holds, and how many it was sized for (about 1% false positives at that many). */
+  #entries = 0;
+  #capacity = 0;
+  #stale = false;
 
   private constructor(db: Db) {
     this.#db = db;
@@ -67,6 +71,9 @@ export class ReferenceFilter {
     const bits = Math.max(1 << 16, nextPowerOfTwo(Math.ceil((meetings + identifiers) * 2 * 9.6)));
     this.#bits = new Uint32Array(bits / 32);
     this.#mask = bits - 1;
+    this.#capacity = Math.floor(bits / 9.6);
+    this.#entries = 0;
+    this.#stale = false;
     for (const row of this.#db.prepare('SELECT platform, meeting_id FROM meetings').raw().iterate() as Iterable<[string, string]>) {
       this.addMeeting(row[0], row[1]);
     }
@@ -76,6 +83,9 @@ export class ReferenceFilter {
   }
 
   #add(key: string): void {
+    // Past its capacity a filter answers "maybe" more and more often; it is rebuilt, twice as
+    // large, before the next question (it reads the registrations, which include this one).
+    if (++this.#entries > this.#capacity) this.#stale = true;
     const [h1, h2] = hashes(key);
     for (let i = 0; i < HASHES; i++) {
       const bit = (h1 + i * h2) & this.#mask;
@@ -84,6 +94,7 @@ export class ReferenceFilter {
   }
 
   #has(key: string): boolean {
+    if (this.#stale) this.#rebuild();
     const [h1, h2] = hashes(key);
     for (let i = 0; i < HASHES; i++) {
       const bit = (h1 + i * h2) & this.#mask;
