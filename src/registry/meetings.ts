@@ -153,8 +153,30 @@ function toMeeting(row: MeetingRow): Meeting {
   };
 }
 
+/** A UTC time (`…Z`), with or without milliseconds: what imports and feeds mostly carry. */
+const UTC_TIME = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(\.\d{3})?Z$/;
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** `value` in the canonical form when it is a valid UTC time already, without building a Date; else null. */
+function utcTime(value: string): string | null {
+  const m = UTC_TIME.exec(value);
+  if (m === null || Number(m[3]) > daysInMonth(Number(m[1]), Number(m[2]))) return null;
+  return m[7] === undefined ? `${value.slice(0, -1)}.000Z` : value;
+}
+
 function isoTime(value: string | null | undefined, what: string): string | null {
   if (!value?.trim()) return null;
+  const fast = utcTime(value);
+  if (fast !== null) return fast;
+  // Date.parse rolls impossible dates over (2026-02-29 becomes 1 March); refuse them instead.
+  const date = /^\s*(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (date && (Number(date[2]) < 1 || Number(date[2]) > 12 || Number(date[3]) < 1 || Number(date[3]) > daysInMonth(Number(date[1]), Number(date[2])))) {
+    throw new InputError(`the meeting ${what} "${value}" is not a real date`);
+  }
   const time = Date.parse(value.trim());
   if (Number.isNaN(time)) throw new InputError(`the meeting ${what} "${value}" is not an ISO-8601 date and time (e.g. 2026-09-01T09:00:00-04:00)`);
   return new Date(time).toISOString();

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Passcodes are never stored. A registered meeting keeps salted SHA-256
@@ -98,5 +98,6 @@ function newSalt(): string {
 }
 
 function digest(salt: string, passcode: string): string {
-  return createHash('sha256').update(salt).update('\0').update(passcode).digest('base64url');
+  // One-shot hashing: several times faster than a Hash object for inputs this short.
+  return hash('sha256', `${salt}\0${passcode}`, 'base64url');
 }
