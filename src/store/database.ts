@@ -82,10 +82,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   db.pragma('synchronous = NORMAL');
   db.pragma(`journal_size_limit = ${Math.trunc(options.journalSizeLimitBytes ?? 64 * 1024 * 1024)}`);
-  // A 64 MiB page cache (SQLite's default is 2 MiB) and memory-mapped reads: the meeting and
-  // sighting indexes of a large installation stay in memory instead of being re-read page by page.
+  // A 64 MiB page cache (SQLite's default is 2 MiB): the meeting and sighting indexes of a large
+  // installation stay in memory instead of being re-read page by page.
   db.pragma('cache_size = -65536');
-  db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
   return db;
 }
