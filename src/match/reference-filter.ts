@@ -16,11 +16,14 @@ import type { Db } from '../store/database.js';
 export class ReferenceFilter {
   static #byDb = new WeakMap<Db, ReferenceFilter>();
 
-  /** The one filter of a connection, shared by every matcher on it. */
-  static for(db: Db): ReferenceFilter {
+  /**
+   * The one filter of a connection, shared by every matcher on it. `minBits`
+   * (default 2^25, 4 MiB) applies when it is first made.
+   */
+  static for(db: Db, options: { minBits?: number } = {}): ReferenceFilter {
     let filter = ReferenceFilter.#byDb.get(db);
     if (!filter) {
-      filter = new ReferenceFilter(db);
+      filter = new ReferenceFilter(db, options.minBits ?? DEFAULT_MIN_BITS);
       ReferenceFilter.#byDb.set(db, filter);
     }
     return filter;
@@ -34,9 +37,11 @@ export class ReferenceFilter {
   #entries = 0;
   #capacity = 0;
   #stale = false;
+  readonly #minBits: number;
 
-  private constructor(db: Db) {
+  private constructor(db: Db, minBits: number) {
     this.#db = db;
+    this.#minBits = nextPowerOfTwo(minBits);
     this.#rebuild();
   }
 
@@ -68,7 +73,7 @@ export class ReferenceFilter {
     const meetings = this.#db.prepare('SELECT count(*) FROM meetings').pluck().get() as number;
     const identifiers = this.#db.prepare("SELECT count(*) FROM identifiers WHERE status = 'verified'").pluck().get() as number;
     // About 1% false positives at twice today's size, so registrations can grow before the next rebuild.
-    const bits = Math.max(1 << 16, nextPowerOfTwo(Math.ceil((meetings + identifiers) * 2 * 9.6)));
+    const bits = Math.max(this.#minBits, nextPowerOfTwo(Math.ceil((meetings + identifiers) * 2 * 9.6)));
     this.#bits = new Uint32Array(bits / 32);
     this.#mask = bits - 1;
     this.#capacity = Math.floor(bits / 9.6);
@@ -105,6 +110,12 @@ export class ReferenceFilter {
 }
 
 const HASHES = 7;
+/**
+ * 4 MiB: room for 3.5 million entries at about 1% false positives, so even a
+ * large import into a new installation needs no rebuild (which reads every
+ * registration again).
+ */
+const DEFAULT_MIN_BITS = 1 << 25;
 
 /** Two independent 32-bit hashes (FNV-1a and a multiplicative variant) for double hashing. */
 function hashes(key: string): [number, number] {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReferenceFilter } from '../../src/match/reference-filter.js';
+import { openDatabase } from '../../src/store/database.js';
 import { tempStore, type TestStore } from '../support/store.js';
 
 let store: TestStore;
@@ -8,11 +9,13 @@ afterEach(() => store.cleanup());
 
 describe('ReferenceFilter', () => {
   it('never says "certainly not" about a registered meeting, and stays selective as registrations grow far past its first size', () => {
-    const filter = ReferenceFilter.for(store.db);
-    store.db.prepare('INSERT INTO organisations (id, name) VALUES (1, ?)').run('Westfield');
-    const insert = store.db.prepare("INSERT INTO meetings (org_id, platform, meeting_id, owner_email) VALUES (1, 'zoom', ?, 't@westfield.example')");
+    // A fresh connection, so this test decides the filter's first size: room for about 7,000 entries.
+    const db = openDatabase(store.path);
+    const filter = ReferenceFilter.for(db, { minBits: 1 << 16 });
+    db.prepare('INSERT INTO organisations (id, name) VALUES (1, ?)').run('Westfield');
+    const insert = db.prepare("INSERT INTO meetings (org_id, platform, meeting_id, owner_email) VALUES (1, 'zoom', ?, 't@westfield.example')");
     const registered = Array.from({ length: 60_000 }, (_, i) => String(80_000_000_000 + i * 7));
-    store.db.transaction(() => {
+    db.transaction(() => {
       for (const id of registered) {
         insert.run(id);
         filter.addMeeting('zoom', id);
@@ -23,5 +26,6 @@ describe('ReferenceFilter', () => {
     let maybes = 0;
     for (let i = 0; i < 20_000; i++) if (filter.mayHaveMeeting('zoom', String(90_000_000_000 + i))) maybes++;
     expect(maybes / 20_000).toBeLessThan(0.03);
+    db.close();
   });
 });
