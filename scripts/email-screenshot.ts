@@ -1,9 +1,8 @@
 /**
  * Renders the sample alert email (the one `leakwatch notify test` sends) in
  * Chromium and saves a screenshot for the README: `npm run docs:screenshot`.
- * Writes docs/alert-email.png (desktop width) and docs/alert-email.html.
+ * Writes docs/alert-email.png.
  */
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/crawl/browser.js';
@@ -21,7 +20,6 @@ const email = renderAlertEmail({
   links: { ...links.leak(1, 1, 'teacher@westfield.example', now), ...links.recipient(1, 'teacher@westfield.example', now) },
 });
 const out = (name: string) => fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
-writeFileSync(out('alert-email.html'), email.html);
 
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
