@@ -197,13 +197,15 @@ function composeDigest(context: ComposeContext, row: OutboxRow): Composed {
   const { db, links, now } = context;
   if (row.orgId === null) return { cancel: 'no organisation' };
   if (isUnsubscribed(db, row.orgId, row.recipient)) return { cancel: `${row.recipient} unsubscribed` };
-  // Per leak alerted to this person: the sightings since the last message about it (its alert, or the last digest).
-  const lastDigest = statement(db, "SELECT max(sent_at) FROM outbox WHERE kind = 'digest' AND status = 'sent' AND org_id = ? AND recipient = ?")
+  // Per leak alerted to this person: the sightings since the last message about it (its alert, or
+  // the last digest), counted from when that message was rendered (its last attempt began), not
+  // from when the server accepted it: a post read in between belongs in this digest.
+  const lastDigest = statement(db, "SELECT max(last_attempt_at) FROM outbox WHERE kind = 'digest' AND status = 'sent' AND org_id = ? AND recipient = ?")
     .pluck()
     .get(row.orgId, row.recipient) as string | null;
   const alerted = statement(
     db,
-    `SELECT leak_id, max(sent_at) AS sent_at FROM outbox
+    `SELECT leak_id, max(last_attempt_at) AS sent_at FROM outbox
      WHERE kind = 'alert' AND channel = 'email' AND status = 'sent' AND org_id = ? AND recipient = ? AND leak_id IS NOT NULL
      GROUP BY leak_id`,
   ).all(row.orgId, row.recipient) as { leak_id: number; sent_at: string }[];

@@ -3,7 +3,7 @@
  * email contains, dedupe and digests, retries and dead messages, and a crash
  * between sending and marking.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IncomingPost } from '../../src/match/matcher.js';
 import { linkKey, verifyLink } from '../../src/notify/links.js';
 import { getOutboxRow, listOutbox, retryMessage } from '../../src/notify/outbox.js';
@@ -157,6 +157,27 @@ describe('an alert email', () => {
     expect((await worker.flush()).sent).toBe(1);
     expect(String(smtp.received[2]!.parsed.text)).toContain('third time');
     expect(String(smtp.received[2]!.parsed.text)).not.toContain('and again');
+  });
+
+  it('a post read while the alert was being sent is in the next digest, not lost between the two', async () => {
+    westfield();
+    ingest(LEAK_TEXT);
+    const real = mailer();
+    const slow: MailTransport = {
+      send: async (email) => {
+        // The alert is rendered; a crawl stores another post before the server answers.
+        clock.advance(60_000);
+        ingest('meanwhile zoom.us/j/84512397260 again');
+        clock.advance(60_000);
+        return real.send(email);
+      },
+      close: () => real.close(),
+    };
+    await notifier({ transport: slow }).flush();
+    clock.now = new Date('2026-09-01T18:00:00.000Z');
+    expect(await notifier().flush()).toMatchObject({ sent: 2 }); // the digest, and the escalation of the still-open leak
+    const digest = smtp.received.find((m) => /new post/.test(m.parsed.subject ?? ''))!;
+    expect(String(digest.parsed.text)).toContain('meanwhile zoom.us/j/84512397260 again');
   });
 
   it('is cancelled, not sent, when the leak was resolved before the worker got to it', async () => {
@@ -348,5 +369,38 @@ describe('backoffDelay', () => {
   it('doubles from the base up to the cap, with the upper half random', () => {
     expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, 1000, 8000, 0))).toEqual([500, 1000, 2000, 4000, 4000]);
     expect([1, 2, 3, 4, 10].map((n) => backoffDelay(n, 1000, 8000, 0.999999))).toEqual([1000, 2000, 4000, 8000, 8000]);
+  });
+});
+
+describe('the running worker (leakwatch run)', () => {
+  it('sends the alert at once and the digest only when the slot ends, on the system clock (fake timers)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date(START));
+      const org = westfield();
+      const ingestNow = (text: string) => store.matcher.ingestPage([post(text, { createdAt: new Date().toISOString() })], { now: new Date() });
+      ingestNow(LEAK_TEXT);
+      const worker = new Notifier({ db: store.db, config: notifierConfig({ notify: { pollIntervalMs: 20 } }), secrets: {}, log, mailer: mailer() });
+      worker.start();
+      const sent = async (kind: string) => {
+        while (!listOutbox(store.db, { status: 'sent' }).some((r) => r.kind === kind)) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await sent('alert');
+      changeLeakStatus(store.db, { orgId: org, leakId: listLeaks(store.db, { orgId: org })[0]!.id, to: 'acknowledged', actor: 'teacher' }, new Date());
+
+      vi.setSystemTime(new Date('2026-09-01T13:00:00.000Z'));
+      ingestNow('again https://zoom.us/j/84512397260');
+      vi.setSystemTime(new Date('2026-09-01T17:59:00.000Z'));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // ten polls: nothing is due yet
+      expect(smtp.received).toHaveLength(1);
+
+      vi.setSystemTime(new Date('2026-09-01T18:00:00.000Z'));
+      await sent('digest');
+      await worker.stop();
+      expect(smtp.received[1]!.parsed.subject).toMatch(/1 new post of 1 meeting/);
+      expect(listOutbox(store.db, { status: 'sent' }).find((r) => r.kind === 'digest')!.sentAt).toBe('2026-09-01T18:00:00.000Z');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
