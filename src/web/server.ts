@@ -192,7 +192,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function unsubscribe(request: IncomingMessage, response: ServerResponse, token: string): Promise<void> {
     const claims = checked(response, token, ['unsubscribe']);
-    if (claims === null) return;
+    if (claims === null || orgGone(response, claims)) return;
     const org = orgName(claims.orgId);
     if (request.method === 'GET') {
       return send(
@@ -215,6 +215,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return (statement(db, 'SELECT name FROM organisations WHERE id = ?').pluck().get(orgId) as string | undefined) ?? 'this organisation';
   }
 
+  /** Links in a sample email (`leakwatch notify test`) or of a deleted organisation lead nowhere. */
+  function orgGone(response: ServerResponse, claims: LinkClaims): boolean {
+    if (statement(db, 'SELECT 1 FROM organisations WHERE id = ?').pluck().get(claims.orgId) === 1) return false;
+    send(response, 404, page('Nothing to manage', '<p>This link belongs to a sample email or to an organisation that is no longer registered. Nothing was changed.</p>'));
+    return true;
+  }
+
   function setSubscribed(claims: LinkClaims, subscribed: boolean): void {
     const now = clock();
     db.transaction(() => {
@@ -229,7 +236,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   async function manage(request: IncomingMessage, response: ServerResponse, token: string): Promise<void> {
     const claims = checked(response, token, ['manage']);
-    if (claims === null) return;
+    if (claims === null || orgGone(response, claims)) return;
     if (request.method === 'POST') {
       const form = await readForm(request);
       setSubscribed(claims, form.get('subscribe') === 'yes');

@@ -166,6 +166,17 @@ describe('unsubscribe and manage', () => {
     expect(count(store.db, 'audit_log', "action IN ('recipient.unsubscribed', 'recipient.subscribed')")).toBe(2);
   });
 
+  it('the links of a sample email (no such organisation) lead nowhere, without an error', async () => {
+    const sample = links().recipient(0, 'me@school.example', clock.now);
+    for (const link of [sample.unsubscribe, sample.manage]) {
+      const response = await post(link);
+      expect(response.status).toBe(404);
+      expect(response.body).toContain('sample email');
+    }
+    const action = links().leak(0, 0, 'me@school.example', clock.now);
+    expect((await post(action.resolve)).status).toBe(404);
+  });
+
   it('a manage link does not work as an action link, nor the other way round', async () => {
     const { manage } = links().recipient(org, 'teacher@westfield.example', clock.now);
     const token = manage.split('/manage/')[1]!;
