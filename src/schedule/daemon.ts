@@ -31,7 +31,13 @@ export interface Daemon {
 }
 
 /** The jobs `leakwatch run` schedules for this configuration. */
-export function buildScheduler({ config, secrets, db, log }: DaemonOptions, matcher: Matcher, registration: Registration): Scheduler {
+export function buildScheduler(
+  { config, secrets, db, log }: DaemonOptions,
+  matcher: Matcher,
+  registration: Registration,
+  /** Called after each crawl and feed refresh, which may have queued alerts (the daemon wakes the outbox worker). */
+  afterWrite: () => void = () => {},
+): Scheduler {
   const scheduler = new Scheduler(log);
   scheduler.add({
     name: 'housekeeping',
@@ -51,7 +57,7 @@ export function buildScheduler({ config, secrets, db, log }: DaemonOptions, matc
       name: `crawl:${name}`,
       cron: source.cron,
       jitterSecs: source.jitterSecs,
-      run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal }),
+      run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal }).finally(afterWrite),
     });
   }
   scheduler.add({
@@ -66,6 +72,7 @@ export function buildScheduler({ config, secrets, db, log }: DaemonOptions, matc
         if (outcome.status === 'failed') log.warn({ feed: feed.id, host: feed.host, error: outcome.error }, 'calendar feed refresh failed');
         outcomes[outcome.status === 'imported' ? 'imported' : outcome.status === 'not-modified' ? 'notModified' : 'failed']++;
       }
+      afterWrite();
       return outcomes;
     },
   });
@@ -97,8 +104,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       throw new ConfigError([`web.port: cannot listen on ${config.web.host}:${config.web.port}: ${why} (choose another web.port, or set web.enabled to false)`], { cause: error });
     }
   }
-  const scheduler = buildScheduler(options, matcher, registration);
   const notifier = new Notifier({ db, config, secrets, log });
+  // Alerts a crawl queued go out now, not at the next poll.
+  const scheduler = buildScheduler(options, matcher, registration, () => notifier.wake());
   scheduler.start();
   notifier.start();
   let stopping: Promise<void> | undefined;
