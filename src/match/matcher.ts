@@ -169,9 +169,12 @@ export class Matcher {
       const words = wordsOf(row.name);
       // A one-word name must be distinctive enough not to match ordinary prose.
       if (words.length === 0 || (words.length === 1 && words[0]!.length < 6)) continue;
-      const list = this.#names.get(words[0]!) ?? [];
+      // Keyed by the first two words: keyed by one, the many names that start alike ("School of …",
+      // "St …", "The …") would all be tried at every "school" or "the" in every post.
+      const key = nameKey(words, 0);
+      const list = this.#names.get(key) ?? [];
       list.push({ orgId: row.id, name: row.name, words });
-      this.#names.set(words[0]!, list);
+      this.#names.set(key, list);
     }
   }
 
@@ -348,11 +351,12 @@ export class Matcher {
   #namesIn(text: string): { orgId: number; name: string }[] {
     const words = wordsOf(text);
     const found = new Map<number, string>();
-    words.forEach((word, index) => {
-      for (const candidate of this.#names.get(word) ?? []) {
+    for (let index = 0; index < words.length; index++) {
+      const candidates = [...(this.#names.get(words[index]!) ?? []), ...(index + 1 < words.length ? (this.#names.get(nameKey(words, index)) ?? []) : [])];
+      for (const candidate of candidates) {
         if (candidate.words.every((w, offset) => words[index + offset] === w)) found.set(candidate.orgId, candidate.name);
       }
-    });
+    }
     return [...found].map(([orgId, name]) => ({ orgId, name }));
   }
 
@@ -527,6 +531,11 @@ function alertable(
 
 function describeMeeting(meeting: { title: string | null; id: number }): string {
   return meeting.title ? `"${meeting.title}"` : `#${meeting.id}`;
+}
+
+/** The index key of a name starting at `words[index]`: its first two words, or its only word. */
+function nameKey(words: readonly string[], index: number): string {
+  return index + 1 < words.length ? `${words[index]} ${words[index + 1]}` : words[index]!;
 }
 
 function wordsOf(text: string): string[] {

@@ -172,6 +172,25 @@ describe('matching by organisation name', () => {
     expect(outbox()).toEqual([]);
   });
 
+  it('finds one- and many-word names among many that start alike, at the start and end of a post', () => {
+    for (let i = 1; i <= 50; i++) school(store, `School ${i}`, `school${i}.example`);
+    school(store, 'Eastbrook', 'eastbrook.example');
+    school(store, 'School of Rock Academy', 'rock.example');
+    store.matcher.refreshNames();
+    store.matcher.ingestPage(
+      [
+        post('school of rock academy link https://us04web.zoom.us/j/55566677788'),
+        post('https://us04web.zoom.us/j/55566677799 for eastbrook'),
+        post('school 7 https://us04web.zoom.us/j/55566677711 not school 70'),
+      ],
+      { now: NOW },
+    );
+    const names = (id: string) => listLeaks(store.db).filter((l) => l.meetingId === id).map((l) => store.db.prepare('SELECT name FROM organisations WHERE id = ?').pluck().get(l.orgId));
+    expect(names('55566677788')).toEqual(['School of Rock Academy']);
+    expect(names('55566677799')).toEqual(['Eastbrook']);
+    expect(names('55566677711')).toEqual(['School 7']);
+  });
+
   it('does not match partial names or organisations without a verified identifier', () => {
     school(store, 'Westfield High School', 'westfield.example');
     school(store, 'Lincoln Academy', 'lincoln.example', { verified: false });
