@@ -227,6 +227,13 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
       .action(run((context: CommandContext, id: string, options: { org: string; reason?: string }) => leaksStatusCommand(context, to, id, options)));
   }
 
+  program
+    .command('demo')
+    .description('the whole job offline on sample data; the alert emails are written to files')
+    .option('--out <dir>', 'where the demo database and emails go (default: a new temporary directory)')
+    .option('--json', 'print JSON only')
+    .action(run(async (context: CommandContext, options: { out?: string }) => (await import('./demo-command.js')).demoCommand(context, options)));
+
   const outbox = program.command('outbox').description('messages owed: `list`, `retry`, `flush`');
   outbox.command('list')
     .description('queued, sent, dead and cancelled messages, newest first')

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Statement } from 'better-sqlite3';
 import { extractRefs } from '../extract/index.js';
 import type { MeetingRef } from '../extract/types.js';
-import { comparePasscode, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
+import { comparePasscode, maskLinkSecrets, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
 import type { Db } from '../store/database.js';
 import { installationKey } from '../store/settings.js';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY, queueAlerts } from './alerts.js';
@@ -261,11 +261,12 @@ export class Matcher {
     if (refs.length === 0) return;
     counts.references += refs.length;
     const passcodes = refs.flatMap((ref) => (ref.passcode ? [ref.passcode] : []));
-    const storedText = maskPasscodesIn(text, passcodes);
+    const mask = (value: string) => maskLinkSecrets(maskPasscodesIn(value, passcodes));
+    const storedText = mask(text);
     const postId = this.#sql.insertPost!.pluck().get(
       post.source,
       post.sourceId,
-      post.url ? maskPasscodesIn(post.url, passcodes) : null,
+      post.url ? mask(post.url) : null,
       post.author ?? null,
       post.createdAt ?? null,
       now.toISOString(),
@@ -281,7 +282,7 @@ export class Matcher {
         postId,
         ref.platform,
         ref.meetingId,
-        ref.url ? maskPasscodesIn(ref.url, passcodes) : null,
+        ref.url ? mask(ref.url) : null,
         ref.host,
         ref.orgHint?.kind ?? null,
         ref.orgHint?.value ?? null,

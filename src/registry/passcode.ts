@@ -85,6 +85,19 @@ export function maskPasscodesIn(text: string, passcodes: readonly string[]): str
   return masked;
 }
 
+/**
+ * Query parameters of meeting links that are credentials in their own right:
+ * Zoom's `zak` (the host's key: a `/s/` link with it starts the meeting as
+ * host) and `tk` (a registrant's token). Also found HTML-escaped (`&amp;zak=`)
+ * or percent-encoded inside a wrapper link (`%26zak%3D`).
+ */
+const LINK_SECRETS = /((?:[?&;]|%3F|%26)(?:zak|tk)(?:=|%3D))([^&\s#"'<>]+)/gi;
+
+/** The text with the values of credential parameters in links masked, same length (see {@link maskPasscode}). */
+export function maskLinkSecrets(text: string): string {
+  return text.replace(LINK_SECRETS, (_match, key: string, value: string) => `${key}${maskPasscode(value)}`);
+}
+
 // Salts are cut from a pool of random bytes: one system call per 256 salts, which imports feel.
 let pool = Buffer.alloc(0);
 let offset = 0;
