@@ -7,9 +7,19 @@
 import { platformForHost } from './platforms/index.js';
 import type { Edit } from './tracked-text.js';
 
-/** Words joined by `.`, `/` or `,` with optional blanks; starts only at the start of a word. */
-const RUN = /(?<![A-Za-z0-9_-])[A-Za-z0-9][A-Za-z0-9_-]*(?:[ \t]*[.\/,][ \t]*[A-Za-z0-9_-]+)+/g;
-const SEPARATOR = /[ \t]*([.\/,])[ \t]*/g;
+/**
+ * Words joined by `.` or `/` with optional blanks, or by a comma without
+ * blanks (a comma with a blank after it is a list, not a dot); starts only at
+ * the start of a word.
+ */
+const RUN = /(?<![A-Za-z0-9_-])[A-Za-z0-9][A-Za-z0-9_-]*(?:(?:[ \t]*[.\/][ \t]*|,)[A-Za-z0-9_-]+)+/g;
+const SEPARATOR = /[ \t]*([.\/])[ \t]*|(,)/g;
+
+/** The host part of a run, closed up: blanks dropped, commas read as dots. */
+function hostOf(run: string): string {
+  const slash = run.indexOf('/');
+  return (slash < 0 ? run : run.slice(0, slash)).replace(/[ \t]+/g, '').replaceAll(',', '.').toLowerCase();
+}
 
 /** A blank before a `.` or `/`, or a comma between letters; anchored on the separator for speed. */
 const HINT = /[.\/](?<=[A-Za-z0-9][ \t]+[.\/])|,(?<=[A-Za-z0-9],)(?=[A-Za-z])/;
@@ -21,9 +31,9 @@ export function spacedLinkEdits(text: string): Edit[] {
   RUN.lastIndex = 0;
   for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
     const run = m[0];
+    const at = m.index;
     if (!/[ \t,]/.test(run)) continue;
-    const slash = run.indexOf('/');
-    const host = (slash < 0 ? run : run.slice(0, slash)).replace(/[ \t]+/g, '').replaceAll(',', '.').toLowerCase();
+    const host = hostOf(run);
     if (!host.includes('.') || platformForHost(host) === null) continue;
     // Dots and commas are closed up only in the host, where a spaced dot cannot be prose. Once a
     // slash is written without blanks the link is written normally, and what follows a later
@@ -31,11 +41,11 @@ export function spacedLinkEdits(text: string): Edit[] {
     let inPath = false;
     SEPARATOR.lastIndex = 0;
     for (let s = SEPARATOR.exec(run); s !== null; s = SEPARATOR.exec(run)) {
-      const sep = s[1] === ',' ? '.' : (s[1] ?? '');
+      const sep = s[2] === ',' ? '.' : (s[1] ?? '');
       if (sep === '/' && s[0] === '/') break;
       if (sep === '/') inPath = true;
       else if (inPath) continue;
-      if (s[0] !== sep) edits.push({ start: m.index + s.index, end: m.index + s.index + s[0].length, replacement: sep });
+      if (s[0] !== sep) edits.push({ start: at + s.index, end: at + s.index + s[0].length, replacement: sep });
     }
   }
   return edits;
