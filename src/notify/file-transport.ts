@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { MailTransport } from './smtp.js';
+import { mailOptions, type MailTransport } from './smtp.js';
 
 export interface WrittenEmail {
   to: string;
@@ -23,17 +23,7 @@ export function fileTransport(dir: string): MailTransport & { written: WrittenEm
   return {
     written,
     async send(email) {
-      const info = await transporter.sendMail({
-        from: email.from,
-        ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: email.messageId,
-        headers: email.headers,
-        textEncoding: 'base64',
-      });
+      const info = await transporter.sendMail(mailOptions(email));
       const base = join(dir, `${String(written.length + 1).padStart(3, '0')}-${email.to.replace(/[^\w.@-]/g, '_')}`);
       writeFileSync(`${base}.eml`, info.message as Buffer);
       writeFileSync(`${base}.html`, email.html);

@@ -4,6 +4,7 @@
  * when offered) or `smtps://host:465`.
  */
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 
 export interface OutgoingEmail {
@@ -30,6 +31,23 @@ export interface SmtpOptions {
   timeoutMs: number;
 }
 
+/** nodemailer's message options for an email, the same for every transport. */
+export function mailOptions(email: OutgoingEmail): Mail.Options {
+  return {
+    from: email.from,
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    messageId: email.messageId,
+    headers: email.headers,
+    // Chosen, not detected: detecting means scanning every part, and quoted-printable encoding
+    // of a long HTML part cost more than everything else the notifier does per message.
+    textEncoding: 'base64',
+  };
+}
+
 /** A pooled nodemailer transport for `url`. */
 export function smtpTransport(url: string, options: SmtpOptions): MailTransport {
   const parsed = new URL(url);
@@ -48,19 +66,7 @@ export function smtpTransport(url: string, options: SmtpOptions): MailTransport 
   const transporter = nodemailer.createTransport(settings);
   return {
     async send(email) {
-      const info = await transporter.sendMail({
-        from: email.from,
-        ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: email.messageId,
-        headers: email.headers,
-        // Chosen, not detected: detecting means scanning every part, and quoted-printable encoding
-        // of a long HTML part cost more than everything else the notifier does per message.
-        textEncoding: 'base64',
-      });
+      const info = await transporter.sendMail(mailOptions(email));
       return { response: info.response };
     },
     close() {
