@@ -321,18 +321,19 @@ export class Matcher {
   }
 
   #targets(sighting: Pick<Sighting, 'platform' | 'meetingId' | 'orgHint' | 'text'>, passcode: string | null): Target[] {
-    const targets = new Map<number, Target>();
+    // Most references belong to nobody: they get here and leave without allocating anything.
+    let targets: Map<number, Target> | null = null;
     if (this.#filter.mayHaveMeeting(sighting.platform, sighting.meetingId)) {
       for (const meeting of this.#sql.meetingsByRef!.all(sighting.platform, sighting.meetingId) as MeetingRow[]) {
         const passcodeState: PasscodeState = passcode === null ? null : comparePasscode(passcode, meeting.passcode_hash);
-        targets.set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
+        (targets ??= new Map()).set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
       }
     }
     const hint = sighting.orgHint;
     if (hint && IDENTIFIER_HINTS.has(hint.kind) && this.#filter.mayHaveIdentifier(hint.kind, hint.value)) {
       const identifier = this.#sql.verifiedIdentifier!.get(hint.kind, hint.value) as { org_id: number; kind: string; value: string } | undefined;
-      if (identifier && !targets.has(identifier.org_id)) {
-        targets.set(identifier.org_id, {
+      if (identifier && !targets?.has(identifier.org_id)) {
+        (targets ??= new Map()).set(identifier.org_id, {
           orgId: identifier.org_id,
           matchKind: 'identifier',
           meeting: null,
@@ -341,22 +342,25 @@ export class Matcher {
         });
       }
     }
-    if (targets.size === 0 && this.#names.size > 0) {
+    if (targets === null && this.#names.size > 0) {
       for (const { orgId, name } of this.#namesIn(sighting.text)) {
-        targets.set(orgId, { orgId, matchKind: 'name', meeting: null, matchedBy: name, passcodeState: passcode === null ? null : 'unknown' });
+        (targets ??= new Map()).set(orgId, { orgId, matchKind: 'name', meeting: null, matchedBy: name, passcodeState: passcode === null ? null : 'unknown' });
       }
     }
-    return [...targets.values()];
+    return targets === null ? [] : [...targets.values()];
   }
 
   #namesIn(text: string): { orgId: number; name: string }[] {
     const words = wordsOf(text);
     const found = new Map<number, string>();
-    for (let index = 0; index < words.length; index++) {
-      const candidates = [...(this.#names.get(words[index]!) ?? []), ...(index + 1 < words.length ? (this.#names.get(nameKey(words, index)) ?? []) : [])];
-      for (const candidate of candidates) {
+    const check = (candidates: readonly { orgId: number; name: string; words: string[] }[] | undefined, index: number) => {
+      for (const candidate of candidates ?? []) {
         if (candidate.words.every((w, offset) => words[index + offset] === w)) found.set(candidate.orgId, candidate.name);
       }
+    };
+    for (let index = 0; index < words.length; index++) {
+      check(this.#names.get(words[index]!), index);
+      if (index + 1 < words.length) check(this.#names.get(nameKey(words, index)), index);
     }
     return [...found].map(([orgId, name]) => ({ orgId, name }));
   }
