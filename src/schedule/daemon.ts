@@ -10,7 +10,6 @@ import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
 import type { Db } from '../store/database.js';
 import { runHousekeeping } from '../store/housekeeping.js';
 import { Scheduler } from './scheduler.js';
-import { ConfigError } from '../errors.js';
 import { linkKey, purgeUsedLinks } from '../notify/links.js';
 import { Notifier } from '../notify/worker.js';
 import { startWebServer, type WebServer } from '../web/server.js';
@@ -99,9 +98,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     try {
       web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port });
     } catch (error) {
+      // Crawling and alerting matter more than the pages behind the email buttons: run without them, loudly.
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-      throw new ConfigError([`web.port: cannot listen on ${config.web.host}:${config.web.port}: ${why} (choose another web.port, or set web.enabled to false)`], { cause: error });
+      log.error(
+        { host: config.web.host, port: config.web.port, reason: why },
+        `web endpoint not started: cannot listen on ${config.web.host}:${config.web.port} (${why}); the links in emails will not work until web.port is changed or the port is freed`,
+      );
     }
   }
   const notifier = new Notifier({ db, config, secrets, log });

@@ -129,17 +129,17 @@ describe('leakwatch run', () => {
     }
   });
 
-  it('refuses to start, exit 78, when the web port is taken', async () => {
+  it('runs without the web endpoint, saying so, when its port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const child = spawn(process.execPath, [BIN, 'run', '--db', join(dir, 'x.db')], { cwd: dir, env: cleanEnv({ LEAKWATCH_WEB__PORT: String(port) }) });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code).toBe(78);
-      expect(stderr).toContain(`web.port: cannot listen on 127.0.0.1:${port}: the port is in use`);
+      const running = await startDaemon(['--db', join(dir, 'x.db')], dir, { LEAKWATCH_WEB__PORT: String(port) });
+      expect(running.lines.find((l) => l.msg === 'leakwatch running')).toMatchObject({ web: null });
+      const error = running.lines.find((l) => String(l.msg).startsWith('web endpoint not started'));
+      expect(error).toMatchObject({ level: 50, port, reason: 'the port is in use' });
+      running.child.kill('SIGTERM');
+      expect((await running.exited).code).toBe(0);
     } finally {
       blocker.close();
     }
