@@ -19,10 +19,12 @@ import type { Io } from './context.js';
 import { scanCommand } from './scan-command.js';
 
 // Being one JavaScript file, the bundle is also the scan workers' entry: large inputs are scanned
-// on one worker per core.
+// on worker threads (two at most).
 if (!isMainThread && (workerData as { role?: unknown } | null)?.role === SCAN_WORKER) serveScanWorker();
 
 /** The exit status of a plain scan, or null when the full program must handle `argv`. */
+const MAX_WORKERS = 2;
+
 export async function runScan(argv: readonly string[], io: Io): Promise<number | null> {
   if (argv[0] !== 'scan') return null;
   const files: string[] = [];
@@ -35,7 +37,9 @@ export async function runScan(argv: readonly string[], io: Io): Promise<number |
     else return null;
   }
   try {
-    const workers = availableParallelism();
+    // Two at most: each worker holds its own heap (~35 MB), and a scan must stay within 200 MB of
+    // memory whatever the machine; past two, the main thread's reading and writing is the limit anyway.
+    const workers = Math.min(MAX_WORKERS, availableParallelism());
     const parallel = workers > 1 ? { workerUrl: new URL(import.meta.url), workers } : undefined;
     return await scanCommand(files, { plain, ...(parallel ? { parallel } : {}) }, io);
   } catch (error) {
