@@ -165,17 +165,26 @@ export class Matcher {
     this.#names.clear();
     const rows = statement(this.#db, "SELECT id, name FROM organisations WHERE id IN (SELECT org_id FROM identifiers WHERE status = 'verified')")
       .all() as { id: number; name: string }[];
-    for (const row of rows) {
-      const words = wordsOf(row.name);
-      // A one-word name must be distinctive enough not to match ordinary prose.
-      if (words.length === 0 || (words.length === 1 && words[0]!.length < 6)) continue;
-      // Keyed by the first two words: keyed by one, the many names that start alike ("School of …",
-      // "St …", "The …") would all be tried at every "school" or "the" in every post.
-      const key = nameKey(words, 0);
-      const list = this.#names.get(key) ?? [];
-      list.push({ orgId: row.id, name: row.name, words });
-      this.#names.set(key, list);
-    }
+    for (const row of rows) this.#addName(row.id, row.name);
+  }
+
+  /** Adds one organisation's name once it has a verified identifier (cheaper than {@link refreshNames} for one verification). */
+  addNameOf(orgId: number): void {
+    const name = statement(this.#db, 'SELECT name FROM organisations WHERE id = ?').pluck().get(orgId) as string | undefined;
+    if (name !== undefined) this.#addName(orgId, name);
+  }
+
+  #addName(orgId: number, name: string): void {
+    const words = wordsOf(name);
+    // A one-word name must be distinctive enough not to match ordinary prose.
+    if (words.length === 0 || (words.length === 1 && words[0]!.length < 6)) return;
+    // Keyed by the first two words: keyed by one, the many names that start alike ("School of …",
+    // "St …", "The …") would all be tried at every "school" or "the" in every post.
+    const key = nameKey(words, 0);
+    const list = this.#names.get(key) ?? [];
+    if (list.some((entry) => entry.orgId === orgId)) return;
+    list.push({ orgId, name, words });
+    this.#names.set(key, list);
   }
 
   /**

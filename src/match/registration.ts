@@ -63,7 +63,7 @@ export class Registration {
   /** Pass to the identifier functions: runs inside their verification transaction. */
   readonly onVerified: OnVerified = (_db: Db, identifier: Identifier, now: Date) => {
     ReferenceFilter.for(this.#db).addIdentifier(identifier.kind, identifier.value);
-    this.#matcher.refreshNames();
+    this.#matcher.addNameOf(identifier.orgId);
     this.#matcher.retroHuntIdentifier(identifier, now);
     if (identifier.kind === 'email-domain') this.#matcher.releaseWaitingAlerts(identifier.orgId, now);
   };

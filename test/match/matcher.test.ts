@@ -191,6 +191,15 @@ describe('matching by organisation name', () => {
     expect(names('55566677711')).toEqual(['School 7']);
   });
 
+  it('an organisation becomes findable by name the moment an identifier of it is verified', () => {
+    const org = school(store, 'Lincoln Academy', 'lincoln.example', { verified: false });
+    store.matcher.ingestPage([post('lincoln academy maths https://us04web.zoom.us/j/55566677700')], { now: NOW });
+    expect(listLeaks(store.db)).toEqual([]);
+    verifyManually(store.db, { orgId: org, value: 'lincoln.example' }, 'test', store.registration.onVerified, NOW);
+    store.matcher.ingestPage([post('lincoln academy again https://us04web.zoom.us/j/55566677701')], { now: NOW });
+    expect(listLeaks(store.db).map((l) => [l.meetingId, l.matchKind])).toContainEqual(['55566677701', 'name']);
+  });
+
   it('does not match partial names or organisations without a verified identifier', () => {
     school(store, 'Westfield High School', 'westfield.example');
     school(store, 'Lincoln Academy', 'lincoln.example', { verified: false });
