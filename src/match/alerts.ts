@@ -52,7 +52,7 @@ export const DEFAULT_ALERT_POLICY: AlertPolicy = { digestHours: 6, escalateAfter
 const URGENT: ReadonlySet<Severity> = new Set(['high', 'critical']);
 
 /** The digest slot `now` falls in: slots are `digestHours` long, so two digests to one person are at least that far apart. */
-export function digestSlot(now: Date, digestHours: number): { index: number; end: Date } {
+function digestSlot(now: Date, digestHours: number): { index: number; end: Date } {
   const length = digestHours * 3_600_000;
   const index = Math.floor(now.getTime() / length);
   return { index, end: new Date((index + 1) * length) };

@@ -123,12 +123,7 @@ function toLeakView(db: Db, row: LeakRow): LeakView {
   };
 }
 
-/** The leak as the templates see it, or null when it no longer exists. */
-export function loadLeakView(db: Db, leakId: number): LeakView | null {
-  const row = leakRow(db, leakId);
-  return row === undefined ? null : toLeakView(db, row);
-}
-
+/** Whether `email` unsubscribed from the organisation's alerts and digests. */
 export function isUnsubscribed(db: Db, orgId: number, email: string): boolean {
   return statement(db, 'SELECT 1 FROM unsubscribes WHERE org_id = ? AND email = ?').pluck().get(orgId, email) === 1;
 }
@@ -328,7 +323,7 @@ function slackEscape(text: string): string {
 }
 
 /** The JSON of a webhook call: the leak without any passcode, and a Slack-compatible `text`. */
-export function webhookBody(leak: LeakView, event: string): string {
+function webhookBody(leak: LeakView, event: string): string {
   const latest = leak.sightings[0];
   const meeting = leak.meetingTitle !== null ? `"${leak.meetingTitle}" (${maskMeetingId(leak.meetingId)})` : maskMeetingId(leak.meetingId);
   const where = latest ? ` on ${sourceName(latest.source)}` : '';

@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { changeLeakStatus, type LeakStatus } from '../match/lifecycle.js';
+import { isUnsubscribed } from '../notify/compose.js';
 import { escapeHtml } from '../notify/html.js';
 import { type LeakAction, LEAK_ACTIONS, type LinkClaims, linkUsed, useLink, verifyLink } from '../notify/links.js';
 import { platformName } from '../notify/rotation.js';
@@ -241,7 +242,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const form = await readForm(request);
       setSubscribed(claims, form.get('subscribe') === 'yes');
     }
-    const unsubscribed = statement(db, 'SELECT 1 FROM unsubscribes WHERE org_id = ? AND email = ?').pluck().get(claims.orgId, claims.recipient) === 1;
+    const unsubscribed = isUnsubscribed(db, claims.orgId, claims.recipient);
     const leaks = statement(
       db,
       `SELECT l.id, o.name AS org_name, l.platform, l.meeting_id, m.title, l.status, l.severity, l.meeting_ref
