@@ -54,8 +54,10 @@ export function verifyLink(key: Buffer, token: string, now: Date): LinkCheck {
   if (body === undefined || signature === undefined || extra !== undefined || !/^[\w-]+$/.test(body) || !/^[\w-]+$/.test(signature)) {
     return { ok: false, reason: 'malformed' };
   }
-  const expected = mac(key, body);
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as issued text, not as decoded bytes: base64url's last character
+  // carries spare bits, so decoding would accept several spellings of one signature.
+  const expected = Buffer.from(mac(key, body).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
   let claims: LinkClaims;
   try {
