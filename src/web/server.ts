@@ -284,30 +284,50 @@ ${leaks.length === 0 ? '<p>None.</p>' : `<table style="border-collapse:collapse;
     }
   }
 
+  async function respond(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const [, route, token, extra] = path.split('/');
+    if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
+      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('ok\n');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      response.writeHead(405, { ...HEADERS, allow: 'GET, POST' }).end(page('Not allowed', '<p>Only GET and POST.</p>'));
+      return;
+    }
+    if (token === undefined || token === '' || extra !== undefined) return send(response, 404, page('Not found', '<p>There is nothing here.</p>'));
+    if (route === 'a') return leakAction(request, response, token);
+    if (route === 'unsubscribe') return unsubscribe(request, response, token);
+    if (route === 'manage') return manage(request, response, token);
+    if (route === 'verify') return verify(request, response, token);
+    send(response, 404, page('Not found', '<p>There is nothing here.</p>'));
+  }
+
+  function failed(response: ServerResponse, error: unknown, status: number): void {
+    log.error({ err: error, status }, 'web request failed');
+    if (!response.headersSent) send(response, status, page('Something went wrong', '<p>Nothing was changed. Try again later.</p>'));
+    else response.end();
+  }
+
+  // Nothing a client sends may end the process: every error of a request is answered and logged here.
   const server: Server = createServer(function handle(request, response) {
-    const url = new URL(request.url ?? '/', 'http://leakwatch.invalid');
-    const [, route, token, extra] = url.pathname.split('/');
-    const respond = async (): Promise<void> => {
-      if (url.pathname === '/healthz' && request.method === 'GET') {
-        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('ok\n');
-        return;
-      }
-      if (request.method !== 'GET' && request.method !== 'POST') {
-        response.writeHead(405, { ...HEADERS, allow: 'GET, POST' }).end(page('Not allowed', '<p>Only GET and POST.</p>'));
-        return;
-      }
-      if (token === undefined || token === '' || extra !== undefined) return send(response, 404, page('Not found', '<p>There is nothing here.</p>'));
-      if (route === 'a') return leakAction(request, response, token);
-      if (route === 'unsubscribe') return unsubscribe(request, response, token);
-      if (route === 'manage') return manage(request, response, token);
-      if (route === 'verify') return verify(request, response, token);
-      send(response, 404, page('Not found', '<p>There is nothing here.</p>'));
-    };
-    respond().catch((error: unknown) => {
-      log.error({ err: error, path: route }, 'web request failed');
-      if (!response.headersSent) send(response, error instanceof InputError ? 413 : 500, page('Something went wrong', '<p>Nothing was changed. Try again later.</p>'));
-      else response.end();
-    });
+    const path = requestPath(request.url);
+    if (path === null) return send(response, 400, page('Bad request', '<p>The address of this request is not valid.</p>'));
+    let pending: Promise<void>;
+    try {
+      pending = respond(request, response, path);
+    } catch (error) {
+      return failed(response, error, 500);
+    }
+    pending.catch((error: unknown) => failed(response, error, error instanceof InputError ? 413 : 500));
+  });
+  server.on('clientError', function clientError(error: NodeJS.ErrnoException, socket) {
+    log.warn({ code: error.code, reason: error.message }, 'malformed HTTP request refused');
+    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    } else {
+      socket.destroy();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -326,6 +346,21 @@ ${leaks.length === 0 ? '<p>None.</p>' : `<table style="border-collapse:collapse;
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The path of a request target, without query or fragment; null when the
+ * target is not a path this server answers (`*`, `host:port`, a bad
+ * absolute URL). Read by hand: `new URL()` throws on targets such as `//[`.
+ */
+export function requestPath(target: string | undefined): string | null {
+  if (target === undefined) return null;
+  let path = target;
+  const absolute = /^https?:\/\/[^/?#]*/i.exec(path);
+  if (absolute !== null) path = path.slice(absolute[0].length) || '/';
+  if (!path.startsWith('/')) return null;
+  const end = path.search(/[?#]/);
+  return end < 0 ? path : path.slice(0, end);
 }
 
 class UsedLink extends Error {}

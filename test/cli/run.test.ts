@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/database.js';
 import { BIN, cleanEnv, runMain, tempDir } from '../support/cli.js';
+import { MALFORMED_REQUESTS, rawRequest } from '../support/raw-http.js';
 import { startSmtpServer } from '../support/smtp-server.js';
 
 let dir: string;
@@ -77,6 +78,17 @@ describe('leakwatch run', () => {
     const check = new Database(db, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
     check.close();
+  });
+
+  it('keeps running whatever a client sends to its web endpoint', async () => {
+    const running = await startDaemon([], dir);
+    const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
+    for (const request of MALFORMED_REQUESTS) await rawRequest(web, request, 1000);
+    expect(await (await fetch(`${web}/healthz`)).text()).toBe('ok\n');
+    expect(running.child.exitCode).toBeNull();
+    expect(running.lines.some((l) => l.msg === 'malformed HTTP request refused')).toBe(true);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toEqual({ code: 0, signal: null });
   });
 
   it('honours --db and --log-level', async () => {

@@ -14,6 +14,7 @@ import { addIdentifier, listIdentifiers, sendVerificationEmail } from '../../src
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { FakeClock, notifierConfig } from '../support/notify.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+import { MALFORMED_REQUESTS, rawRequest } from '../support/raw-http.js';
 import { count, school, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
 
 const log = createLogger({ level: 'silent' });
@@ -209,5 +210,17 @@ describe('the server', () => {
     expect((await fetch(`${web.url}/nothing/here`)).status).toBe(404);
     const big = await fetch(`${web.url}/verify/abc`, { method: 'POST', body: 'x'.repeat(20_000) });
     expect(big.status).toBe(413);
+  });
+});
+
+describe('malformed requests', () => {
+  it('answers every malformed request line and header with an error (never a crash) and keeps serving', async () => {
+    for (const request of MALFORMED_REQUESTS) {
+      const answer = await rawRequest(web.url, request);
+      // Answered with a 4xx, or the connection closed by the parser; never a 5xx, never a dead process.
+      expect(answer, JSON.stringify(request.slice(0, 60))).not.toMatch(/^HTTP\/1\.1 5/);
+      if (/^(GET|POST) (\/\/|http:\/\/(\[|x:9))/.test(request)) expect(answer, request.slice(0, 40)).toMatch(/^HTTP\/1\.1 4\d\d /);
+      expect(await (await fetch(`${web.url}/healthz`)).text()).toBe('ok\n');
+    }
   });
 });
