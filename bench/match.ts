@@ -88,10 +88,12 @@ function reference(i: number): MeetingRef {
     platform: 'zoom',
     meetingId,
     passcode,
+    token: null,
     url: `https://${host}/j/${meetingId}`,
     host,
     orgHint: kind === 1 ? { kind: 'zoom-subdomain', value: `school${orgId}` } : null,
     span: { start: 0, end: 40 },
+    secrets: [],
     cues: { passcodeExposed: passcode !== null, hostStart: false, raidLanguage: false },
   };
 }

@@ -22,7 +22,7 @@ export async function ingestCommand(context: CommandContext, files: string[], op
     }
   }
   return withRegistry(context, async (_db, _registration, matcher) => {
-    const total: IngestSummary = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, malformed: 0 };
+    const total: IngestSummary = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, maskedWhole: 0, malformed: 0 };
     for (const file of inputs) {
       const input = file === '-' ? context.io.stdin : createReadStream(file);
       const name = file === '-' ? 'stdin' : file;
@@ -32,7 +32,8 @@ export async function ingestCommand(context: CommandContext, files: string[], op
       });
       for (const key of Object.keys(total) as (keyof IngestSummary)[]) total[key] += summary[key];
     }
-    const { posts, references, leaks, queued, stored, malformed } = total;
+    const { posts, references, leaks, queued, stored, malformed, maskedWhole } = total;
+    if (maskedWhole > 0) context.log.warn({ secrets: maskedWhole }, 'secrets were still found after masking by position; their whole references were masked');
     if (context.options.json) printJson(context.io, { posts, references, leaks, queued, stored, malformed });
     else context.io.stdout.write(`${posts} posts read (${stored} new with references), ${references} references, ${leaks} leaks opened, ${queued} alerts queued${malformed ? `, ${malformed} malformed lines skipped` : ''}\n`);
     return malformed > 0 ? 1 : 0;

@@ -93,6 +93,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
         summary.references += counts.references;
         summary.leaks += counts.leaks;
         summary.queued += counts.queued;
+        if (counts.maskedWhole > 0) runLog.warn({ secrets: counts.maskedWhole }, 'secrets were still found after masking by position; their whole references were masked');
       }
       summary.pages++;
       summary.posts += page.posts.length;

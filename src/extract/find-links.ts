@@ -7,6 +7,7 @@
  */
 import type { Candidate } from './candidate.js';
 import { LINK_HINT } from './gate.js';
+import { meetingLinkSecrets } from './secrets.js';
 import { parseLink, percentDecode, type Link } from './link.js';
 import { PLATFORMS, SELF_HOSTED, platformForHost, platformForScheme, type LinkMeeting, type Platform } from './platforms/index.js';
 import { unwrap } from './unwrap.js';
@@ -195,6 +196,7 @@ export function findLinkMeetings(text: string): Candidate[] {
       meetingId: meeting.meetingId,
       passcode: meeting.passcode ?? null,
       passcodeWritten: false,
+      token: null,
       url: meeting.url,
       host: host === '' ? null : host,
       orgHint: meeting.orgHint ?? null,
@@ -202,6 +204,7 @@ export function findLinkMeetings(text: string): Candidate[] {
       end,
       hostStart: meeting.hostStart === true,
       fromText: false,
+      secrets: meetingLinkSecrets(text, start, end),
     });
   }
   return found;

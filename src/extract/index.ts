@@ -8,10 +8,13 @@ import { dedupe } from './dedupe.js';
 import { findLinkMeetings } from './find-links.js';
 import { mightContainRef } from './gate.js';
 import { normalize } from './normalize.js';
+import { linkSecrets, mergeSpans, type Span } from './secrets.js';
 import { findTextMeetings } from './text-ids.js';
+import type { TrackedText } from './tracked-text.js';
 import type { MeetingRef } from './types.js';
 
 export type { MeetingRef, OrgHint, OrgHintKind, RiskCues } from './types.js';
+export type { Span } from './secrets.js';
 export { mightContainRef } from './gate.js';
 export { PLATFORMS } from './platforms/index.js';
 
@@ -23,22 +26,48 @@ export { PLATFORMS } from './platforms/index.js';
 export function extractRefs(text: string): MeetingRef[] {
   if (typeof text !== 'string' || text.length === 0) return [];
   if (!mightContainRef(text)) return [];
-  const normalised = normalize(text);
-  const norm = normalised.text;
+  return read(normalize(text), undefined);
+}
 
+/** A text's references and the spans of every secret in it. */
+export interface Analysis {
+  refs: MeetingRef[];
+  /**
+   * Every secret in the original text, sorted and merged: those of the
+   * references, plus passcodes written without a reference and secret
+   * parameters (`pwd`, `zak`, `tk`, …) of links that are not meeting links.
+   */
+  secrets: Span[];
+}
+
+/** {@link extractRefs} plus every secret in the text, for masking it (`mask.ts`). */
+export function analyse(text: string): Analysis {
+  if (typeof text !== 'string' || text.length === 0) return { refs: [], secrets: [] };
+  const normalised = normalize(text);
+  const loose: Span[] = linkSecrets(normalised.text);
+  const refs = read(normalised, loose);
+  const secrets = loose.map((s) => normalised.toOriginal(s.start, s.end));
+  for (const ref of refs) secrets.push(...ref.secrets);
+  return { refs, secrets: mergeSpans(secrets) };
+}
+
+function read(normalised: TrackedText, written: Span[] | undefined): MeetingRef[] {
+  const norm = normalised.text;
   const links = findLinkMeetings(norm);
-  const written = findTextMeetings(norm, links);
-  const merged = dedupe([...links, ...written]);
+  const texts = findTextMeetings(norm, links, written);
+  const merged = dedupe([...links, ...texts]);
   if (merged.length === 0) return [];
   const raids = raidPositions(norm);
   return merged.map((c: Candidate) => ({
     platform: c.platform,
     meetingId: c.meetingId,
     passcode: c.passcode,
+    token: c.token,
     url: c.url,
     host: c.host,
     orgHint: c.orgHint,
     span: normalised.toOriginal(c.start, c.end),
+    secrets: mergeSpans(c.secrets.map((s) => normalised.toOriginal(s.start, s.end))),
     cues: { passcodeExposed: c.passcode !== null, hostStart: c.hostStart, raidLanguage: nearRaid(raids, c.start, c.end) },
   }));
 }

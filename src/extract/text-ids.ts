@@ -14,6 +14,7 @@ import type { Candidate } from './candidate.js';
 import { ID_LABELS, MEET_CODE_LABEL, PASSCODE_LABELS, PLATFORM_PREFIX, PLATFORM_WORDS, WEAK_PASSCODE_LABEL } from './phrases.js';
 import { meetCode } from './platforms/google-meet.js';
 import { webexSite } from './platforms/webex.js';
+import type { Span } from './secrets.js';
 
 /** The last word of every id label, and the dial-string prefixes (`,,`, `##`). */
 const LABEL_ENDINGS = [
@@ -256,13 +257,16 @@ interface PasscodeMention {
   at: number;
   end: number;
   value: string;
+  /** Where the value itself is written. */
+  valueStart: number;
+  valueEnd: number;
   /** A phone PIN, which belongs to Google Meet (and only there). */
   pin: boolean;
   /** A clear "Passcode: X" that may also belong to the reference right after it. */
   forward: boolean;
 }
 
-function readPasscode(text: string, label: string, from: number): { value: string; end: number; clear: boolean } | null {
+function readPasscode(text: string, label: string, from: number): { value: string; start: number; valueEnd: number; end: number; clear: boolean } | null {
   PASSCODE_SEPARATOR.lastIndex = from;
   const sep = PASSCODE_SEPARATOR.exec(text);
   let at = PASSCODE_SEPARATOR.lastIndex;
@@ -279,17 +283,35 @@ function readPasscode(text: string, label: string, from: number): { value: strin
   if (/^pin$/i.test(label.trim())) {
     const run = readDigits(text, at, 16);
     if (run === null || run.digits.length < 4) return null;
-    return { value: run.digits, end: run.end + (text[run.end] === '#' ? 1 : 0), clear: punctuated };
+    return { value: run.digits, start: at, valueEnd: run.end, end: run.end + (text[run.end] === '#' ? 1 : 0), clear: punctuated };
   }
+  const grouped = groupedDigits(text, at);
+  if (grouped !== null) return { value: grouped.digits, start: at, valueEnd: grouped.end, end: grouped.end, clear: punctuated && !weak };
   PASSCODE_VALUE.lastIndex = at;
   const m = PASSCODE_VALUE.exec(text);
   if (m === null) return null;
-  const value = m[0].replace(/[.,!?:#]+$/, '').replace(/^\*/, '');
+  const lead = m[0].startsWith('*') ? 1 : 0;
+  const value = m[0].replace(/[.,!?:#]+$/, '').slice(lead);
   if (value.length < 3 || value.length > 32 || NOT_PASSCODES.has(value.toLowerCase()) || !/[A-Za-z0-9]/.test(value)) return null;
   if (/:\/\/|^www\.|[A-Za-z0-9]\.[A-Za-z]{2,}\//i.test(value)) return null; // a link, not a passcode
   if ((weak || nextLine) && !/\d/.test(value)) return null;
   if (!punctuated && /^[a-z]+$/.test(value) && value.length < 5) return null;
-  return { value, end: at + m[0].length, clear: punctuated && !weak };
+  return { value, start: at + lead, valueEnd: at + lead + value.length, end: at + m[0].length, clear: punctuated && !weak };
+}
+
+const DIGIT_GROUPS = /(\d{2,4})((?:[ -]\d{2,4}){1,3})(?![\dA-Za-z])/y;
+
+/**
+ * A numeric passcode written in groups ("6628 26", "662-810"): read whole, so
+ * that no part of it is left out of the passcode (and unmasked). Only short
+ * first groups: "662810 845 1239 7260" is a passcode followed by an id.
+ */
+function groupedDigits(text: string, at: number): { digits: string; end: number } | null {
+  DIGIT_GROUPS.lastIndex = at;
+  const m = DIGIT_GROUPS.exec(text);
+  if (m === null) return null;
+  const digits = m[0].replace(/[ -]/g, '');
+  return digits.length <= 10 ? { digits, end: at + m[0].length } : null;
 }
 
 /** Every passcode written in `text`, except label words that are part of an id label. */
@@ -306,7 +328,7 @@ function passcodeMentions(text: string, idLabels: readonly IdMention[]): Passcod
     const label = m[1] ?? '';
     const read = readPasscode(text, label, labelEnd);
     if (read === null) continue;
-    out.push({ at, end: read.end, value: read.value, pin: /^pin$/i.test(label.trim()), forward: read.clear });
+    out.push({ at, end: read.end, value: read.value, valueStart: read.start, valueEnd: read.valueEnd, pin: /^pin$/i.test(label.trim()), forward: read.clear });
     PASSCODE_LABEL.lastIndex = Math.max(PASSCODE_LABEL.lastIndex, read.end);
   }
   return out;
@@ -324,7 +346,7 @@ const MEET_CODE_HINT = /-[a-z]{4}-[a-z]{3}(?![a-z])/i;
 const MEET_TEXT = new RegExp(String.raw`(?<![A-Za-z])(?:${MEET_CODE_LABEL})[^\n]{0,30}?(?<![A-Za-z-])([a-z]{3}-[a-z]{4}-[a-z]{3})(?![A-Za-z-])`, 'gi');
 
 function textCandidate(platform: string, meetingId: string, start: number, end: number, extra: Partial<Candidate> = {}): Candidate {
-  return { platform, meetingId, passcode: null, passcodeWritten: true, url: null, host: null, orgHint: null, start, end, hostStart: false, fromText: true, ...extra };
+  return { platform, meetingId, passcode: null, passcodeWritten: true, url: null, host: null, orgHint: null, token: null, start, end, hostStart: false, fromText: true, secrets: [], ...extra };
 }
 
 function oneTaps(text: string, contexts: Contexts, out: Candidate[]): void {
@@ -371,6 +393,12 @@ function h323(text: string, out: Candidate[]): void {
   }
 }
 
+/** Where `value` is written inside `[start, end)` of `text` (the pin of a one-tap or SIP string). */
+function spanOf(text: string, value: string, start: number, end: number): Span[] {
+  const at = text.lastIndexOf(value, end - value.length);
+  return at >= start ? [{ start: at, end: at + value.length }] : [];
+}
+
 function meetCodes(text: string, out: Candidate[]): void {
   MEET_TEXT.lastIndex = 0;
   for (let m = MEET_TEXT.exec(text); m !== null; m = MEET_TEXT.exec(text)) {
@@ -382,9 +410,11 @@ function meetCodes(text: string, out: Candidate[]): void {
 /**
  * Ids written as text in `text` (normalised), and the passcodes written next
  * to them or to `links` (which this mutates: a link without a passcode of its
- * own takes the one written right after it).
+ * own takes the one written right after it). When `written` is given, the
+ * span of every passcode written in the text is added to it, whether it
+ * belongs to a reference or not.
  */
-export function findTextMeetings(text: string, links: Candidate[]): Candidate[] {
+export function findTextMeetings(text: string, links: Candidate[], written?: Span[]): Candidate[] {
   const contexts = new Contexts(text, links);
 
   const mentions: IdMention[] = [];
@@ -401,9 +431,11 @@ export function findTextMeetings(text: string, links: Candidate[]): Candidate[] 
   if (text.includes('@')) sipAddresses(text, found);
   if (text.includes('##')) h323(text, found);
   if (MEET_CODE_HINT.test(text)) meetCodes(text, found);
-  if (mentions.length === 0 && found.length === 0 && links.length === 0) return found;
+  if (mentions.length === 0 && found.length === 0 && links.length === 0 && written === undefined) return found;
 
+  for (const c of found) if (c.passcode !== null) c.secrets.push(...spanOf(text, c.passcode, c.start, c.end));
   const passcodes = passcodeMentions(text, mentions);
+  if (written !== undefined) for (const p of passcodes) written.push({ start: p.valueStart, end: p.valueEnd });
   let next = 0;
   for (const mention of mentions) {
     const end = mention.candidate.end;
@@ -439,9 +471,13 @@ function attachInOrder(candidates: readonly Candidate[], passcodes: readonly Pas
     const after = byStart[s];
     let target = before !== null && p.at - before.end <= 300 ? before : null;
     if (target === null && p.forward && after !== undefined && after.start - p.end <= 150) target = after;
-    if (target !== null && target.passcode === null) {
+    if (target === null) continue;
+    // A written passcode joins a link that carries only a token: both forms are reported, the written one as the passcode.
+    if (target.passcode === null || (!target.passcodeWritten && target.token === null)) {
+      target.token = target.passcode;
       target.passcode = p.value;
       target.passcodeWritten = true;
+      target.secrets.push({ start: p.valueStart, end: p.valueEnd });
       if (target.fromText) target.end = Math.max(target.end, p.end);
     }
   }

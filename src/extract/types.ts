@@ -29,8 +29,10 @@ export interface MeetingRef {
   platform: string;
   /** Canonical meeting id per DESIGN.md §3. */
   meetingId: string;
-  /** A `pwd=`/`p=` token or a passcode written next to the id; null when none was found. */
+  /** The passcode written next to the id (what organisers register), else the link's `pwd=`/`p=` token; null when none was found. */
   passcode: string | null;
+  /** The link's own token (`pwd=`, `p=`) when a written passcode was found too, so both can be compared; else null. */
+  token: string | null;
   /** Canonical join URL (https, no tracking parameters); null for ids found as text only. */
   url: string | null;
   /** Lower-case host of the link, e.g. `westfield.zoom.us`; null for text-only ids. */
@@ -38,5 +40,10 @@ export interface MeetingRef {
   orgHint: OrgHint | null;
   /** UTF-16 offsets into the original text, end exclusive. */
   span: { start: number; end: number };
+  /**
+   * Where each secret of this reference sits in the original text (passcodes
+   * in every form, link tokens, host keys), in any encoding it was written in.
+   */
+  secrets: { start: number; end: number }[];
   cues: RiskCues;
 }

@@ -25,12 +25,12 @@ export interface IngestSummary extends MatchCounts {
  */
 export async function ingestJsonLines(input: NodeJS.ReadableStream, matcher: Matcher, options: IngestOptions): Promise<IngestSummary> {
   const pageSize = options.pageSize ?? 500;
-  const total: IngestSummary = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, malformed: 0 };
+  const total: IngestSummary = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, maskedWhole: 0, malformed: 0 };
   let page: IncomingPost[] = [];
   const flush = () => {
     if (page.length === 0) return;
     const counts = matcher.ingestPage(page, { now: options.now?.(), alsoInTransaction: options.alsoInTransaction });
-    for (const key of ['posts', 'stored', 'references', 'leaks', 'queued'] as const) total[key] += counts[key];
+    for (const key of ['posts', 'stored', 'references', 'leaks', 'queued', 'maskedWhole'] as const) total[key] += counts[key];
     page = [];
   };
   let lineNumber = 0;

@@ -1,8 +1,9 @@
 import type { Config } from '../config/schema.js';
 import type { Statement } from 'better-sqlite3';
 import { extractRefs } from '../extract/index.js';
+import { maskSecrets } from '../extract/mask.js';
 import type { MeetingRef } from '../extract/types.js';
-import { comparePasscode, maskLinkSecrets, maskPasscode, maskPasscodesIn, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
+import { comparePasscode, maskPasscode, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
 import type { Db } from '../store/database.js';
 import { installationKey } from '../store/settings.js';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY, queueAlerts } from './alerts.js';
@@ -49,6 +50,11 @@ export interface MatchCounts {
   leaks: number;
   /** Outbox messages queued. */
   queued: number;
+  /**
+   * Secrets found again after masking by span, so masked with their whole
+   * reference: each one is a gap in the extractor, worth a warning.
+   */
+  maskedWhole: number;
 }
 
 interface MeetingRow {
@@ -135,8 +141,8 @@ export class Matcher {
       ),
       insertSighting: statement(db, 
         `INSERT INTO sightings (post_id, platform, meeting_id, url, host, org_hint_kind, org_hint_value, passcode_masked, passcode_hmac,
-           host_start, raid_language, span_start, span_end, seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, platform, meeting_id) DO NOTHING RETURNING id`,
+           token_masked, token_hmac, host_start, raid_language, span_start, span_end, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, platform, meeting_id) DO NOTHING RETURNING id`,
       ),
       meetingsByRef: statement(db, 'SELECT * FROM meetings WHERE platform = ? AND meeting_id = ?'),
       verifiedIdentifier: statement(db, "SELECT org_id, kind, value FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified'"),
@@ -195,7 +201,7 @@ export class Matcher {
     const now = options.now ?? new Date();
     this.#filter.refreshIfChangedElsewhere();
     return this.#db.transaction(() => {
-      const counts: MatchCounts = { posts: posts.length, stored: 0, references: 0, leaks: 0, queued: 0 };
+      const counts: MatchCounts = { posts: posts.length, stored: 0, references: 0, leaks: 0, queued: 0, maskedWhole: 0 };
       for (const post of posts) this.#ingestPost(post, now, counts);
       options.alsoInTransaction?.(this.#db);
       return counts;
@@ -204,7 +210,7 @@ export class Matcher {
 
   /** Matches the stored sightings of a newly registered meeting (retro-hunt). */
   retroHuntMeeting(registered: { id: number; platform: string; meetingId: string }, passcodes: readonly string[], now: Date = new Date()): MatchCounts {
-    const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0 };
+    const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, maskedWhole: 0 };
     const rows = statement(
       this.#db,
       `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
@@ -222,8 +228,12 @@ export class Matcher {
     for (const row of rows) {
       counts.references++;
       // The mask is as long as the passcode, so it tells the passcode's form.
-      const registered = row.passcode_hmac && row.passcode_masked ? fingerprints.get(passcodeForm(row.passcode_masked)) : undefined;
-      const passcodeState: PasscodeState = !row.passcode_hmac ? null : !registered ? 'unknown' : registered.has(row.passcode_hmac) ? 'matches' : 'differs';
+      const stateOf = (hmac: string | null, masked: string | null): PasscodeState => {
+        if (!hmac || !masked) return null;
+        const registered = fingerprints.get(passcodeForm(masked));
+        return !registered ? 'unknown' : registered.has(hmac) ? 'matches' : 'differs';
+      };
+      const passcodeState = combinePasscodeStates([stateOf(row.passcode_hmac, row.passcode_masked), stateOf(row.token_hmac, row.token_masked)]);
       const target: Target = { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState };
       this.#applyTarget(toSighting(row), target, now, counts);
     }
@@ -232,7 +242,7 @@ export class Matcher {
 
   /** Matches the stored sightings that name a newly verified identifier (retro-hunt). */
   retroHuntIdentifier(identifier: { orgId: number; kind: string; value: string }, now: Date = new Date()): MatchCounts {
-    const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0 };
+    const counts: MatchCounts = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, maskedWhole: 0 };
     if (!IDENTIFIER_HINTS.has(identifier.kind)) return counts;
     const rows = statement(this.#db, 
         `SELECT s.*, p.source, p.text FROM sightings s JOIN posts p ON p.id = s.post_id
@@ -269,8 +279,11 @@ export class Matcher {
     const refs = this.#extract(text);
     if (refs.length === 0) return;
     counts.references += refs.length;
-    const passcodes = refs.flatMap((ref) => (ref.passcode ? [ref.passcode] : []));
-    const mask = (value: string) => maskLinkSecrets(maskPasscodesIn(value, passcodes));
+    const mask = (value: string) => {
+      const masked = maskSecrets(value);
+      counts.maskedWhole += masked.residual;
+      return masked.text;
+    };
     const storedText = mask(text);
     const postId = this.#sql.insertPost!.pluck().get(
       post.source,
@@ -297,6 +310,8 @@ export class Matcher {
         ref.orgHint?.value ?? null,
         ref.passcode ? maskPasscode(ref.passcode) : null,
         ref.passcode ? passcodeFingerprint(this.#fingerprintKey, ref.passcode) : null,
+        ref.token ? maskPasscode(ref.token) : null,
+        ref.token ? passcodeFingerprint(this.#fingerprintKey, ref.token) : null,
         ref.cues.hostStart ? 1 : 0,
         ref.cues.raidLanguage ? 1 : 0,
         ref.span.start,
@@ -316,7 +331,7 @@ export class Matcher {
         text: storedText,
         seenAt,
       };
-      for (const target of this.#targets(sighting, ref.passcode)) this.#applyTarget(sighting, target, now, counts);
+      for (const target of this.#targets(sighting, postedForms(ref))) this.#applyTarget(sighting, target, now, counts);
     }
   }
 
@@ -325,16 +340,18 @@ export class Matcher {
    * the meeting, else the one whose verified identifier it names, else
    * (weakly) those the post names. Reads only.
    */
-  matchReference(ref: Pick<MeetingRef, 'platform' | 'meetingId' | 'orgHint' | 'passcode'>, postText: string): Target[] {
-    return this.#targets({ platform: ref.platform, meetingId: ref.meetingId, orgHint: ref.orgHint, text: postText }, ref.passcode);
+  matchReference(ref: Pick<MeetingRef, 'platform' | 'meetingId' | 'orgHint' | 'passcode'> & Partial<Pick<MeetingRef, 'token'>>, postText: string): Target[] {
+    return this.#targets({ platform: ref.platform, meetingId: ref.meetingId, orgHint: ref.orgHint, text: postText }, postedForms(ref));
   }
 
-  #targets(sighting: Pick<Sighting, 'platform' | 'meetingId' | 'orgHint' | 'text'>, passcode: string | null): Target[] {
+  /** `posted`: the forms of the passcode the reference carries (written code, link token), none when it carries none. */
+  #targets(sighting: Pick<Sighting, 'platform' | 'meetingId' | 'orgHint' | 'text'>, posted: readonly string[]): Target[] {
+    const passcode = posted.length > 0 ? posted : null;
     // Most references belong to nobody: they get here and leave without allocating anything.
     let targets: Map<number, Target> | null = null;
     if (this.#filter.mayHaveMeeting(sighting.platform, sighting.meetingId)) {
       for (const meeting of this.#sql.meetingsByRef!.all(sighting.platform, sighting.meetingId) as MeetingRow[]) {
-        const passcodeState: PasscodeState = passcode === null ? null : comparePasscode(passcode, meeting.passcode_hash);
+        const passcodeState = passcode === null ? null : combinePasscodeStates(passcode.map((p) => comparePasscode(p, meeting.passcode_hash)));
         (targets ??= new Map()).set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
       }
     }
@@ -502,11 +519,33 @@ interface SightingRow {
   org_hint_value: string | null;
   passcode_hmac: string | null;
   passcode_masked: string | null;
+  token_hmac: string | null;
+  token_masked: string | null;
   host_start: number;
   raid_language: number;
   seen_at: string;
   source: string;
   text: string;
+}
+
+/** The passcode forms a reference carries: the written code and the link's token. */
+function postedForms(ref: { passcode: string | null; token?: string | null }): string[] {
+  const forms: string[] = [];
+  if (ref.passcode) forms.push(ref.passcode);
+  if (ref.token && ref.token !== ref.passcode) forms.push(ref.token);
+  return forms;
+}
+
+/**
+ * One verdict for several forms of a posted passcode: it matches when any
+ * form matches what was registered, differs when a form was compared and
+ * none matched, and is unknown when nothing of its forms was registered.
+ */
+export function combinePasscodeStates(states: readonly PasscodeState[]): PasscodeState {
+  if (states.includes('matches')) return 'matches';
+  if (states.includes('differs')) return 'differs';
+  if (states.includes('unknown')) return 'unknown';
+  return null;
 }
 
 function toSighting(row: SightingRow): Sighting {

@@ -22,7 +22,7 @@ export interface SightingView {
   excerpt: string;
   /** The meeting link as posted, passcodes masked; null for an id written as text. */
   link: string | null;
-  /** The passcode as seen, masked (`66••10`), or null when none was posted. */
+  /** The passcode as seen, masked (`••••••`), or null when none was posted. */
   passcodeMasked: string | null;
   /** The link starts the meeting as its host (Zoom `/s/` links): anyone can take the meeting over. */
   hostStart: boolean;

@@ -65,37 +65,16 @@ export function passcodeFingerprint(key: Buffer, passcode: string): string {
 }
 
 /**
- * What people may see of a passcode: its first and last character, e.g.
- * `6****0`; short ones not at all. The mask is as long as the passcode, so
- * offsets into a text stay valid after masking.
+ * What people may see of a passcode they were told about: for a long one
+ * (8 characters or more) its first and last character, `b••••••••••9`, so an
+ * organiser can tell which of their links it was; a short one not at all, as
+ * two of six digits would leave too few to guess. Secrets inside texts are
+ * masked by position instead (`src/extract/mask.ts`).
  */
 export function maskPasscode(passcode: string): string {
   const chars = [...passcode];
-  if (chars.length <= 4) return '*'.repeat(chars.length);
-  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;
-}
-
-/** The text with every occurrence of each passcode masked (evidence is kept, the secret is not). */
-export function maskPasscodesIn(text: string, passcodes: readonly string[]): string {
-  let masked = text;
-  // Longest first, so a passcode that contains another is masked whole.
-  for (const passcode of [...new Set(passcodes)].filter((p) => p.length > 0).sort((a, b) => b.length - a.length)) {
-    masked = masked.split(passcode).join(maskPasscode(passcode));
-  }
-  return masked;
-}
-
-/**
- * Query parameters of meeting links that are credentials in their own right:
- * Zoom's `zak` (the host's key: a `/s/` link with it starts the meeting as
- * host) and `tk` (a registrant's token). Also found HTML-escaped (`&amp;zak=`)
- * or percent-encoded inside a wrapper link (`%26zak%3D`).
- */
-const LINK_SECRETS = /((?:[?&;]|%3F|%26)(?:zak|tk)(?:=|%3D))([^&\s#"'<>]+)/gi;
-
-/** The text with the values of credential parameters in links masked, same length (see {@link maskPasscode}). */
-export function maskLinkSecrets(text: string): string {
-  return text.replace(LINK_SECRETS, (_match, key: string, value: string) => `${key}${maskPasscode(value)}`);
+  if (chars.length < 8) return '•'.repeat(chars.length);
+  return `${chars[0]}${'•'.repeat(chars.length - 2)}${chars.at(-1)}`;
 }
 
 // Salts are cut from a pool of random bytes: one system call per 256 salts, which imports feel.

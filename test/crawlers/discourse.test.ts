@@ -89,7 +89,7 @@ describe('Discourse crawler', () => {
       author: 'mr_ortega',
       created_at: '2025-03-05T18:00:00.000Z',
       // The visible text has only the link's title; the stored post appends the href (passcode masked).
-      text: 'Parents evening moves online\nParents evening is online: Join our Cloud HD Video Meeting\nhttps://westfield.zoom.us/j/84512397260?pwd=a*******Z',
+      text: 'Parents evening moves online\nParents evening is online: Join our Cloud HD Video Meeting\nhttps://westfield.zoom.us/j/84512397260?pwd=•••••••••',
     });
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260', severity: 'high' });
   });

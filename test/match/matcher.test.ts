@@ -42,7 +42,7 @@ describe('matching a registered meeting', () => {
     addMeeting(org, { passcode: '662810' });
     const counts = store.matcher.ingestPage([post('maths class: Meeting ID: 845 1239 7260 Passcode: 662810')], { now: NOW });
 
-    expect(counts).toEqual({ posts: 1, stored: 1, references: 1, leaks: 1, queued: 1 });
+    expect(counts).toEqual({ posts: 1, stored: 1, references: 1, leaks: 1, queued: 1, maskedWhole: 0 });
     const [leak] = listLeaks(store.db, { orgId: org });
     expect(leak).toMatchObject({ platform: 'zoom', meetingId: '84512397260', severity: 'high', status: 'open', sightings: 1, matchKind: 'meeting' });
     expect(leak!.reasons).toEqual(['matches the registered meeting "Year 9 Maths"', 'the passcode is exposed and matches the registered one']);
@@ -53,7 +53,7 @@ describe('matching a registered meeting', () => {
     ]);
 
     const detail = getLeak(store.db, org, leak!.id);
-    expect(detail.evidence[0]).toMatchObject({ source: 'reddit', passcode: '6****0', text: 'maths class: Meeting ID: 845 1239 7260 Passcode: 6****0' });
+    expect(detail.evidence[0]).toMatchObject({ source: 'reddit', passcode: '••••••', text: 'maths class: Meeting ID: 845 1239 7260 Passcode: ••••••' });
     expect(detail.events.map((e) => [e.actor, e.event, e.to])).toEqual([['matcher', 'opened', 'open']]);
   });
 
@@ -66,7 +66,7 @@ describe('matching a registered meeting', () => {
       const rows = store.db.prepare(`SELECT * FROM "${table}"`).all();
       expect(JSON.stringify(rows), table).not.toContain('Sup3rS3cret');
     }
-    expect(count(store.db, 'sightings', "passcode_masked = 'S*********t'")).toBe(1);
+    expect(count(store.db, 'sightings', "passcode_masked = 'S•••••••••t'")).toBe(1);
   });
 
   it('tells a changed passcode apart from the registered one', () => {
@@ -250,7 +250,7 @@ describe('retro-hunt', () => {
     store.matcher.ingestPage([post('https://zoom.us/j/84512397260 Passcode: 662810')], { now: NOW });
     expect(listLeaks(store.db)).toEqual([]);
     const { retro } = store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example', passcode: '662810' }, 'test', NOW);
-    expect(retro).toMatchObject({ references: 1, leaks: 1, queued: 1 });
+    expect(retro).toMatchObject({ references: 1, leaks: 1, queued: 1, maskedWhole: 0 });
     expect(listLeaks(store.db)[0]!.reasons).toContain('the passcode is exposed and matches the registered one');
   });
 });
@@ -304,11 +304,11 @@ describe('pages', () => {
     addMeeting(org);
     const posts = [post('zoom.us/j/84512397260'), post('nothing here'), post('meet.google.com/xyz-wxyz-xyz')];
     const first = store.matcher.ingestPage(posts, { now: NOW });
-    expect(first).toEqual({ posts: 3, stored: 2, references: 2, leaks: 1, queued: 1 });
+    expect(first).toEqual({ posts: 3, stored: 2, references: 2, leaks: 1, queued: 1, maskedWhole: 0 });
     const snapshot = () => ['posts', 'sightings', 'leaks', 'leak_events', 'leak_sightings', 'outbox'].map((t) => count(store.db, t));
     const before = snapshot();
     const second = store.matcher.ingestPage(posts, { now: NOW });
-    expect(second).toEqual({ posts: 3, stored: 0, references: 2, leaks: 0, queued: 0 });
+    expect(second).toEqual({ posts: 3, stored: 0, references: 2, leaks: 0, queued: 0, maskedWhole: 0 });
     expect(snapshot()).toEqual(before);
   });
 

@@ -29,7 +29,8 @@ function vanity(host: string): string | null {
 }
 
 function meeting(host: string, id: string, link: Link, hostStart: boolean): LinkMeeting {
-  const pwdRaw = param(link.query, 'pwd');
+  // Some share buttons put the passcode in the fragment (`/j/845…#pwd=…`).
+  const pwdRaw = param(link.query, 'pwd') ?? param(link.fragment, 'pwd');
   const passcode = pwdRaw !== null && PWD.test(pwdRaw) ? pwdRaw : null;
   const sub = vanity(host);
   return {
@@ -38,7 +39,7 @@ function meeting(host: string, id: string, link: Link, hostStart: boolean): Link
     url: joinUrl(host, `/j/${id}`, { pwd: passcode }),
     host,
     orgHint: sub === null ? null : { kind: 'zoom-subdomain', value: sub },
-    hostStart: hostStart || param(link.query, 'zak') !== null,
+    hostStart: hostStart || param(link.query, 'zak') !== null || param(link.fragment, 'zak') !== null,
   };
 }
 
@@ -91,7 +92,7 @@ export const zoom: Platform = {
       if (!PERSONAL_LINK.test(name)) return null;
       const sub = vanity(host);
       const personal = name.toLowerCase();
-      const pwd = param(link.query, 'pwd');
+      const pwd = param(link.query, 'pwd') ?? param(link.fragment, 'pwd');
       const passcode = pwd !== null && PWD.test(pwd) ? pwd : null;
       return {
         meetingId: personal,
