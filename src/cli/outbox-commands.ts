@@ -6,17 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { enqueue, getOutboxRow, listOutbox, OUTBOX_STATUSES, type OutboxRow, type OutboxStatus, retryMessage } from '../notify/outbox.js';
 import type { FlushSummary, Notifier } from '../notify/worker.js';
+import { redactUrl } from '../net/redact.js';
 import { normaliseEmail } from '../registry/email-address.js';
 import { type CommandContext, openStore, printJson } from './context.js';
 
 /** A webhook URL often is its own secret (Slack's are): shown only up to its host. */
 function shownRecipient(row: Pick<OutboxRow, 'channel' | 'recipient'>): string {
-  if (row.channel !== 'webhook') return row.recipient;
-  try {
-    return `${new URL(row.recipient).origin}/…`;
-  } catch {
-    return '(webhook)';
-  }
+  return row.channel === 'webhook' ? redactUrl(row.recipient) : row.recipient;
 }
 
 function listed(row: OutboxRow) {

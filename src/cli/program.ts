@@ -262,6 +262,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
   program
     .command('config')
     .description('check the configuration and print it, defaults filled in')
+    .option('--json', 'print JSON only (as it always does)')
     .action(act(withContext(configCommand)));
 
   const db = program.command('db').description('the database: `db migrate`, `db status`, `db backup FILE`');

@@ -8,6 +8,7 @@
  * `leakwatch run` keeps one running (`start`/`stop`); `leakwatch outbox
  * flush` calls `flush` once.
  */
+import { redactUrl, redactUrlsIn } from '../net/redact.js';
 import PQueue from 'p-queue';
 import type { Config, Secrets } from '../config/schema.js';
 import type { Logger } from '../logger.js';
@@ -251,6 +252,8 @@ export class Notifier {
 
   #failed(row: OutboxRow, verdict: FailureVerdict, subject: string | null): Outcome {
     const attempts = row.attempts + 1;
+    // A webhook's URL is often its own secret: whatever the error says of it, only its host is kept.
+    if (row.channel === 'webhook') verdict = { ...verdict, reason: redactUrlsIn(verdict.reason, [row.recipient]) };
     const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.#config.notify;
     const retry = verdict.retry && attempts < maxAttempts;
     const retryAt = retry ? new Date(this.#clock().getTime() + backoffDelay(attempts, backoffBaseMs, backoffMaxMs, this.#random())) : null;
@@ -270,7 +273,7 @@ export class Notifier {
         replacePayload(this.#db, row.id, { ...(row.payload as object), link: null });
       }
       if ((row.kind === 'alert' || row.kind === 'escalation') && row.leakId !== null) {
-        const to = row.channel === 'webhook' ? new URL(row.recipient).host : row.recipient;
+        const to = row.channel === 'webhook' ? redactUrl(row.recipient) : row.recipient;
         const opened = statement(this.#db, "UPDATE leaks SET status = 'notified' WHERE id = ? AND status = 'open'").run(row.leakId).changes > 0;
         statement(this.#db, 'INSERT INTO leak_events (leak_id, at, actor, event, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
           row.leakId,

@@ -121,6 +121,28 @@ describe('leakwatch outbox', () => {
   });
 });
 
+describe('webhook URLs are secrets', () => {
+  const SECRET_HOOK = 'http://127.0.0.1:9/services/T0SCHOOL/B0HOOK/SeCrEtToKeN42?key=hunter2';
+
+  it('a refused webhook shows only its host in `outbox list`, the logs and `config`', async () => {
+    writeFileSync(config, JSON.stringify({ web: { publicUrl: 'https://leakwatch.test' }, mail: { from: 'alerts@leakwatch.test' }, notify: { webhooks: [{ url: SECRET_HOOK }] } }));
+    await westfieldWithLeaks('84512397260');
+    const flushed = await runMain(['outbox', 'flush', '--db', db, '--config', config, '--log-level', 'warn']);
+    expect(flushed.code).toBe(1);
+    const listed = await lw(['outbox', 'list', '--json']);
+    const shown = await lw(['config', '--json']);
+    const [hook] = (JSON.parse(listed.stdout) as { channel: string; recipient: string; lastError: string }[]).filter((r) => r.channel === 'webhook');
+    expect(hook).toMatchObject({ recipient: 'http://127.0.0.1:9/…', status: 'dead' });
+    expect(hook!.lastError).toMatch(/127\.0\.0\.1/);
+    for (const output of [listed.stdout, flushed.stdout, flushed.stderr, shown.stdout, (await lw(['outbox', 'list'])).stdout]) {
+      expect(output).not.toContain('SeCrEtToKeN42');
+      expect(output).not.toContain('hunter2');
+      expect(output).not.toContain('/services/');
+    }
+    expect(JSON.parse(shown.stdout).config.notify.webhooks).toEqual([{ url: 'http://127.0.0.1:9/…' }]);
+  });
+});
+
 describe('leakwatch notify test', () => {
   it('sends a sample email and a sample webhook call, and says how each went', async () => {
     const result = await json<{ channel: string; outcome: string }[]>(['notify', 'test', '--to', 'me@school.example']);
