@@ -8,13 +8,13 @@ import { dedupe } from './dedupe.js';
 import { findLinkMeetings } from './find-links.js';
 import { mightContainRef } from './gate.js';
 import { normalize } from './normalize.js';
-import { linkSecrets, mergeSpans, type Span } from './secrets.js';
+import { linkSecrets, mergeSpans, type Span, type WrittenPasscode } from './secrets.js';
 import { findTextMeetings } from './text-ids.js';
 import type { TrackedText } from './tracked-text.js';
 import type { MeetingRef } from './types.js';
 
 export type { MeetingRef, OrgHint, OrgHintKind, RiskCues } from './types.js';
-export type { Span } from './secrets.js';
+export type { Span, WrittenPasscode } from './secrets.js';
 export { mightContainRef } from './gate.js';
 export { PLATFORMS } from './platforms/index.js';
 
@@ -38,20 +38,27 @@ export interface Analysis {
    * parameters (`pwd`, `zak`, `tk`, …) of links that are not meeting links.
    */
   secrets: Span[];
+  /**
+   * Every passcode written in the text ("Passcode: 662810", "pw 1234"), in
+   * order, whether a reference took it or not: a reply may carry the
+   * passcode of the meeting its parent post names.
+   */
+  passcodes: WrittenPasscode[];
 }
 
 /** {@link extractRefs} plus every secret in the text, for masking it (`mask.ts`). */
 export function analyse(text: string): Analysis {
-  if (typeof text !== 'string' || text.length === 0) return { refs: [], secrets: [] };
+  if (typeof text !== 'string' || text.length === 0) return { refs: [], secrets: [], passcodes: [] };
   const normalised = normalize(text);
-  const loose: Span[] = linkSecrets(normalised.text);
-  const refs = read(normalised, loose);
-  const secrets = loose.map((s) => normalised.toOriginal(s.start, s.end));
+  const written: WrittenPasscode[] = [];
+  const refs = read(normalised, written);
+  const passcodes = written.map((p) => ({ value: p.value, ...normalised.toOriginal(p.start, p.end) }));
+  const secrets: Span[] = [...passcodes, ...linkSecrets(normalised.text).map((s) => normalised.toOriginal(s.start, s.end))];
   for (const ref of refs) secrets.push(...ref.secrets);
-  return { refs, secrets: mergeSpans(secrets) };
+  return { refs, secrets: mergeSpans(secrets), passcodes };
 }
 
-function read(normalised: TrackedText, written: Span[] | undefined): MeetingRef[] {
+function read(normalised: TrackedText, written: WrittenPasscode[] | undefined): MeetingRef[] {
   const norm = normalised.text;
   const links = findLinkMeetings(norm);
   const texts = findTextMeetings(norm, links, written);

@@ -13,6 +13,11 @@ export interface Span {
   end: number;
 }
 
+/** A passcode written in a text, with where it is written. */
+export interface WrittenPasscode extends Span {
+  value: string;
+}
+
 /** Parameters that are secrets in any link: nobody names a harmless parameter `pwd` or `zak`. */
 const SECRET_PARAMS = new Set(['pwd', 'passwd', 'passcode', 'password', 'zak', 'tk']);
 

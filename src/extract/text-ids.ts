@@ -14,7 +14,7 @@ import type { Candidate } from './candidate.js';
 import { ID_LABELS, MEET_CODE_LABEL, PASSCODE_LABELS, PLATFORM_PREFIX, PLATFORM_WORDS, WEAK_PASSCODE_LABEL } from './phrases.js';
 import { meetCode } from './platforms/google-meet.js';
 import { webexSite } from './platforms/webex.js';
-import type { Span } from './secrets.js';
+import type { WrittenPasscode } from './secrets.js';
 
 /** The last word of every id label, and the dial-string prefixes (`,,`, `##`). */
 const LABEL_ENDINGS = [
@@ -394,7 +394,7 @@ function h323(text: string, out: Candidate[]): void {
 }
 
 /** Where `value` is written inside `[start, end)` of `text` (the pin of a one-tap or SIP string). */
-function spanOf(text: string, value: string, start: number, end: number): Span[] {
+function spanOf(text: string, value: string, start: number, end: number): { start: number; end: number }[] {
   const at = text.lastIndexOf(value, end - value.length);
   return at >= start ? [{ start: at, end: at + value.length }] : [];
 }
@@ -414,7 +414,7 @@ function meetCodes(text: string, out: Candidate[]): void {
  * span of every passcode written in the text is added to it, whether it
  * belongs to a reference or not.
  */
-export function findTextMeetings(text: string, links: Candidate[], written?: Span[]): Candidate[] {
+export function findTextMeetings(text: string, links: Candidate[], written?: WrittenPasscode[]): Candidate[] {
   const contexts = new Contexts(text, links);
 
   const mentions: IdMention[] = [];
@@ -435,7 +435,7 @@ export function findTextMeetings(text: string, links: Candidate[], written?: Spa
 
   for (const c of found) if (c.passcode !== null) c.secrets.push(...spanOf(text, c.passcode, c.start, c.end));
   const passcodes = passcodeMentions(text, mentions);
-  if (written !== undefined) for (const p of passcodes) written.push({ start: p.valueStart, end: p.valueEnd });
+  if (written !== undefined) for (const p of passcodes) written.push({ value: p.value, start: p.valueStart, end: p.valueEnd });
   let next = 0;
   for (const mention of mentions) {
     const end = mention.candidate.end;
