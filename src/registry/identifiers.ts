@@ -12,7 +12,13 @@ import { statement } from '../store/statements.js';
 /** Addresses at a domain that only its operators receive mail for (as Have I Been Pwned uses). */
 export const VERIFICATION_MAILBOXES = ['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'] as const;
 
-export type VerificationMethod = 'dns' | 'email' | 'manual';
+/**
+ * How control of an identifier is proven. `connection` (a connected platform
+ * account) is reserved in the schema for when it exists.
+ */
+export type VerificationMethod = 'dns' | 'email' | 'tenant' | 'manual' | 'connection';
+
+const PLATFORM_NAMES: Partial<Record<IdentifierKind, string>> = { 'zoom-subdomain': 'Zoom', 'teams-tenant': 'Microsoft Teams', 'webex-site': 'Webex' };
 
 export interface Identifier {
   id: number;
@@ -96,10 +102,7 @@ export function addIdentifier(
           `  DNS: publish the TXT record  ${value}.  TXT  "${VERIFICATION_PREFIX}${token}"  then run: ${verify} --method dns`,
           `  email: run: ${verify} --method email [--address ${VERIFICATION_MAILBOXES.map((m) => `${m}@${value}`).join('|')}] and open the link it sends`,
         ]
-      : [
-          `${kind} ${value} has no DNS name of its own to prove. Once ${org.name} has a verified email domain, confirm it with:`,
-          `  ${verify} --method email   (mails a confirmation link to the organisation's admins)`,
-        ];
+      : platformInstructions(kind, value, org);
     return { identifier, token, instructions };
   })();
 }
@@ -117,7 +120,7 @@ export async function verifyByDns(
   now: Date = new Date(),
 ): Promise<Identifier> {
   const row = pendingIdentifier(db, input.orgId, input.value);
-  if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove; use --method email (admin confirmation) or --method manual`);
+  if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove; ${howToProve(row.kind, row.value, row.org_id)}`);
   if (row.token_purpose !== 'dns' || !row.token_hash || !row.token_expires_at) {
     throw new InputError(`${row.value} has no DNS token; run \`leakwatch identifier token --org ${row.org_id} --value ${row.value}\` for a new one`);
   }
@@ -137,9 +140,9 @@ export async function verifyByDns(
 }
 
 /**
- * Mails a single-use verification link. For a domain, to one of its
- * operator mailboxes; for a Zoom, Teams or Webex identifier, to the
- * organisation's admins on its verified email domains.
+ * Mails a single-use verification link to one of a domain's operator
+ * mailboxes. A Zoom, Teams or Webex identifier is refused: a mailbox at the
+ * organisation's domain proves nothing about an account on the platform.
  */
 export function sendVerificationEmail(
   db: Db,
@@ -149,19 +152,15 @@ export function sendVerificationEmail(
   now: Date = new Date(),
 ): { sentTo: string[]; expiresAt: string } {
   const row = pendingIdentifier(db, input.orgId, input.value);
-  let recipients: string[];
-  if (DOMAIN_KINDS.includes(row.kind)) {
-    const address = normaliseEmail(input.address ?? `admin@${row.value}`);
-    const allowed = VERIFICATION_MAILBOXES.map((mailbox) => `${mailbox}@${row.value}`);
-    if (!allowed.includes(address)) throw new InputError(`verification mail for ${row.value} goes only to ${allowed.join(', ')}; got ${address}`);
-    recipients = [address];
-  } else {
-    if (input.address) throw new InputError(`--address applies to domains; ${row.kind} confirmations go to the organisation's admins`);
-    recipients = verifiedAdmins(db, row.org_id);
-    if (recipients.length === 0) {
-      throw new InputError(`${row.kind} ${row.value} is confirmed by an admin on a verified email domain of the organisation; verify an email domain first`);
-    }
+  if (!DOMAIN_KINDS.includes(row.kind)) {
+    throw new InputError(
+      `${row.kind} ${row.value} cannot be proven by email: an admin's mailbox proves nothing about a ${PLATFORM_NAMES[row.kind]} account; ${howToProve(row.kind, row.value, row.org_id)}`,
+    );
   }
+  const address = normaliseEmail(input.address ?? `admin@${row.value}`);
+  const allowed = VERIFICATION_MAILBOXES.map((mailbox) => `${mailbox}@${row.value}`);
+  if (!allowed.includes(address)) throw new InputError(`verification mail for ${row.value} goes only to ${allowed.join(', ')}; got ${address}`);
+  const recipients = [address];
   const token = newToken();
   const expiresAt = expiry(now, settings);
   const org = getOrganisation(db, row.org_id);
@@ -203,7 +202,11 @@ export function confirmVerificationToken(db: Db, token: string, actor: string, o
   if (!row.token_expires_at || Date.parse(row.token_expires_at) <= now.getTime()) {
     throw new InputError(`this verification link expired at ${row.token_expires_at}; ask for a new one`);
   }
-  return markVerified(db, row, DOMAIN_KINDS.includes(row.kind) ? 'email' : 'admin-confirmed', actor, onVerified, now);
+  // Links mailed to a platform identifier's admins before that stopped proving anything.
+  if (!DOMAIN_KINDS.includes(row.kind)) {
+    throw new InputError(`a mailed link no longer proves ${row.kind} ${row.value}: an admin's email proves nothing about a ${PLATFORM_NAMES[row.kind]} account; the leakwatch operator can say how to prove it`);
+  }
+  return markVerified(db, row, 'email', actor, onVerified, now);
 }
 
 /** The operator vouches for the organisation's control of the identifier; recorded in the audit log. */
@@ -235,6 +238,38 @@ export function verifiedAdmins(db: Db, orgId: number): string[] {
   );
   const admins = statement(db, "SELECT email FROM contacts WHERE org_id = ? AND role = 'admin' ORDER BY email").pluck().all(orgId) as string[];
   return admins.filter((email) => domains.has(emailDomain(email)));
+}
+
+/**
+ * How a platform identifier can be proven, in words: for refusals. Zoom and
+ * Webex publish nothing that ties a site to a domain, so only the operator can.
+ */
+function howToProve(kind: IdentifierKind, value: string, orgId: number): string {
+  const verify = `leakwatch identifier verify --org ${orgId} --value ${value}`;
+  const manual = `the leakwatch operator vouches for it once satisfied it is the organisation's (\`${verify} --method manual --note "how you know"\`)`;
+  if (kind === 'teams-tenant') {
+    return `it is proven by \`${verify} --method tenant\` once an email domain of the organisation is verified (Microsoft publishes each domain's tenant), or ${manual}`;
+  }
+  return `${PLATFORM_NAMES[kind]} publishes nothing that ties a ${kind === 'zoom-subdomain' ? 'subdomain' : 'site'} to a domain, so it is proven only when ${manual}`;
+}
+
+/** What `identifier add` prints for a Zoom, Teams or Webex identifier. */
+function platformInstructions(kind: IdentifierKind, value: string, org: { id: number; name: string }): string[] {
+  const verify = `leakwatch identifier verify --org ${org.id} --value ${value}`;
+  const manual = `  manual: the leakwatch operator, once satisfied that ${org.name} controls it, runs: ${verify} --method manual --note "how you know"`;
+  const lines =
+    kind === 'teams-tenant'
+      ? [
+          `Prove that tenant ${value} is ${org.name}'s in one of two ways:`,
+          `  tenant: once an email domain of ${org.name} is verified, run: ${verify} --method tenant`,
+          `          (asks Microsoft which tenant each verified email domain belongs to; proven when one of them is ${value})`,
+          manual,
+        ]
+      : [
+          `${PLATFORM_NAMES[kind]} publishes nothing that ties ${value} to a domain, so only the operator can prove it:`,
+          manual,
+        ];
+  return [...lines, `An email to the organisation's admins does not prove a ${PLATFORM_NAMES[kind]} account.`];
 }
 
 function markVerified(db: Db, row: IdentifierRow, method: string, actor: string, onVerified: OnVerified, now: Date, note?: string): Identifier {

@@ -159,14 +159,27 @@ describe('email verification links', () => {
     expect(count(store.db, 'outbox')).toBe(0);
   });
 
-  it('a Teams tenant is confirmed by an admin on a verified email domain', () => {
-    const org = school(store, 'Westfield High', 'westfield.example', { verified: false });
-    addIdentifier(store.db, { orgId: org, kind: 'teams-tenant', value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test');
-    expect(() => sendVerificationEmail(store.db, { orgId: org, value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test')).toThrow(/verify an email domain first/);
-    verifyManually(store.db, { orgId: org, value: 'westfield.example' }, 'test', noop);
-    expect(sendVerificationEmail(store.db, { orgId: org, value: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, settings(), 'test').sentTo).toEqual(['it@westfield.example']);
-    const verified = confirmVerificationToken(store.db, mailedToken(), 'it@westfield.example', noop);
-    expect(verified).toMatchObject({ kind: 'teams-tenant', status: 'verified', method: 'admin-confirmed' });
+  it("an admin's email proves no Zoom subdomain, Teams tenant or Webex site: nothing is mailed, and an earlier link does not confirm", () => {
+    // Any organisation with a verified email domain could claim Lincoln High's Zoom subdomain and confirm it from its own mailbox.
+    const squatter = school(store, 'Westfield High', 'westfield.example');
+    const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+    for (const [kind, value] of [['zoom-subdomain', 'lincolnhigh'], ['webex-site', 'lincolnhigh'], ['teams-tenant', tenant]]) {
+      addIdentifier(store.db, { orgId: squatter, kind: kind!, value: value! }, settings(), 'test');
+    }
+    expect(() => sendVerificationEmail(store.db, { orgId: squatter, value: 'lincolnhigh.zoom.us' }, settings(), 'test')).toThrow(
+      `zoom-subdomain lincolnhigh cannot be proven by email: an admin's mailbox proves nothing about a Zoom account; Zoom publishes nothing that ties a subdomain to a domain, so it is proven only when the leakwatch operator vouches for it once satisfied it is the organisation's (\`leakwatch identifier verify --org ${squatter} --value lincolnhigh --method manual --note "how you know"\`)`,
+    );
+    expect(() => sendVerificationEmail(store.db, { orgId: squatter, value: 'lincolnhigh.webex.com' }, settings(), 'test')).toThrow(/Webex publishes nothing .* --method manual/);
+    expect(() => sendVerificationEmail(store.db, { orgId: squatter, value: tenant }, settings(), 'test')).toThrow(
+      new RegExp(`teams-tenant ${tenant} cannot be proven by email: .*--method tenant\` once an email domain of the organisation is verified .*--method manual`),
+    );
+    expect(count(store.db, 'outbox')).toBe(0);
+
+    // A link mailed to the admins before the change.
+    store.db.prepare("UPDATE identifiers SET token_hash = ?, token_expires_at = '2999-01-01T00:00:00.000Z', token_purpose = 'email' WHERE kind = 'zoom-subdomain'").run(hashToken('old-link'));
+    expect(() => confirmVerificationToken(store.db, 'old-link', 'email-link', noop)).toThrow(/^a mailed link no longer proves zoom-subdomain lincolnhigh: an admin's email proves nothing about a Zoom account/);
+    expect(listIdentifiers(store.db, squatter).filter((i) => i.kind !== 'email-domain').map((i) => i.status)).toEqual(['pending', 'pending', 'pending']);
+    expect(count(store.db, 'audit_log', "action = 'identifier.verified'")).toBe(0);
   });
 });
 
