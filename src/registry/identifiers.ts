@@ -76,14 +76,9 @@ export function addIdentifier(
   const org = getOrganisation(db, input.orgId);
   const { kind, value } = normaliseIdentifier(input.kind, input.value);
   return db.transaction(() => {
-    const existing = statement(db, 'SELECT org_id FROM identifiers WHERE kind = ? AND value = ?').pluck().get(kind, value) as number | undefined;
-    if (existing !== undefined) {
-      // Never say which other organisation holds it.
-      throw new InputError(
-        existing === org.id
-          ? `${kind} ${value} is already registered to this organisation`
-          : `${kind} ${value} is already registered by another organisation; contact the leakwatch operator if it is yours`,
-      );
+    // A claim is not exclusive: a claim nobody proved must not lock the real owner out.
+    if (statement(db, 'SELECT 1 FROM identifiers WHERE org_id = ? AND kind = ? AND value = ?').get(org.id, kind, value) !== undefined) {
+      throw new InputError(`${kind} ${value} is already registered to this organisation`);
     }
     const isDomain = DOMAIN_KINDS.includes(kind);
     const token = isDomain ? newToken() : null;
@@ -103,6 +98,12 @@ export function addIdentifier(
           `  email: run: ${verify} --method email [--address ${VERIFICATION_MAILBOXES.map((m) => `${m}@${value}`).join('|')}] and open the link it sends`,
         ]
       : platformInstructions(kind, value, org);
+    // Said without naming the organisation that holds it.
+    if (provenElsewhere(db, { id, kind, value })) {
+      instructions.unshift(
+        `Note: another organisation has already proven control of ${kind} ${value}; this claim cannot be proven while it holds it. If it is ${org.name}'s, contact the leakwatch operator.`,
+      );
+    }
     return { identifier, token, instructions };
   })();
 }
@@ -121,6 +122,7 @@ export async function verifyByDns(
 ): Promise<Identifier> {
   const row = pendingIdentifier(db, input.orgId, input.value);
   if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove; ${howToProve(row.kind, row.value, row.org_id)}`);
+  refuseIfProvenElsewhere(db, row);
   if (row.token_purpose !== 'dns' || !row.token_hash || !row.token_expires_at) {
     throw new InputError(`${row.value} has no DNS token; run \`leakwatch identifier token --org ${row.org_id} --value ${row.value}\` for a new one`);
   }
@@ -157,6 +159,7 @@ export function sendVerificationEmail(
       `${row.kind} ${row.value} cannot be proven by email: an admin's mailbox proves nothing about a ${PLATFORM_NAMES[row.kind]} account; ${howToProve(row.kind, row.value, row.org_id)}`,
     );
   }
+  refuseIfProvenElsewhere(db, row);
   const address = normaliseEmail(input.address ?? `admin@${row.value}`);
   const allowed = VERIFICATION_MAILBOXES.map((mailbox) => `${mailbox}@${row.value}`);
   if (!allowed.includes(address)) throw new InputError(`verification mail for ${row.value} goes only to ${allowed.join(', ')}; got ${address}`);
@@ -212,7 +215,7 @@ export function confirmVerificationToken(db: Db, token: string, actor: string, o
 /** The operator vouches for the organisation's control of the identifier; recorded in the audit log. */
 export function verifyManually(db: Db, input: { orgId: number; value: string; note?: string | undefined }, actor: string, onVerified: OnVerified, now: Date = new Date()): Identifier {
   const row = pendingIdentifier(db, input.orgId, input.value);
-  return markVerified(db, row, 'manual', actor, onVerified, now, input.note);
+  return markVerified(db, row, 'manual', actor, onVerified, now, input.note ? { note: input.note } : {});
 }
 
 /** A new DNS token for a pending domain identifier (the old one stops working). */
@@ -272,24 +275,49 @@ function platformInstructions(kind: IdentifierKind, value: string, org: { id: nu
   return [...lines, `An email to the organisation's admins does not prove a ${PLATFORM_NAMES[kind]} account.`];
 }
 
-function markVerified(db: Db, row: IdentifierRow, method: string, actor: string, onVerified: OnVerified, now: Date, note?: string): Identifier {
+function markVerified(db: Db, row: IdentifierRow, method: VerificationMethod, actor: string, onVerified: OnVerified, now: Date, detail: Record<string, unknown> = {}): Identifier {
   return db.transaction(() => {
-    statement(db, 
-      `UPDATE identifiers SET status = 'verified', method = ?, verified_at = ?, verified_by = ?,
-         token_hash = NULL, token_expires_at = NULL, token_purpose = NULL WHERE id = ?`,
-    ).run(method, now.toISOString(), actor, row.id);
+    refuseIfProvenElsewhere(db, row);
+    try {
+      statement(db,
+        `UPDATE identifiers SET status = 'verified', method = ?, verified_at = ?, verified_by = ?,
+           token_hash = NULL, token_expires_at = NULL, token_purpose = NULL WHERE id = ?`,
+      ).run(method, now.toISOString(), actor, row.id);
+    } catch (error) {
+      // identifiers_proven: another connection proved it for another organisation since the check above.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw provenElsewhereError(row);
+      throw error;
+    }
     audit(db, {
       actor,
       orgId: row.org_id,
       action: method === 'manual' ? 'identifier.vouched' : 'identifier.verified',
       subject: `${row.kind} ${row.value}`,
-      detail: { method, ...(note ? { note } : {}) },
+      detail: { method, ...detail },
       at: now,
     });
     const identifier = identifierById(db, row.id);
     onVerified(db, identifier, now);
     return identifier;
   })();
+}
+
+/** Whether an organisation other than the claim's holds the identifier proven. */
+function provenElsewhere(db: Db, claim: { id: number; kind: string; value: string }): boolean {
+  return statement(db, "SELECT 1 FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified' AND id != ?").get(claim.kind, claim.value, claim.id) !== undefined;
+}
+
+/** At most one organisation holds an identifier proven; checked before anything is looked up or mailed. */
+function refuseIfProvenElsewhere(db: Db, row: IdentifierRow): void {
+  if (provenElsewhere(db, row)) throw provenElsewhereError(row);
+}
+
+function provenElsewhereError(row: Pick<IdentifierRow, 'kind' | 'value'>): InputError {
+  // Never say which organisation holds it.
+  return new InputError(
+    `${row.kind} ${row.value} is already proven by another organisation, and only one can hold it proven; nothing changed. ` +
+      'If this claim is the right one, the leakwatch operator sees both in `leakwatch identifier conflicts`',
+  );
 }
 
 function pendingIdentifier(db: Db, orgId: number, rawValue: string): IdentifierRow {

@@ -41,21 +41,12 @@ describe('registering identifiers', () => {
     expect(dump).toContain(hashToken(added.token!));
   });
 
-  it('refuses duplicates without naming the other organisation', () => {
+  it('refuses a second claim by the same organisation', () => {
     const a = newOrg();
-    const b = newOrg('Lincoln Academy', 'it@lincoln.example');
     addIdentifier(store.db, { orgId: a, kind: 'zoom-subdomain', value: 'westfield' }, settings(), 'test');
     expect(() => addIdentifier(store.db, { orgId: a, kind: 'zoom-subdomain', value: 'westfield.zoom.us' }, settings(), 'test')).toThrow(
       'zoom-subdomain westfield is already registered to this organisation',
     );
-    expect(() => addIdentifier(store.db, { orgId: b, kind: 'zoom-subdomain', value: 'WESTFIELD' }, settings(), 'test')).toThrow(
-      /already registered by another organisation; contact the leakwatch operator/,
-    );
-    try {
-      addIdentifier(store.db, { orgId: b, kind: 'zoom-subdomain', value: 'westfield' }, settings(), 'test');
-    } catch (error) {
-      expect((error as Error).message).not.toContain('Westfield High');
-    }
   });
 
   it('refuses unknown organisations, unsupported kinds and invalid values, storing nothing', () => {
@@ -64,6 +55,54 @@ describe('registering identifiers', () => {
     expect(() => addIdentifier(store.db, { orgId: org, kind: 'slack-workspace', value: 'x' }, settings(), 'test')).toThrow('unsupported identifier kind "slack-workspace"');
     expect(() => addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'not a domain' }, settings(), 'test')).toThrow('"not a domain" is not an email domain');
     expect(count(store.db, 'identifiers')).toBe(0);
+  });
+});
+
+describe('claims: not exclusive until proven', () => {
+  it('a pending claim does not block another organisation; each claim has its own DNS token', () => {
+    const squatter = newOrg();
+    const lincoln = newOrg('Lincoln High', 'it@lincolnhigh.example');
+    const first = addIdentifier(store.db, { orgId: squatter, kind: 'email-domain', value: 'lincolnhigh.example' }, settings(), 'test');
+    addIdentifier(store.db, { orgId: squatter, kind: 'zoom-subdomain', value: 'lincolnhigh' }, settings(), 'test');
+    const second = addIdentifier(store.db, { orgId: lincoln, kind: 'email-domain', value: 'lincolnhigh.example' }, settings(), 'test');
+    addIdentifier(store.db, { orgId: lincoln, kind: 'zoom-subdomain', value: 'lincolnhigh.zoom.us' }, settings(), 'test');
+    expect(second.token).not.toBe(first.token);
+    expect(listIdentifiers(store.db, lincoln).map((i) => [i.kind, i.value, i.status])).toEqual([
+      ['email-domain', 'lincolnhigh.example', 'pending'],
+      ['zoom-subdomain', 'lincolnhigh', 'pending'],
+    ]);
+  });
+
+  it('proving an identifier another organisation holds proven is refused without naming it, and changes nothing', async () => {
+    const squatter = newOrg();
+    const lincoln = newOrg('Lincoln High', 'it@lincolnhigh.example');
+    for (const org of [squatter, lincoln]) addIdentifier(store.db, { orgId: org, kind: 'zoom-subdomain', value: 'lincolnhigh' }, settings(), 'test');
+    verifyManually(store.db, { orgId: lincoln, value: 'lincolnhigh' }, 'operator:alice', noop, NOW);
+    let message = '';
+    try {
+      verifyManually(store.db, { orgId: squatter, value: 'lincolnhigh' }, 'operator:alice', noop, NOW);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^zoom-subdomain lincolnhigh is already proven by another organisation/);
+    expect(message).not.toContain('Lincoln High');
+    expect(listIdentifiers(store.db, squatter)[0]).toMatchObject({ status: 'pending', method: null });
+    expect(count(store.db, 'audit_log', "action = 'identifier.vouched'")).toBe(1);
+
+    // A domain proven by DNS: the other claimant's own TXT record does not take it over.
+    const theirs = addIdentifier(store.db, { orgId: lincoln, kind: 'email-domain', value: 'lincolnhigh.example' }, settings(), 'test', NOW);
+    const mine = addIdentifier(store.db, { orgId: squatter, kind: 'email-domain', value: 'lincolnhigh.example' }, settings(), 'test', NOW);
+    expect(mine.instructions.join('\n')).not.toContain('another organisation');
+    dns.setTxt('lincolnhigh.example', [`leakwatch-verification=${theirs.token}`, `leakwatch-verification=${mine.token}`]);
+    await verifyByDns(store.db, { orgId: lincoln, value: 'lincolnhigh.example' }, settings(), 'test', noop, NOW);
+    await expect(verifyByDns(store.db, { orgId: squatter, value: 'lincolnhigh.example' }, settings(), 'test', noop, NOW)).rejects.toThrow(
+      /lincolnhigh\.example is already proven by another organisation/,
+    );
+    expect(() => sendVerificationEmail(store.db, { orgId: squatter, value: 'lincolnhigh.example' }, settings(), 'test', NOW)).toThrow(/already proven by another organisation/);
+    expect(count(store.db, 'outbox')).toBe(0);
+    // A claim made after another organisation proved it says it cannot be proven while that holds.
+    const late = addIdentifier(store.db, { orgId: newOrg('Late High', 'it@late.example'), kind: 'zoom-subdomain', value: 'lincolnhigh' }, settings(), 'test');
+    expect(late.instructions.join('\n')).toContain('another organisation has already proven control of zoom-subdomain lincolnhigh');
   });
 });
 
