@@ -132,10 +132,10 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(identifierAddCommand));
   identifier.command('verify')
-    .description('prove control: dns (TXT record), email (a link to admin@… or the admins), manual (the operator vouches)')
+    .description('prove control: dns (TXT record) or email (a link to admin@…) for a domain; tenant (Microsoft names the tenant of a verified email domain) for a Teams tenant; manual (the operator vouches) for any')
     .requiredOption('--org <id>', 'organisation id')
     .requiredOption('--value <value>', 'the identifier')
-    .addOption(new Option('--method <method>', 'how control is proven').choices(['dns', 'email', 'manual']).default('dns'))
+    .addOption(new Option('--method <method>', 'how control is proven').choices(['dns', 'email', 'tenant', 'manual']).default('dns'))
     .option('--address <email>', 'for --method email on a domain: admin@, administrator@, webmaster@, hostmaster@ or postmaster@ the domain')
     .option('--note <text>', 'for --method manual: how the operator knows (kept in the audit log)')
     .option('--json', 'print JSON only')

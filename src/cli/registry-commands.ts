@@ -10,6 +10,7 @@ import {
   sendVerificationEmail,
   type VerificationSettings,
   verifyByDns,
+  verifyByTenant,
   verifyManually,
 } from '../registry/identifiers.js';
 import { listFeeds, refreshFeed, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
@@ -33,7 +34,13 @@ export async function withRegistry<T>(context: CommandContext, work: (db: Db, re
 
 function verificationSettings(context: CommandContext): VerificationSettings {
   const { verification, web } = context.config;
-  return { tokenTtlHours: verification.tokenTtlHours, dnsServers: verification.dnsServers.length ? verification.dnsServers : undefined, dnsTimeoutMs: verification.dnsTimeoutMs, publicUrl: web.publicUrl };
+  return {
+    tokenTtlHours: verification.tokenTtlHours,
+    dnsServers: verification.dnsServers.length ? verification.dnsServers : undefined,
+    dnsTimeoutMs: verification.dnsTimeoutMs,
+    publicUrl: web.publicUrl,
+    microsoftLoginUrl: verification.microsoftLoginUrl,
+  };
 }
 
 /** `--org ID` as a number, or a usage error naming it. */
@@ -112,12 +119,16 @@ export function identifierVerifyCommand(
           `verification link queued for ${sent.sentTo.join(', ')} (valid until ${sent.expiresAt}); it is sent by the outbox worker of \`leakwatch run\``,
         ]);
       }
+      case 'tenant': {
+        const identifier = await verifyByTenant(db, { orgId, value: options.value }, settings, httpClientFromConfig(context.config.http), context.actor, registration.onVerified);
+        return print(context, identifier, [`${identifier.kind} ${identifier.value} verified: Microsoft names it the tenant of a verified email domain of the organisation`]);
+      }
       case 'manual': {
         const identifier = verifyManually(db, { orgId, value: options.value, note: options.note }, context.actor, registration.onVerified);
         return print(context, identifier, [`${identifier.kind} ${identifier.value} verified: vouched for by ${context.actor} (recorded in the audit log)`]);
       }
       default:
-        throw new UsageError(`--method must be dns, email or manual, got "${options.method}"`);
+        throw new UsageError(`--method must be dns, email, tenant or manual, got "${options.method}"`);
     }
   });
 }

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { BlockedError } from '../crawl/errors.js';
+import type { HttpClient } from '../crawl/http-client.js';
 import { InputError } from '../errors.js';
 import { enqueue } from '../notify/outbox.js';
 import { audit } from '../store/audit.js';
@@ -52,7 +54,12 @@ export interface VerificationSettings {
   dnsTimeoutMs?: number;
   /** Base of the links mailed for verification. */
   publicUrl: string;
+  /** Where Microsoft publishes each domain's tenant (`verification.microsoftLoginUrl`). Default {@link MICROSOFT_LOGIN_URL}. */
+  microsoftLoginUrl?: string;
 }
+
+/** Microsoft's sign-in service: `/<domain>/v2.0/.well-known/openid-configuration` names the tenant a domain belongs to. */
+export const MICROSOFT_LOGIN_URL = 'https://login.microsoftonline.com';
 
 /** Called when an identifier becomes verified: retro-hunt and release the alerts waiting for it. */
 export type OnVerified = (db: Db, identifier: Identifier, now: Date) => void;
@@ -210,6 +217,92 @@ export function confirmVerificationToken(db: Db, token: string, actor: string, o
     throw new InputError(`a mailed link no longer proves ${row.kind} ${row.value}: an admin's email proves nothing about a ${PLATFORM_NAMES[row.kind]} account; the leakwatch operator can say how to prove it`);
   }
   return markVerified(db, row, 'email', actor, onVerified, now);
+}
+
+/**
+ * Proves a Teams tenant with what Microsoft publishes: the OpenID
+ * configuration of a domain names the tenant that verified the domain with
+ * Microsoft. The tenant is the organisation's when one of its own verified
+ * email domains belongs to it. Fetched through the guarded HTTP client; a
+ * failed or unreadable answer changes nothing.
+ */
+export async function verifyByTenant(
+  db: Db,
+  input: { orgId: number; value: string },
+  settings: VerificationSettings,
+  http: Pick<HttpClient, 'get'>,
+  actor: string,
+  onVerified: OnVerified,
+  now: Date = new Date(),
+): Promise<Identifier> {
+  const row = pendingIdentifier(db, input.orgId, input.value);
+  if (row.kind !== 'teams-tenant') {
+    const instead = DOMAIN_KINDS.includes(row.kind) ? 'a domain is proven with --method dns or --method email' : howToProve(row.kind, row.value, row.org_id);
+    throw new InputError(`--method tenant proves a teams-tenant only; ${row.kind} ${row.value}: ${instead}`);
+  }
+  refuseIfProvenElsewhere(db, row);
+  const domains = statement(db, "SELECT value FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND status = 'verified' ORDER BY value").pluck().all(row.org_id) as string[];
+  if (domains.length === 0) {
+    throw new InputError(
+      `teams-tenant ${row.value} is proven through a verified email domain of organisation ${row.org_id}, which has none yet; verify one first ` +
+        `(\`leakwatch identifier add --org ${row.org_id} --kind email-domain --value DOMAIN\`), or the leakwatch operator vouches for the tenant (--method manual)`,
+    );
+  }
+  const base = settings.microsoftLoginUrl ?? MICROSOFT_LOGIN_URL;
+  const answers: TenantAnswer[] = [];
+  // One domain at a time: the first that belongs to the tenant proves it, and Microsoft is asked no more than needed.
+  for (const domain of domains) {
+    const answer = await publishedTenant(http, base, domain);
+    if ('tenant' in answer && answer.tenant === row.value) {
+      // Read again: the claim may have changed while Microsoft was asked.
+      const current = pendingIdentifier(db, row.org_id, row.value);
+      return markVerified(db, current, 'tenant', actor, onVerified, now, { domain, document: answer.url });
+    }
+    answers.push(answer);
+  }
+  const said = (list: TenantAnswer[]) =>
+    list.map((a) => ('error' in a ? `${a.domain} (${a.error})` : a.tenant ? `${a.domain} belongs to tenant ${a.tenant}` : `${a.domain} belongs to no Microsoft tenant (${base} answered 400)`));
+  const failed = answers.filter((a) => 'error' in a);
+  if (failed.length > 0) {
+    const others = said(answers.filter((a) => !('error' in a)));
+    throw new InputError(`could not learn the Microsoft tenant of ${said(failed).join(', ')}${others.map((o) => `; ${o}`).join('')}; nothing changed, try again`);
+  }
+  throw new InputError(`teams-tenant ${row.value} is not the tenant of any verified email domain of organisation ${row.org_id}: ${said(answers).join('; ')}; nothing changed`);
+}
+
+type TenantAnswer = { domain: string; url: string; tenant: string | null } | { domain: string; url: string; error: string };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The tenant Microsoft names for a domain; `tenant: null` when it knows none (400, `invalid_tenant`). */
+async function publishedTenant(http: Pick<HttpClient, 'get'>, base: string, domain: string): Promise<TenantAnswer> {
+  const url = new URL(`${encodeURIComponent(domain)}/v2.0/.well-known/openid-configuration`, withSlash(base)).href;
+  let document: unknown;
+  try {
+    // Asked on the organisation's behalf, as a calendar feed is: not crawling, so robots.txt does not apply.
+    const response = await http.get(url, { headers: { accept: 'application/json' }, conditional: false, robots: false });
+    document = response.json();
+  } catch (error) {
+    // Microsoft answers an unknown domain with 400 {"error":"invalid_tenant"}; the client keeps no 4xx body, the status says it.
+    if (error instanceof BlockedError && error.status === 400) return { domain, url, tenant: null };
+    return { domain, url, error: error instanceof Error ? error.message : String(error) };
+  }
+  const fields = document !== null && typeof document === 'object' ? (document as Record<string, unknown>) : {};
+  const tenants = new Set(['issuer', 'token_endpoint'].flatMap((field) => tenantInUrl(fields[field])));
+  if (tenants.size === 0) return { domain, url, error: 'its OpenID configuration names no tenant id in "issuer" or "token_endpoint"' };
+  if (tenants.size > 1) return { domain, url, error: `its OpenID configuration names two tenants (${[...tenants].join(', ')})` };
+  return { domain, url, tenant: [...tenants][0]! };
+}
+
+/** `https://login.microsoftonline.com/<tenant>/v2.0` → the tenant id; nothing for another shape. */
+function tenantInUrl(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const first = new URL(value).pathname.split('/')[1]?.toLowerCase() ?? '';
+    return GUID.test(first) ? [first] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The operator vouches for the organisation's control of the identifier; recorded in the audit log. */

@@ -7,10 +7,13 @@ import {
   reissueDnsToken,
   sendVerificationEmail,
   verifyByDns,
+  verifyByTenant,
   verifyManually,
 } from '../../src/registry/identifiers.js';
+import { HttpClient } from '../../src/crawl/http-client.js';
 import { createOrganisation } from '../../src/registry/organisations.js';
 import { startDnsServer, type DnsTestServer } from '../support/dns-server.js';
+import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
 import { count, school, tempStore, VERIFICATION, type TestStore } from '../support/store.js';
 
 let dns: DnsTestServer;
@@ -219,6 +222,95 @@ describe('email verification links', () => {
     expect(() => confirmVerificationToken(store.db, 'old-link', 'email-link', noop)).toThrow(/^a mailed link no longer proves zoom-subdomain lincolnhigh: an admin's email proves nothing about a Zoom account/);
     expect(listIdentifiers(store.db, squatter).filter((i) => i.kind !== 'email-domain').map((i) => i.status)).toEqual(['pending', 'pending', 'pending']);
     expect(count(store.db, 'audit_log', "action = 'identifier.verified'")).toBe(0);
+  });
+});
+
+describe('a Teams tenant proven by the tenant Microsoft publishes for a verified email domain', () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const OTHER = '0b0b0b0b-1111-2222-3333-444455556666';
+  let login: TestHttpServer;
+  beforeEach(async () => (login = await startHttpServer()));
+  afterEach(() => login.close());
+  const http = () =>
+    new HttpClient({ userAgent: 'leakwatch/test', contactUrl: 'https://leakwatch.test', timeoutMs: 1000, maxResponseBytes: 100_000, maxRedirects: 2, retries: 0, allowPrivateHosts: true, respectRobotsTxt: true });
+  const tenantSettings = () => ({ ...settings(), microsoftLoginUrl: login.url });
+  const path = (domain: string) => `/${domain}/v2.0/.well-known/openid-configuration`;
+  /** What login.microsoftonline.com answers for a domain of a tenant. */
+  const publishes = (domain: string, tenant: string) =>
+    login.route(path(domain), (_, response) =>
+      void response.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ token_endpoint: `https://login.microsoftonline.com/${tenant}/oauth2/v2.0/token`, issuer: `https://login.microsoftonline.com/${tenant}/v2.0`, tenant_region_scope: 'EU' }),
+      ),
+    );
+  const unknown = (domain: string) =>
+    login.route(path(domain), (_, response) =>
+      void response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${domain}' not found.` })),
+    );
+  function claim(options: { verified?: boolean } = {}): number {
+    const org = school(store, 'Westfield High', 'westfield.example', options);
+    addIdentifier(store.db, { orgId: org, kind: 'teams-tenant', value: TENANT }, settings(), 'test');
+    return org;
+  }
+  const verify = (org: number, value = TENANT) => verifyByTenant(store.db, { orgId: org, value }, tenantSettings(), http(), 'operator:alice', noop, NOW);
+  const tenantRow = (org: number) => listIdentifiers(store.db, org).find((i) => i.kind === 'teams-tenant')!;
+
+  it('is proven when a verified email domain of the organisation belongs to the claimed tenant, and audited with that domain', async () => {
+    const org = claim();
+    addIdentifier(store.db, { orgId: org, kind: 'email-domain', value: 'westfield-academy.example' }, settings(), 'test');
+    verifyManually(store.db, { orgId: org, value: 'westfield-academy.example' }, 'test', noop);
+    unknown('westfield-academy.example');
+    publishes('westfield.example', TENANT);
+    await expect(verify(org)).resolves.toMatchObject({ kind: 'teams-tenant', value: TENANT, status: 'verified', method: 'tenant', verifiedBy: 'operator:alice' });
+    expect(store.db.prepare("SELECT detail FROM audit_log WHERE action = 'identifier.verified'").pluck().get()).toBe(
+      JSON.stringify({ method: 'tenant', domain: 'westfield.example', document: `${login.url}${path('westfield.example')}` }),
+    );
+  });
+
+  it('is refused when the domains belong to another tenant or to none, naming what Microsoft said', async () => {
+    const org = claim();
+    publishes('westfield.example', OTHER);
+    await expect(verify(org)).rejects.toThrow(
+      `teams-tenant ${TENANT} is not the tenant of any verified email domain of organisation ${org}: westfield.example belongs to tenant ${OTHER}; nothing changed`,
+    );
+    unknown('westfield.example');
+    await expect(verify(org)).rejects.toThrow(`westfield.example belongs to no Microsoft tenant (${login.url} answered 400); nothing changed`);
+    expect(tenantRow(org)).toMatchObject({ status: 'pending', method: null });
+    expect(count(store.db, 'audit_log', "action = 'identifier.verified'")).toBe(0);
+  });
+
+  it('says what was wrong with an answer that is not an OpenID configuration, and changes nothing', async () => {
+    const org = claim();
+    login.route(path('westfield.example'), (_, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>sign in</html>'));
+    await expect(verify(org)).rejects.toThrow(
+      /^could not learn the Microsoft tenant of westfield\.example \(http:\/\/127\.0\.0\.1:\d+\/westfield\.example\/v2\.0\/\.well-known\/openid-configuration: expected JSON, got "<html>sign in<\/html>"…\); nothing changed, try again$/,
+    );
+    login.route(path('westfield.example'), (_, response) => void response.writeHead(200).end(JSON.stringify({ issuer: 'https://login.microsoftonline.com/common/v2.0' })));
+    await expect(verify(org)).rejects.toThrow('westfield.example (its OpenID configuration names no tenant id in "issuer" or "token_endpoint"); nothing changed, try again');
+    expect(tenantRow(org).status).toBe('pending');
+  });
+
+  it('says Microsoft could not be reached, and changes nothing', async () => {
+    const org = claim();
+    const closed = await startHttpServer();
+    const url = closed.url;
+    await closed.close();
+    await expect(verifyByTenant(store.db, { orgId: org, value: TENANT }, { ...settings(), microsoftLoginUrl: url }, http(), 'test', noop, NOW)).rejects.toThrow(
+      /^could not learn the Microsoft tenant of westfield\.example \(.*ECONNREFUSED.*\); nothing changed, try again$/,
+    );
+    expect(tenantRow(org).status).toBe('pending');
+  });
+
+  it('needs a verified email domain, a Teams tenant, and no other organisation holding it proven; asks nothing otherwise', async () => {
+    const org = claim({ verified: false });
+    await expect(verify(org)).rejects.toThrow(/is proven through a verified email domain of organisation \d+, which has none yet; verify one first/);
+    addIdentifier(store.db, { orgId: org, kind: 'zoom-subdomain', value: 'westfield' }, settings(), 'test');
+    await expect(verify(org, 'westfield.zoom.us')).rejects.toThrow(/^--method tenant proves a teams-tenant only; zoom-subdomain westfield: Zoom publishes nothing/);
+    const other = school(store, 'Lincoln High', 'lincolnhigh.example');
+    addIdentifier(store.db, { orgId: other, kind: 'teams-tenant', value: TENANT }, settings(), 'test');
+    verifyManually(store.db, { orgId: other, value: TENANT }, 'test', noop);
+    verifyManually(store.db, { orgId: org, value: 'westfield.example' }, 'test', noop);
+    await expect(verify(org)).rejects.toThrow(/already proven by another organisation/);
+    expect(login.requests).toEqual([]);
   });
 });
 
