@@ -7,6 +7,7 @@ import { leaksListCommand, leaksShowCommand, leaksStatusCommand } from './leaks-
 import {
   identifierAddCommand,
   identifierConfirmCommand,
+  identifierConflictsCommand,
   identifierListCommand,
   identifierTokenCommand,
   identifierVerifyCommand,
@@ -123,7 +124,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(orgAdminCommand));
 
-  const identifier = program.command('identifier').description('what names an organisation, proven: `add`, `verify`, `confirm`, `token`, `list`');
+  const identifier = program.command('identifier').description('what names an organisation, proven: `add`, `verify`, `confirm`, `token`, `list`, `conflicts`');
   identifier.command('add')
     .description('register an identifier and print how to prove control of it')
     .requiredOption('--org <id>', 'organisation id')
@@ -152,6 +153,10 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(identifierTokenCommand));
   identifier.command('list').description("an organisation's identifiers and their verification").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(identifierListCommand));
+  identifier.command('conflicts')
+    .description('for the operator: every identifier claimed by more than one organisation, with each claim and which one is proven')
+    .option('--json', 'print JSON only')
+    .action(run(identifierConflictsCommand));
 
   const meeting = program.command('meeting').description('registered meetings: `add`, `list`, `remove`, `import`, `subscribe`, `feeds`');
   meeting.command('add')

@@ -5,6 +5,7 @@ import { InputError, UsageError } from '../errors.js';
 import {
   addIdentifier,
   confirmVerificationToken,
+  listConflicts,
   listIdentifiers,
   reissueDnsToken,
   sendVerificationEmail,
@@ -97,6 +98,25 @@ export function identifierListCommand(context: CommandContext, options: { org: s
       context,
       identifiers,
       identifiers.length ? identifiers.map((i) => `${i.kind}\t${i.value}\t${i.status}${i.method ? ` (${i.method})` : ''}`) : ['no identifiers yet'],
+    );
+  });
+}
+
+export function identifierConflictsCommand(context: CommandContext): Promise<number> {
+  return withRegistry(context, (db) => {
+    const conflicts = listConflicts(db);
+    return print(
+      context,
+      conflicts,
+      conflicts.length
+        ? conflicts.flatMap((c) => [
+            `${c.kind} ${c.value}: ${c.claims.length} claims, ${c.provenByOrgId === null ? 'proven by none' : `proven by organisation ${c.provenByOrgId}`}`,
+            ...c.claims.map(
+              (claim) =>
+                `  organisation ${claim.orgId} (${claim.orgName}): ${claim.status === 'verified' ? `verified (${claim.method}) ${claim.verifiedAt}` : claim.status}, claimed ${claim.claimedAt}`,
+            ),
+          ])
+        : ['no identifier is claimed by more than one organisation'],
     );
   });
 }

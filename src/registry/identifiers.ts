@@ -327,6 +327,54 @@ export function listIdentifiers(db: Db, orgId: number): Identifier[] {
   return (statement(db, 'SELECT * FROM identifiers WHERE org_id = ? ORDER BY kind, value').all(orgId) as IdentifierRow[]).map(toIdentifier);
 }
 
+/** One organisation's claim of an identifier, as `identifier conflicts` lists it. */
+export interface Claim {
+  identifierId: number;
+  orgId: number;
+  orgName: string;
+  status: Identifier['status'];
+  /** How it was proven; null while it is not. */
+  method: string | null;
+  claimedAt: string;
+  verifiedAt: string | null;
+}
+
+/** An identifier claimed by more than one organisation. */
+export interface Conflict {
+  kind: IdentifierKind;
+  value: string;
+  /** The organisation that holds it proven (its alerts go there), or null if none does. */
+  provenByOrgId: number | null;
+  /** Oldest claim first. */
+  claims: Claim[];
+}
+
+/**
+ * Every identifier claimed by more than one organisation, for the operator:
+ * the same name claimed twice is either a squatter or a mistake, whether or
+ * not one of the claims is proven.
+ */
+export function listConflicts(db: Db): Conflict[] {
+  const rows = statement(
+    db,
+    `SELECT i.id, i.kind, i.value, i.org_id, o.name, i.status, i.method, i.created_at, i.verified_at
+     FROM identifiers i JOIN organisations o ON o.id = i.org_id
+     WHERE (i.kind, i.value) IN (SELECT kind, value FROM identifiers GROUP BY kind, value HAVING count(*) > 1)
+     ORDER BY i.kind, i.value, i.created_at, i.id`,
+  ).all() as { id: number; kind: IdentifierKind; value: string; org_id: number; name: string; status: Identifier['status']; method: string | null; created_at: string; verified_at: string | null }[];
+  const conflicts: Conflict[] = [];
+  for (const row of rows) {
+    let conflict = conflicts.at(-1);
+    if (!conflict || conflict.kind !== row.kind || conflict.value !== row.value) {
+      conflict = { kind: row.kind, value: row.value, provenByOrgId: null, claims: [] };
+      conflicts.push(conflict);
+    }
+    if (row.status === 'verified') conflict.provenByOrgId = row.org_id;
+    conflict.claims.push({ identifierId: row.id, orgId: row.org_id, orgName: row.name, status: row.status, method: row.method, claimedAt: row.created_at, verifiedAt: row.verified_at });
+  }
+  return conflicts;
+}
+
 /** Admin addresses of an organisation whose domain is one of its verified email domains. */
 export function verifiedAdmins(db: Db, orgId: number): string[] {
   const domains = new Set(

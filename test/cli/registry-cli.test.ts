@@ -133,6 +133,44 @@ describe('proving platform identifiers from the command line', () => {
   });
 });
 
+describe('identifier conflicts', () => {
+  it('lists, for the operator, every identifier claimed by more than one organisation, with each claim', async () => {
+    expect((await lw(['identifier', 'conflicts'])).stdout).toBe('no identifier is claimed by more than one organisation\n');
+    await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    await json(['org', 'add', '--name', 'Lincoln High', '--admin', 'it@lincolnhigh.example']);
+    await json(['identifier', 'add', '--org', '1', '--kind', 'zoom-subdomain', '--value', 'lincolnhigh']);
+    await json(['identifier', 'add', '--org', '1', '--kind', 'webex-site', '--value', 'westfield']);
+    await json(['identifier', 'add', '--org', '2', '--kind', 'zoom-subdomain', '--value', 'lincolnhigh.zoom.us']);
+    await json(['identifier', 'add', '--org', '2', '--kind', 'email-domain', '--value', 'lincolnhigh.example']);
+    await json(['identifier', 'add', '--org', '1', '--kind', 'email-domain', '--value', 'lincolnhigh.example']);
+    await json(['identifier', 'verify', '--org', '2', '--value', 'lincolnhigh', '--method', 'manual', '--note', 'saw the Zoom admin console']);
+
+    const time = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await json(['identifier', 'conflicts'])).toEqual([
+      {
+        kind: 'email-domain',
+        value: 'lincolnhigh.example',
+        provenByOrgId: null,
+        claims: [
+          { identifierId: 4, orgId: 2, orgName: 'Lincoln High', status: 'pending', method: null, claimedAt: time, verifiedAt: null },
+          { identifierId: 5, orgId: 1, orgName: 'Westfield High', status: 'pending', method: null, claimedAt: time, verifiedAt: null },
+        ],
+      },
+      {
+        kind: 'zoom-subdomain',
+        value: 'lincolnhigh',
+        provenByOrgId: 2,
+        claims: [
+          { identifierId: 1, orgId: 1, orgName: 'Westfield High', status: 'pending', method: null, claimedAt: time, verifiedAt: null },
+          { identifierId: 3, orgId: 2, orgName: 'Lincoln High', status: 'verified', method: 'manual', claimedAt: time, verifiedAt: time },
+        ],
+      },
+    ]);
+    const text = await lw(['identifier', 'conflicts']);
+    expect(text.stdout).toMatch(/^zoom-subdomain lincolnhigh: 2 claims, proven by organisation 2\n  organisation 1 \(Westfield High\): pending, claimed \S+\n  organisation 2 \(Lincoln High\): verified \(manual\) \S+, claimed \S+$/m);
+  });
+});
+
 describe('bad input: a clear error, nothing stored', () => {
   it.each([
     [['org', 'add', '--name', 'Riverside', '--admin', 'not-an-email'], 1, '"not-an-email" is not a valid admin email address'],

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getLeak, listLeaks } from '../../src/match/leaks.js';
 import { changeLeakStatus } from '../../src/match/lifecycle.js';
 import type { IncomingPost } from '../../src/match/matcher.js';
-import { addIdentifier, listIdentifiers, verifyManually } from '../../src/registry/identifiers.js';
+import { addIdentifier, listConflicts, listIdentifiers, verifyManually } from '../../src/registry/identifiers.js';
 import { count, school, tempStore, VERIFICATION, type TestStore } from '../support/store.js';
 
 let store: TestStore;
@@ -178,6 +178,14 @@ describe('claims that are not proven', () => {
     expect(listLeaks(store.db).map((l) => l.orgId)).toEqual([lincoln, lincoln]);
     expect(outbox().map((m) => m.recipient)).toEqual(['it@lincolnhigh.example', 'it@lincolnhigh.example']);
     expect(listIdentifiers(store.db, squatter)).toContainEqual(expect.objectContaining({ kind: 'zoom-subdomain', value: 'lincolnhigh', status: 'pending' }));
+    expect(listConflicts(store.db)).toEqual([
+      {
+        kind: 'zoom-subdomain',
+        value: 'lincolnhigh',
+        provenByOrgId: lincoln,
+        claims: [expect.objectContaining({ orgId: squatter, status: 'pending', method: null }), expect.objectContaining({ orgId: lincoln, status: 'verified', method: 'manual' })],
+      },
+    ]);
   });
 });
 
