@@ -124,7 +124,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(orgAdminCommand));
 
-  const identifier = program.command('identifier').description('what names an organisation, proven: `add`, `verify`, `confirm`, `token`, `list`, `conflicts`');
+  const identifier = program.command('identifier').description('what names an organisation: `add`, `verify`, `confirm`, `token`, `list`, `conflicts`');
   identifier.command('add')
     .description('register an identifier and print how to prove control of it')
     .requiredOption('--org <id>', 'organisation id')
@@ -133,7 +133,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(identifierAddCommand));
   identifier.command('verify')
-    .description('prove control: dns (TXT record) or email (a link to admin@…) for a domain; tenant (Microsoft names the tenant of a verified email domain) for a Teams tenant; manual (the operator vouches) for any')
+    .description('prove control: dns, email (domains); tenant (Teams, via a verified email domain); manual')
     .requiredOption('--org <id>', 'organisation id')
     .requiredOption('--value <value>', 'the identifier')
     .addOption(new Option('--method <method>', 'how control is proven').choices(['dns', 'email', 'tenant', 'manual']).default('dns'))
@@ -154,7 +154,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .action(run(identifierTokenCommand));
   identifier.command('list').description("an organisation's identifiers and their verification").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(identifierListCommand));
   identifier.command('conflicts')
-    .description('for the operator: every identifier claimed by more than one organisation, with each claim and which one is proven')
+    .description('identifiers claimed by more than one organisation, each claim and which one is proven')
     .option('--json', 'print JSON only')
     .action(run(identifierConflictsCommand));
 
