@@ -7,6 +7,7 @@ import { leaksListCommand, leaksShowCommand, leaksStatusCommand } from './leaks-
 import {
   identifierAddCommand,
   identifierConfirmCommand,
+  identifierConflictsCommand,
   identifierListCommand,
   identifierTokenCommand,
   identifierVerifyCommand,
@@ -123,7 +124,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(orgAdminCommand));
 
-  const identifier = program.command('identifier').description('what names an organisation, proven: `add`, `verify`, `confirm`, `token`, `list`');
+  const identifier = program.command('identifier').description('what names an organisation: `add`, `verify`, `confirm`, `token`, `list`, `conflicts`');
   identifier.command('add')
     .description('register an identifier and print how to prove control of it')
     .requiredOption('--org <id>', 'organisation id')
@@ -132,10 +133,10 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(identifierAddCommand));
   identifier.command('verify')
-    .description('prove control: dns (TXT record), email (a link to admin@… or the admins), manual (the operator vouches)')
+    .description('prove control: dns, email (domains); tenant (Teams, via a verified email domain); manual')
     .requiredOption('--org <id>', 'organisation id')
     .requiredOption('--value <value>', 'the identifier')
-    .addOption(new Option('--method <method>', 'how control is proven').choices(['dns', 'email', 'manual']).default('dns'))
+    .addOption(new Option('--method <method>', 'how control is proven').choices(['dns', 'email', 'tenant', 'manual']).default('dns'))
     .option('--address <email>', 'for --method email on a domain: admin@, administrator@, webmaster@, hostmaster@ or postmaster@ the domain')
     .option('--note <text>', 'for --method manual: how the operator knows (kept in the audit log)')
     .option('--json', 'print JSON only')
@@ -152,6 +153,10 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(identifierTokenCommand));
   identifier.command('list').description("an organisation's identifiers and their verification").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(identifierListCommand));
+  identifier.command('conflicts')
+    .description('identifiers claimed by more than one organisation, each claim and which one is proven')
+    .option('--json', 'print JSON only')
+    .action(run(identifierConflictsCommand));
 
   const meeting = program.command('meeting').description('registered meetings: `add`, `list`, `remove`, `import`, `subscribe`, `feeds`');
   meeting.command('add')

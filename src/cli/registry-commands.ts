@@ -5,11 +5,13 @@ import { InputError, UsageError } from '../errors.js';
 import {
   addIdentifier,
   confirmVerificationToken,
+  listConflicts,
   listIdentifiers,
   reissueDnsToken,
   sendVerificationEmail,
   type VerificationSettings,
   verifyByDns,
+  verifyByTenant,
   verifyManually,
 } from '../registry/identifiers.js';
 import { listFeeds, refreshFeed, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
@@ -33,7 +35,13 @@ export async function withRegistry<T>(context: CommandContext, work: (db: Db, re
 
 function verificationSettings(context: CommandContext): VerificationSettings {
   const { verification, web } = context.config;
-  return { tokenTtlHours: verification.tokenTtlHours, dnsServers: verification.dnsServers.length ? verification.dnsServers : undefined, dnsTimeoutMs: verification.dnsTimeoutMs, publicUrl: web.publicUrl };
+  return {
+    tokenTtlHours: verification.tokenTtlHours,
+    dnsServers: verification.dnsServers.length ? verification.dnsServers : undefined,
+    dnsTimeoutMs: verification.dnsTimeoutMs,
+    publicUrl: web.publicUrl,
+    microsoftLoginUrl: verification.microsoftLoginUrl,
+  };
 }
 
 /** `--org ID` as a number, or a usage error naming it. */
@@ -94,6 +102,25 @@ export function identifierListCommand(context: CommandContext, options: { org: s
   });
 }
 
+export function identifierConflictsCommand(context: CommandContext): Promise<number> {
+  return withRegistry(context, (db) => {
+    const conflicts = listConflicts(db);
+    return print(
+      context,
+      conflicts,
+      conflicts.length
+        ? conflicts.flatMap((c) => [
+            `${c.kind} ${c.value}: ${c.claims.length} claims, ${c.provenByOrgId === null ? 'proven by none' : `proven by organisation ${c.provenByOrgId}`}`,
+            ...c.claims.map(
+              (claim) =>
+                `  organisation ${claim.orgId} (${claim.orgName}): ${claim.status === 'verified' ? `verified (${claim.method}) ${claim.verifiedAt}` : claim.status}, claimed ${claim.claimedAt}`,
+            ),
+          ])
+        : ['no identifier is claimed by more than one organisation'],
+    );
+  });
+}
+
 export function identifierVerifyCommand(
   context: CommandContext,
   options: { org: string; value: string; method: string; address?: string; note?: string },
@@ -112,12 +139,16 @@ export function identifierVerifyCommand(
           `verification link queued for ${sent.sentTo.join(', ')} (valid until ${sent.expiresAt}); it is sent by the outbox worker of \`leakwatch run\``,
         ]);
       }
+      case 'tenant': {
+        const identifier = await verifyByTenant(db, { orgId, value: options.value }, settings, httpClientFromConfig(context.config.http), context.actor, registration.onVerified);
+        return print(context, identifier, [`${identifier.kind} ${identifier.value} verified: Microsoft names it the tenant of a verified email domain of the organisation`]);
+      }
       case 'manual': {
         const identifier = verifyManually(db, { orgId, value: options.value, note: options.note }, context.actor, registration.onVerified);
         return print(context, identifier, [`${identifier.kind} ${identifier.value} verified: vouched for by ${context.actor} (recorded in the audit log)`]);
       }
       default:
-        throw new UsageError(`--method must be dns, email or manual, got "${options.method}"`);
+        throw new UsageError(`--method must be dns, email, tenant or manual, got "${options.method}"`);
     }
   });
 }

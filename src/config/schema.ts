@@ -110,6 +110,12 @@ export const configSchema = z.strictObject({
     dnsTimeoutMs: positiveInt,
     /** How long a DNS token or an emailed verification link stays valid. */
     tokenTtlHours: positiveInt,
+    /**
+     * Microsoft's sign-in service, asked by `identifier verify --method tenant` for the
+     * tenant of each verified email domain (`<url>/<domain>/v2.0/.well-known/openid-configuration`).
+     * Fetched through the HTTP client and its address guard (`http.*`).
+     */
+    microsoftLoginUrl: httpUrl,
   }),
   matching: z.strictObject({
     /** A meeting starting within this many hours of a sighting raises its severity. */

@@ -9,6 +9,13 @@ export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 export const DOMAIN_KINDS: readonly IdentifierKind[] = ['email-domain', 'meeting-domain'];
 
 /**
+ * Kinds that name an account on a meeting platform. Only the operator, the
+ * platform's own published data (a Teams tenant) or a connection to the
+ * platform proves them: a domain's DNS or mail says nothing about them.
+ */
+export const PLATFORM_KINDS: readonly IdentifierKind[] = ['zoom-subdomain', 'teams-tenant', 'webex-site'];
+
+/**
  * Zoom and Webex host names that belong to the platform, not to one
  * organisation: registering them would claim everybody's meetings.
  */

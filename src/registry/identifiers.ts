@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { BlockedError } from '../crawl/errors.js';
+import type { HttpClient } from '../crawl/http-client.js';
 import { InputError } from '../errors.js';
 import { enqueue } from '../notify/outbox.js';
 import { audit } from '../store/audit.js';
@@ -12,7 +14,13 @@ import { statement } from '../store/statements.js';
 /** Addresses at a domain that only its operators receive mail for (as Have I Been Pwned uses). */
 export const VERIFICATION_MAILBOXES = ['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'] as const;
 
-export type VerificationMethod = 'dns' | 'email' | 'manual';
+/**
+ * How control of an identifier is proven. `connection` (a connected platform
+ * account) is reserved in the schema for when it exists.
+ */
+export type VerificationMethod = 'dns' | 'email' | 'tenant' | 'manual' | 'connection';
+
+const PLATFORM_NAMES: Partial<Record<IdentifierKind, string>> = { 'zoom-subdomain': 'Zoom', 'teams-tenant': 'Microsoft Teams', 'webex-site': 'Webex' };
 
 export interface Identifier {
   id: number;
@@ -46,7 +54,12 @@ export interface VerificationSettings {
   dnsTimeoutMs?: number;
   /** Base of the links mailed for verification. */
   publicUrl: string;
+  /** Where Microsoft publishes each domain's tenant (`verification.microsoftLoginUrl`). Default {@link MICROSOFT_LOGIN_URL}. */
+  microsoftLoginUrl?: string;
 }
+
+/** Microsoft's sign-in service: `/<domain>/v2.0/.well-known/openid-configuration` names the tenant a domain belongs to. */
+export const MICROSOFT_LOGIN_URL = 'https://login.microsoftonline.com';
 
 /** Called when an identifier becomes verified: retro-hunt and release the alerts waiting for it. */
 export type OnVerified = (db: Db, identifier: Identifier, now: Date) => void;
@@ -70,14 +83,9 @@ export function addIdentifier(
   const org = getOrganisation(db, input.orgId);
   const { kind, value } = normaliseIdentifier(input.kind, input.value);
   return db.transaction(() => {
-    const existing = statement(db, 'SELECT org_id FROM identifiers WHERE kind = ? AND value = ?').pluck().get(kind, value) as number | undefined;
-    if (existing !== undefined) {
-      // Never say which other organisation holds it.
-      throw new InputError(
-        existing === org.id
-          ? `${kind} ${value} is already registered to this organisation`
-          : `${kind} ${value} is already registered by another organisation; contact the leakwatch operator if it is yours`,
-      );
+    // A claim is not exclusive: a claim nobody proved must not lock the real owner out.
+    if (statement(db, 'SELECT 1 FROM identifiers WHERE org_id = ? AND kind = ? AND value = ?').get(org.id, kind, value) !== undefined) {
+      throw new InputError(`${kind} ${value} is already registered to this organisation`);
     }
     const isDomain = DOMAIN_KINDS.includes(kind);
     const token = isDomain ? newToken() : null;
@@ -96,10 +104,13 @@ export function addIdentifier(
           `  DNS: publish the TXT record  ${value}.  TXT  "${VERIFICATION_PREFIX}${token}"  then run: ${verify} --method dns`,
           `  email: run: ${verify} --method email [--address ${VERIFICATION_MAILBOXES.map((m) => `${m}@${value}`).join('|')}] and open the link it sends`,
         ]
-      : [
-          `${kind} ${value} has no DNS name of its own to prove. Once ${org.name} has a verified email domain, confirm it with:`,
-          `  ${verify} --method email   (mails a confirmation link to the organisation's admins)`,
-        ];
+      : platformInstructions(kind, value, org);
+    // Said without naming the organisation that holds it.
+    if (provenElsewhere(db, { id, kind, value })) {
+      instructions.unshift(
+        `Note: another organisation has already proven control of ${kind} ${value}; this claim cannot be proven while it holds it. If it is ${org.name}'s, contact the leakwatch operator.`,
+      );
+    }
     return { identifier, token, instructions };
   })();
 }
@@ -117,7 +128,8 @@ export async function verifyByDns(
   now: Date = new Date(),
 ): Promise<Identifier> {
   const row = pendingIdentifier(db, input.orgId, input.value);
-  if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove; use --method email (admin confirmation) or --method manual`);
+  if (!DOMAIN_KINDS.includes(row.kind)) throw new InputError(`${row.kind} ${row.value} has no DNS name to prove; ${howToProve(row.kind, row.value, row.org_id)}`);
+  refuseIfProvenElsewhere(db, row);
   if (row.token_purpose !== 'dns' || !row.token_hash || !row.token_expires_at) {
     throw new InputError(`${row.value} has no DNS token; run \`leakwatch identifier token --org ${row.org_id} --value ${row.value}\` for a new one`);
   }
@@ -137,9 +149,9 @@ export async function verifyByDns(
 }
 
 /**
- * Mails a single-use verification link. For a domain, to one of its
- * operator mailboxes; for a Zoom, Teams or Webex identifier, to the
- * organisation's admins on its verified email domains.
+ * Mails a single-use verification link to one of a domain's operator
+ * mailboxes. A Zoom, Teams or Webex identifier is refused: a mailbox at the
+ * organisation's domain proves nothing about an account on the platform.
  */
 export function sendVerificationEmail(
   db: Db,
@@ -149,19 +161,16 @@ export function sendVerificationEmail(
   now: Date = new Date(),
 ): { sentTo: string[]; expiresAt: string } {
   const row = pendingIdentifier(db, input.orgId, input.value);
-  let recipients: string[];
-  if (DOMAIN_KINDS.includes(row.kind)) {
-    const address = normaliseEmail(input.address ?? `admin@${row.value}`);
-    const allowed = VERIFICATION_MAILBOXES.map((mailbox) => `${mailbox}@${row.value}`);
-    if (!allowed.includes(address)) throw new InputError(`verification mail for ${row.value} goes only to ${allowed.join(', ')}; got ${address}`);
-    recipients = [address];
-  } else {
-    if (input.address) throw new InputError(`--address applies to domains; ${row.kind} confirmations go to the organisation's admins`);
-    recipients = verifiedAdmins(db, row.org_id);
-    if (recipients.length === 0) {
-      throw new InputError(`${row.kind} ${row.value} is confirmed by an admin on a verified email domain of the organisation; verify an email domain first`);
-    }
+  if (!DOMAIN_KINDS.includes(row.kind)) {
+    throw new InputError(
+      `${row.kind} ${row.value} cannot be proven by email: an admin's mailbox proves nothing about a ${PLATFORM_NAMES[row.kind]} account; ${howToProve(row.kind, row.value, row.org_id)}`,
+    );
   }
+  refuseIfProvenElsewhere(db, row);
+  const address = normaliseEmail(input.address ?? `admin@${row.value}`);
+  const allowed = VERIFICATION_MAILBOXES.map((mailbox) => `${mailbox}@${row.value}`);
+  if (!allowed.includes(address)) throw new InputError(`verification mail for ${row.value} goes only to ${allowed.join(', ')}; got ${address}`);
+  const recipients = [address];
   const token = newToken();
   const expiresAt = expiry(now, settings);
   const org = getOrganisation(db, row.org_id);
@@ -203,13 +212,103 @@ export function confirmVerificationToken(db: Db, token: string, actor: string, o
   if (!row.token_expires_at || Date.parse(row.token_expires_at) <= now.getTime()) {
     throw new InputError(`this verification link expired at ${row.token_expires_at}; ask for a new one`);
   }
-  return markVerified(db, row, DOMAIN_KINDS.includes(row.kind) ? 'email' : 'admin-confirmed', actor, onVerified, now);
+  // Links mailed to a platform identifier's admins before that stopped proving anything.
+  if (!DOMAIN_KINDS.includes(row.kind)) {
+    throw new InputError(`a mailed link no longer proves ${row.kind} ${row.value}: an admin's email proves nothing about a ${PLATFORM_NAMES[row.kind]} account; the leakwatch operator can say how to prove it`);
+  }
+  return markVerified(db, row, 'email', actor, onVerified, now);
+}
+
+/**
+ * Proves a Teams tenant with what Microsoft publishes: the OpenID
+ * configuration of a domain names the tenant that verified the domain with
+ * Microsoft. The tenant is the organisation's when one of its own verified
+ * email domains belongs to it. Fetched through the guarded HTTP client; a
+ * failed or unreadable answer changes nothing.
+ */
+export async function verifyByTenant(
+  db: Db,
+  input: { orgId: number; value: string },
+  settings: VerificationSettings,
+  http: Pick<HttpClient, 'get'>,
+  actor: string,
+  onVerified: OnVerified,
+  now: Date = new Date(),
+): Promise<Identifier> {
+  const row = pendingIdentifier(db, input.orgId, input.value);
+  if (row.kind !== 'teams-tenant') {
+    const instead = DOMAIN_KINDS.includes(row.kind) ? 'a domain is proven with --method dns or --method email' : howToProve(row.kind, row.value, row.org_id);
+    throw new InputError(`--method tenant proves a teams-tenant only; ${row.kind} ${row.value}: ${instead}`);
+  }
+  refuseIfProvenElsewhere(db, row);
+  const domains = statement(db, "SELECT value FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND status = 'verified' ORDER BY value").pluck().all(row.org_id) as string[];
+  if (domains.length === 0) {
+    throw new InputError(
+      `teams-tenant ${row.value} is proven through a verified email domain of organisation ${row.org_id}, which has none yet; verify one first ` +
+        `(\`leakwatch identifier add --org ${row.org_id} --kind email-domain --value DOMAIN\`), or the leakwatch operator vouches for the tenant (--method manual)`,
+    );
+  }
+  const base = settings.microsoftLoginUrl ?? MICROSOFT_LOGIN_URL;
+  const answers: TenantAnswer[] = [];
+  // One domain at a time: the first that belongs to the tenant proves it, and Microsoft is asked no more than needed.
+  for (const domain of domains) {
+    const answer = await publishedTenant(http, base, domain);
+    if ('tenant' in answer && answer.tenant === row.value) {
+      // Read again: the claim may have changed while Microsoft was asked.
+      const current = pendingIdentifier(db, row.org_id, row.value);
+      return markVerified(db, current, 'tenant', actor, onVerified, now, { domain, document: answer.url });
+    }
+    answers.push(answer);
+  }
+  const said = (list: TenantAnswer[]) =>
+    list.map((a) => ('error' in a ? `${a.domain} (${a.error})` : a.tenant ? `${a.domain} belongs to tenant ${a.tenant}` : `${a.domain} belongs to no Microsoft tenant (${base} answered 400)`));
+  const failed = answers.filter((a) => 'error' in a);
+  if (failed.length > 0) {
+    const others = said(answers.filter((a) => !('error' in a)));
+    throw new InputError(`could not learn the Microsoft tenant of ${said(failed).join(', ')}${others.map((o) => `; ${o}`).join('')}; nothing changed, try again`);
+  }
+  throw new InputError(`teams-tenant ${row.value} is not the tenant of any verified email domain of organisation ${row.org_id}: ${said(answers).join('; ')}; nothing changed`);
+}
+
+type TenantAnswer = { domain: string; url: string; tenant: string | null } | { domain: string; url: string; error: string };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The tenant Microsoft names for a domain; `tenant: null` when it knows none (400, `invalid_tenant`). */
+async function publishedTenant(http: Pick<HttpClient, 'get'>, base: string, domain: string): Promise<TenantAnswer> {
+  const url = new URL(`${encodeURIComponent(domain)}/v2.0/.well-known/openid-configuration`, withSlash(base)).href;
+  let document: unknown;
+  try {
+    // Asked on the organisation's behalf, as a calendar feed is: not crawling, so robots.txt does not apply.
+    const response = await http.get(url, { headers: { accept: 'application/json' }, conditional: false, robots: false });
+    document = response.json();
+  } catch (error) {
+    // Microsoft answers an unknown domain with 400 {"error":"invalid_tenant"}; the client keeps no 4xx body, the status says it.
+    if (error instanceof BlockedError && error.status === 400) return { domain, url, tenant: null };
+    return { domain, url, error: error instanceof Error ? error.message : String(error) };
+  }
+  const fields = document !== null && typeof document === 'object' ? (document as Record<string, unknown>) : {};
+  const tenants = new Set(['issuer', 'token_endpoint'].flatMap((field) => tenantInUrl(fields[field])));
+  if (tenants.size === 0) return { domain, url, error: 'its OpenID configuration names no tenant id in "issuer" or "token_endpoint"' };
+  if (tenants.size > 1) return { domain, url, error: `its OpenID configuration names two tenants (${[...tenants].join(', ')})` };
+  return { domain, url, tenant: [...tenants][0]! };
+}
+
+/** `https://login.microsoftonline.com/<tenant>/v2.0` → the tenant id; nothing for another shape. */
+function tenantInUrl(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const first = new URL(value).pathname.split('/')[1]?.toLowerCase() ?? '';
+    return GUID.test(first) ? [first] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The operator vouches for the organisation's control of the identifier; recorded in the audit log. */
 export function verifyManually(db: Db, input: { orgId: number; value: string; note?: string | undefined }, actor: string, onVerified: OnVerified, now: Date = new Date()): Identifier {
   const row = pendingIdentifier(db, input.orgId, input.value);
-  return markVerified(db, row, 'manual', actor, onVerified, now, input.note);
+  return markVerified(db, row, 'manual', actor, onVerified, now, input.note ? { note: input.note } : {});
 }
 
 /** A new DNS token for a pending domain identifier (the old one stops working). */
@@ -228,6 +327,54 @@ export function listIdentifiers(db: Db, orgId: number): Identifier[] {
   return (statement(db, 'SELECT * FROM identifiers WHERE org_id = ? ORDER BY kind, value').all(orgId) as IdentifierRow[]).map(toIdentifier);
 }
 
+/** One organisation's claim of an identifier, as `identifier conflicts` lists it. */
+export interface Claim {
+  identifierId: number;
+  orgId: number;
+  orgName: string;
+  status: Identifier['status'];
+  /** How it was proven; null while it is not. */
+  method: string | null;
+  claimedAt: string;
+  verifiedAt: string | null;
+}
+
+/** An identifier claimed by more than one organisation. */
+export interface Conflict {
+  kind: IdentifierKind;
+  value: string;
+  /** The organisation that holds it proven (its alerts go there), or null if none does. */
+  provenByOrgId: number | null;
+  /** Oldest claim first. */
+  claims: Claim[];
+}
+
+/**
+ * Every identifier claimed by more than one organisation, for the operator:
+ * the same name claimed twice is either a squatter or a mistake, whether or
+ * not one of the claims is proven.
+ */
+export function listConflicts(db: Db): Conflict[] {
+  const rows = statement(
+    db,
+    `SELECT i.id, i.kind, i.value, i.org_id, o.name, i.status, i.method, i.created_at, i.verified_at
+     FROM identifiers i JOIN organisations o ON o.id = i.org_id
+     WHERE (i.kind, i.value) IN (SELECT kind, value FROM identifiers GROUP BY kind, value HAVING count(*) > 1)
+     ORDER BY i.kind, i.value, i.created_at, i.id`,
+  ).all() as { id: number; kind: IdentifierKind; value: string; org_id: number; name: string; status: Identifier['status']; method: string | null; created_at: string; verified_at: string | null }[];
+  const conflicts: Conflict[] = [];
+  for (const row of rows) {
+    let conflict = conflicts.at(-1);
+    if (!conflict || conflict.kind !== row.kind || conflict.value !== row.value) {
+      conflict = { kind: row.kind, value: row.value, provenByOrgId: null, claims: [] };
+      conflicts.push(conflict);
+    }
+    if (row.status === 'verified') conflict.provenByOrgId = row.org_id;
+    conflict.claims.push({ identifierId: row.id, orgId: row.org_id, orgName: row.name, status: row.status, method: row.method, claimedAt: row.created_at, verifiedAt: row.verified_at });
+  }
+  return conflicts;
+}
+
 /** Admin addresses of an organisation whose domain is one of its verified email domains. */
 export function verifiedAdmins(db: Db, orgId: number): string[] {
   const domains = new Set(
@@ -237,24 +384,81 @@ export function verifiedAdmins(db: Db, orgId: number): string[] {
   return admins.filter((email) => domains.has(emailDomain(email)));
 }
 
-function markVerified(db: Db, row: IdentifierRow, method: string, actor: string, onVerified: OnVerified, now: Date, note?: string): Identifier {
+/**
+ * How a platform identifier can be proven, in words: for refusals. Zoom and
+ * Webex publish nothing that ties a site to a domain, so only the operator can.
+ */
+function howToProve(kind: IdentifierKind, value: string, orgId: number): string {
+  const verify = `leakwatch identifier verify --org ${orgId} --value ${value}`;
+  const manual = `the leakwatch operator vouches for it once satisfied it is the organisation's (\`${verify} --method manual --note "how you know"\`)`;
+  if (kind === 'teams-tenant') {
+    return `it is proven by \`${verify} --method tenant\` once an email domain of the organisation is verified (Microsoft publishes each domain's tenant), or ${manual}`;
+  }
+  return `${PLATFORM_NAMES[kind]} publishes nothing that ties a ${kind === 'zoom-subdomain' ? 'subdomain' : 'site'} to a domain, so it is proven only when ${manual}`;
+}
+
+/** What `identifier add` prints for a Zoom, Teams or Webex identifier. */
+function platformInstructions(kind: IdentifierKind, value: string, org: { id: number; name: string }): string[] {
+  const verify = `leakwatch identifier verify --org ${org.id} --value ${value}`;
+  const manual = `  manual: the leakwatch operator, once satisfied that ${org.name} controls it, runs: ${verify} --method manual --note "how you know"`;
+  const lines =
+    kind === 'teams-tenant'
+      ? [
+          `Prove that tenant ${value} is ${org.name}'s in one of two ways:`,
+          `  tenant: once an email domain of ${org.name} is verified, run: ${verify} --method tenant`,
+          `          (asks Microsoft which tenant each verified email domain belongs to; proven when one of them is ${value})`,
+          manual,
+        ]
+      : [
+          `${PLATFORM_NAMES[kind]} publishes nothing that ties ${value} to a domain, so only the operator can prove it:`,
+          manual,
+        ];
+  return [...lines, `An email to the organisation's admins does not prove a ${PLATFORM_NAMES[kind]} account.`];
+}
+
+function markVerified(db: Db, row: IdentifierRow, method: VerificationMethod, actor: string, onVerified: OnVerified, now: Date, detail: Record<string, unknown> = {}): Identifier {
   return db.transaction(() => {
-    statement(db, 
-      `UPDATE identifiers SET status = 'verified', method = ?, verified_at = ?, verified_by = ?,
-         token_hash = NULL, token_expires_at = NULL, token_purpose = NULL WHERE id = ?`,
-    ).run(method, now.toISOString(), actor, row.id);
+    refuseIfProvenElsewhere(db, row);
+    try {
+      statement(db,
+        `UPDATE identifiers SET status = 'verified', method = ?, verified_at = ?, verified_by = ?,
+           token_hash = NULL, token_expires_at = NULL, token_purpose = NULL WHERE id = ?`,
+      ).run(method, now.toISOString(), actor, row.id);
+    } catch (error) {
+      // identifiers_proven: another connection proved it for another organisation since the check above.
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw provenElsewhereError(row);
+      throw error;
+    }
     audit(db, {
       actor,
       orgId: row.org_id,
       action: method === 'manual' ? 'identifier.vouched' : 'identifier.verified',
       subject: `${row.kind} ${row.value}`,
-      detail: { method, ...(note ? { note } : {}) },
+      detail: { method, ...detail },
       at: now,
     });
     const identifier = identifierById(db, row.id);
     onVerified(db, identifier, now);
     return identifier;
   })();
+}
+
+/** Whether an organisation other than the claim's holds the identifier proven. */
+function provenElsewhere(db: Db, claim: { id: number; kind: string; value: string }): boolean {
+  return statement(db, "SELECT 1 FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified' AND id != ?").get(claim.kind, claim.value, claim.id) !== undefined;
+}
+
+/** At most one organisation holds an identifier proven; checked before anything is looked up or mailed. */
+function refuseIfProvenElsewhere(db: Db, row: IdentifierRow): void {
+  if (provenElsewhere(db, row)) throw provenElsewhereError(row);
+}
+
+function provenElsewhereError(row: Pick<IdentifierRow, 'kind' | 'value'>): InputError {
+  // Never say which organisation holds it.
+  return new InputError(
+    `${row.kind} ${row.value} is already proven by another organisation, and only one can hold it proven; nothing changed. ` +
+      'If this claim is the right one, the leakwatch operator sees both in `leakwatch identifier conflicts`',
+  );
 }
 
 function pendingIdentifier(db: Db, orgId: number, rawValue: string): IdentifierRow {

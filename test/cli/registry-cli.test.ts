@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runMain, tempDir } from '../support/cli.js';
 import { startDnsServer, type DnsTestServer } from '../support/dns-server.js';
+import { startHttpServer } from '../support/http-server.js';
 
 let dns: DnsTestServer;
 beforeAll(async () => (dns = await startDnsServer()));
@@ -77,6 +78,96 @@ describe('the registry and the pipeline from the command line', () => {
       'stdin: line 4: not a JSON object',
     ]);
     expect(JSON.parse(result.stdout)).toMatchObject({ posts: 1, references: 1, malformed: 3 });
+  });
+});
+
+describe('proving platform identifiers from the command line', () => {
+  const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+  it('a Teams tenant by the tenant Microsoft names for a verified email domain; Zoom only by the operator; never by email', async () => {
+    const login = await startHttpServer();
+    try {
+      writeFileSync(
+        config,
+        JSON.stringify({
+          verification: { dnsServers: [dns.address], dnsTimeoutMs: 500, microsoftLoginUrl: `${login.url}/ms` },
+          web: { publicUrl: 'https://leakwatch.test' },
+          http: { allowPrivateHosts: true, retries: 0 },
+        }),
+      );
+      await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+      const domain = await json(['identifier', 'add', '--org', '1', '--kind', 'email-domain', '--value', 'westfield.example']);
+      dns.setTxt('westfield.example', [`leakwatch-verification=${domain.token}`]);
+      await json(['identifier', 'verify', '--org', '1', '--value', 'westfield.example', '--method', 'dns']);
+
+      const tenant = await json(['identifier', 'add', '--org', '1', '--kind', 'teams-tenant', '--value', TENANT]);
+      expect(tenant.instructions).toEqual([
+        `Prove that tenant ${TENANT} is Westfield High's in one of two ways:`,
+        `  tenant: once an email domain of Westfield High is verified, run: leakwatch identifier verify --org 1 --value ${TENANT} --method tenant`,
+        `          (asks Microsoft which tenant each verified email domain belongs to; proven when one of them is ${TENANT})`,
+        `  manual: the leakwatch operator, once satisfied that Westfield High controls it, runs: leakwatch identifier verify --org 1 --value ${TENANT} --method manual --note "how you know"`,
+        'An email to the organisation\'s admins does not prove a Microsoft Teams account.',
+      ]);
+      const byEmail = await lw(['identifier', 'verify', '--org', '1', '--value', TENANT, '--method', 'email']);
+      expect(byEmail).toMatchObject({ code: 1, stdout: '' });
+      expect(byEmail.stderr).toContain(`teams-tenant ${TENANT} cannot be proven by email`);
+
+      const path = '/ms/westfield.example/v2.0/.well-known/openid-configuration';
+      login.route(path, (_, response) => void response.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_tenant"}'));
+      const unknown = await lw(['identifier', 'verify', '--org', '1', '--value', TENANT, '--method', 'tenant', '--json']);
+      expect(unknown).toMatchObject({ code: 1, stdout: '' });
+      expect(unknown.stderr).toContain(`leakwatch: teams-tenant ${TENANT} is not the tenant of any verified email domain of organisation 1: westfield.example belongs to no Microsoft tenant`);
+      login.route(path, (_, response) => void response.writeHead(200).end(JSON.stringify({ issuer: `https://login.microsoftonline.com/${TENANT}/v2.0` })));
+      expect(await json(['identifier', 'verify', '--org', '1', '--value', TENANT, '--method', 'tenant'])).toMatchObject({ kind: 'teams-tenant', status: 'verified', method: 'tenant' });
+
+      const zoom = await lw(['identifier', 'add', '--org', '1', '--kind', 'zoom-subdomain', '--value', 'westfield.zoom.us']);
+      expect(zoom.stdout).toContain('Zoom publishes nothing that ties westfield to a domain, so only the operator can prove it:');
+      expect(zoom.stdout).toContain('leakwatch identifier verify --org 1 --value westfield --method manual --note "how you know"');
+      const zoomByTenant = await lw(['identifier', 'verify', '--org', '1', '--value', 'westfield', '--method', 'tenant']);
+      expect(zoomByTenant.code).toBe(1);
+      expect(zoomByTenant.stderr).toContain('--method tenant proves a teams-tenant only; zoom-subdomain westfield: Zoom publishes nothing');
+      expect(login.requests.map((r) => r.url)).toEqual([path, path]);
+    } finally {
+      await login.close();
+    }
+  });
+});
+
+describe('identifier conflicts', () => {
+  it('lists, for the operator, every identifier claimed by more than one organisation, with each claim', async () => {
+    expect((await lw(['identifier', 'conflicts'])).stdout).toBe('no identifier is claimed by more than one organisation\n');
+    await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    await json(['org', 'add', '--name', 'Lincoln High', '--admin', 'it@lincolnhigh.example']);
+    await json(['identifier', 'add', '--org', '1', '--kind', 'zoom-subdomain', '--value', 'lincolnhigh']);
+    await json(['identifier', 'add', '--org', '1', '--kind', 'webex-site', '--value', 'westfield']);
+    await json(['identifier', 'add', '--org', '2', '--kind', 'zoom-subdomain', '--value', 'lincolnhigh.zoom.us']);
+    await json(['identifier', 'add', '--org', '2', '--kind', 'email-domain', '--value', 'lincolnhigh.example']);
+    await json(['identifier', 'add', '--org', '1', '--kind', 'email-domain', '--value', 'lincolnhigh.example']);
+    await json(['identifier', 'verify', '--org', '2', '--value', 'lincolnhigh', '--method', 'manual', '--note', 'saw the Zoom admin console']);
+
+    const time = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(await json(['identifier', 'conflicts'])).toEqual([
+      {
+        kind: 'email-domain',
+        value: 'lincolnhigh.example',
+        provenByOrgId: null,
+        claims: [
+          { identifierId: 4, orgId: 2, orgName: 'Lincoln High', status: 'pending', method: null, claimedAt: time, verifiedAt: null },
+          { identifierId: 5, orgId: 1, orgName: 'Westfield High', status: 'pending', method: null, claimedAt: time, verifiedAt: null },
+        ],
+      },
+      {
+        kind: 'zoom-subdomain',
+        value: 'lincolnhigh',
+        provenByOrgId: 2,
+        claims: [
+          { identifierId: 1, orgId: 1, orgName: 'Westfield High', status: 'pending', method: null, claimedAt: time, verifiedAt: null },
+          { identifierId: 3, orgId: 2, orgName: 'Lincoln High', status: 'verified', method: 'manual', claimedAt: time, verifiedAt: time },
+        ],
+      },
+    ]);
+    const text = await lw(['identifier', 'conflicts']);
+    expect(text.stdout).toMatch(/^zoom-subdomain lincolnhigh: 2 claims, proven by organisation 2\n  organisation 1 \(Westfield High\): pending, claimed \S+\n  organisation 2 \(Lincoln High\): verified \(manual\) \S+, claimed \S+$/m);
   });
 });
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getLeak, listLeaks } from '../../src/match/leaks.js';
 import { changeLeakStatus } from '../../src/match/lifecycle.js';
 import type { IncomingPost } from '../../src/match/matcher.js';
-import { addIdentifier, verifyManually } from '../../src/registry/identifiers.js';
+import { addIdentifier, listConflicts, listIdentifiers, verifyManually } from '../../src/registry/identifiers.js';
 import { count, school, tempStore, VERIFICATION, type TestStore } from '../support/store.js';
 
 let store: TestStore;
@@ -160,6 +160,32 @@ describe('matching a verified identifier', () => {
     school(store, 'Westfield High', 'westfield.example');
     store.matcher.ingestPage([post('https://us02web.zoom.us/j/11122233344')], { now: NOW });
     expect(listLeaks(store.db)).toEqual([]);
+  });
+});
+
+describe('claims that are not proven', () => {
+  it('two organisations claim lincolnhigh: nobody is alerted until one is proven, then only that one', () => {
+    const squatter = school(store, 'Westfield High', 'westfield.example');
+    const lincoln = school(store, 'Lincoln High', 'lincolnhigh.example');
+    for (const org of [squatter, lincoln]) addIdentifier(store.db, { orgId: org, kind: 'zoom-subdomain', value: 'lincolnhigh' }, VERIFICATION, 'test');
+    store.matcher.ingestPage([post('https://lincolnhigh.zoom.us/j/84512397260?pwd=abcDEF123 come in')], { now: NOW });
+    expect(listLeaks(store.db)).toEqual([]);
+    expect(outbox()).toEqual([]);
+
+    verifyManually(store.db, { orgId: lincoln, value: 'lincolnhigh', note: 'saw the Zoom admin console' }, 'operator:alice', store.registration.onVerified, NOW);
+    expect(listLeaks(store.db).map((l) => [l.orgId, l.meetingId, l.matchKind])).toEqual([[lincoln, '84512397260', 'identifier']]);
+    store.matcher.ingestPage([post('again https://lincolnhigh.zoom.us/j/99988877766')], { now: NOW });
+    expect(listLeaks(store.db).map((l) => l.orgId)).toEqual([lincoln, lincoln]);
+    expect(outbox().map((m) => m.recipient)).toEqual(['it@lincolnhigh.example', 'it@lincolnhigh.example']);
+    expect(listIdentifiers(store.db, squatter)).toContainEqual(expect.objectContaining({ kind: 'zoom-subdomain', value: 'lincolnhigh', status: 'pending' }));
+    expect(listConflicts(store.db)).toEqual([
+      {
+        kind: 'zoom-subdomain',
+        value: 'lincolnhigh',
+        provenByOrgId: lincoln,
+        claims: [expect.objectContaining({ orgId: squatter, status: 'pending', method: null }), expect.objectContaining({ orgId: lincoln, status: 'verified', method: 'manual' })],
+      },
+    ]);
   });
 });
 

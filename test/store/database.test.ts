@@ -158,3 +158,63 @@ describe('status and backup', () => {
     db.close();
   });
 });
+
+describe('migration 004: claims and proofs', () => {
+  /** A database at schema version 3, as the code before migration 004 left it. */
+  function atVersion3(path: string): Database.Database {
+    const db = openDatabase(path);
+    migrate(db, loadMigrations().slice(0, 3));
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    return db;
+  }
+
+  it('puts identifiers verified by an admin\'s email back to pending, with an audit row each, and keeps real proofs', () => {
+    const db = atVersion3(join(dir, 'v3.db'));
+    const org = (name: string) => db.prepare('INSERT INTO organisations (name) VALUES (?) RETURNING id').pluck().get(name) as number;
+    const squatter = org('Westfield High');
+    const lincoln = org('Lincoln High');
+    const insert = db.prepare(
+      `INSERT INTO identifiers (org_id, kind, value, status, method, verified_at, verified_by, token_hash, token_expires_at, token_purpose, token_sent_to, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '2026-08-01T00:00:00.000Z') RETURNING id`,
+    );
+    const id = (...values: unknown[]) => insert.pluck().get(...values) as number;
+    const zoom = id(squatter, 'zoom-subdomain', 'lincolnhigh', 'verified', 'admin-confirmed', '2026-08-02T00:00:00.000Z', 'email-link', null, null, null, 'it@westfield.example');
+    const tenant = id(squatter, 'teams-tenant', '72f988bf-86f1-41af-91ab-2d7cd011db47', 'verified', 'admin-confirmed', '2026-08-02T00:00:00.000Z', 'operator:bob', null, null, null, null);
+    const mailed = id(squatter, 'webex-site', 'lincolnhigh', 'pending', null, null, null, 'a'.repeat(64), '2026-09-30T00:00:00.000Z', 'email', 'it@westfield.example');
+    const domain = id(squatter, 'email-domain', 'westfield.example', 'verified', 'email', '2026-08-01T00:00:00.000Z', 'email-link', null, null, null, 'admin@westfield.example');
+    const vouched = id(lincoln, 'zoom-subdomain', 'lincoln', 'verified', 'manual', '2026-08-01T00:00:00.000Z', 'operator:alice', null, null, null, null);
+    const dnsPending = id(lincoln, 'email-domain', 'lincoln.example', 'pending', null, null, null, 'b'.repeat(64), '2026-09-30T00:00:00.000Z', 'dns', null);
+
+    expect(migrate(db)).toMatchObject({ from: 3, applied: ['004_claims_and_proofs.sql'] });
+
+    const row = (rowId: number) => db.prepare('SELECT org_id, kind, value, status, method, verified_at, verified_by, token_hash, token_purpose FROM identifiers WHERE id = ?').get(rowId);
+    for (const demoted of [zoom, tenant]) expect(row(demoted)).toMatchObject({ org_id: squatter, status: 'pending', method: null, verified_at: null, verified_by: null });
+    // A mailed link for a platform identifier would still have confirmed it: it stops working.
+    expect(row(mailed)).toMatchObject({ status: 'pending', token_hash: null, token_purpose: null });
+    expect(row(domain)).toMatchObject({ status: 'verified', method: 'email', verified_by: 'email-link' });
+    expect(row(vouched)).toMatchObject({ status: 'verified', method: 'manual' });
+    expect(row(dnsPending)).toMatchObject({ status: 'pending', token_hash: 'b'.repeat(64), token_purpose: 'dns' });
+
+    const audits = db.prepare("SELECT actor, org_id, action, subject, detail FROM audit_log WHERE action = 'identifier.unproven' ORDER BY id").all() as { detail: string }[];
+    expect(audits.map(({ detail, ...rest }) => rest)).toEqual([
+      { actor: 'migration 004', org_id: squatter, action: 'identifier.unproven', subject: 'zoom-subdomain lincolnhigh' },
+      { actor: 'migration 004', org_id: squatter, action: 'identifier.unproven', subject: 'teams-tenant 72f988bf-86f1-41af-91ab-2d7cd011db47' },
+    ]);
+    expect(JSON.parse(audits[0]!.detail)).toEqual({
+      method: 'admin-confirmed',
+      verifiedAt: '2026-08-02T00:00:00.000Z',
+      verifiedBy: 'email-link',
+      reason: "an admin's email confirmation proves nothing about a platform account",
+    });
+
+    // Claims are per organisation now; a proof is still exclusive.
+    db.prepare("INSERT INTO identifiers (org_id, kind, value) VALUES (?, 'zoom-subdomain', 'lincolnhigh')").run(lincoln);
+    expect(() => db.prepare("INSERT INTO identifiers (org_id, kind, value) VALUES (?, 'zoom-subdomain', 'lincolnhigh')").run(lincoln)).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO identifiers (org_id, kind, value, status, method) VALUES (?, 'zoom-subdomain', 'lincoln', 'verified', 'manual')").run(squatter)).toThrow(/UNIQUE/);
+    expect(() => db.prepare("UPDATE identifiers SET status = 'verified', method = 'admin-confirmed' WHERE id = ?").run(zoom)).toThrow(/CHECK/);
+    for (const method of ['tenant', 'connection']) {
+      db.prepare("INSERT INTO identifiers (org_id, kind, value, status, method) VALUES (?, 'teams-tenant', ?, 'verified', ?)").run(lincoln, `0000000${method === 'tenant' ? 1 : 2}-0000-0000-0000-000000000000`, method);
+    }
+    db.close();
+  });
+});
