@@ -1,6 +1,6 @@
 import type { Browser, Page, Route } from 'playwright';
 import { BlockedError, RetryableError } from './errors.js';
-import { checkUserUrl } from './url-guard.js';
+import { checkUserUrl } from '../net/url-guard.js';
 
 /** The system Chromium (DESIGN.md §6): Playwright's own browsers are never downloaded. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
