@@ -105,6 +105,11 @@ export class HttpClient {
     return this.#options.maxResponseBytes;
   }
 
+  /** Redirects followed per request (`http.maxRedirects`). */
+  get maxRedirects(): number {
+    return this.#options.maxRedirects;
+  }
+
   /** Per attempt (`http.timeoutMs`). */
   get timeoutMs(): number {
     return this.#options.timeoutMs;
