@@ -13,17 +13,20 @@ const LINK = /^(https?|zoommtg|zoomus|msteams):/i;
  * again.
  *
  * Each page is first fetched with the shared HTTP client. That one GET puts
- * the page under everything the client enforces and the browser does not:
+ * the page under what the client enforces and the browser does not:
  * robots.txt (Disallow and Crawl-delay) for leakwatch's user agent, the
- * host's rate, 429/Retry-After and 5xx retries, and the private-address
- * guard applied to the address actually connected to and to every redirect.
- * Only a page the client may fetch is rendered. It costs one extra request
- * per page, which these few, rarely crawled pages can afford.
+ * host's rate, 429/Retry-After and 5xx retries. Only a page the client may
+ * fetch is rendered. It costs one extra request per page, which these few,
+ * rarely crawled pages can afford. Everything Chromium then requests (the
+ * page again, its resources, its redirects) goes through the same URL guard
+ * with the same `http` settings, in the browser helper's route; robots.txt
+ * and the rate apply to the page, not to its images and scripts, as for any
+ * browser.
  */
 export const webpage: Crawler<'webpage'> = {
   name: 'webpage',
   async *crawl({ config, http, cursor, minIntervalMs, signal, log }) {
-    const browser = new HeadlessBrowser({ userAgent: http.userAgent, allowPrivateHosts: http.allowPrivateHosts, timeoutMs: http.timeoutMs });
+    const browser = new HeadlessBrowser({ userAgent: http.userAgent, ...http.guard, timeoutMs: http.timeoutMs, maxResponseBytes: http.maxResponseBytes, maxRedirects: http.maxRedirects });
     let failure: unknown = null;
     try {
       for (const pageUrl of config.pages) {

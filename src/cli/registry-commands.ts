@@ -251,7 +251,7 @@ export function meetingImportCommand(context: CommandContext, file: string, opti
 
 export function meetingSubscribeCommand(context: CommandContext, url: string, options: { org: string; owner?: string }): Promise<number> {
   return withRegistry(context, async (db, registration) => {
-    const feed = subscribeFeed(db, { orgId: orgIdOf(options.org), url, ownerEmail: options.owner }, { allowPrivateHosts: context.config.http.allowPrivateHosts }, context.actor);
+    const feed = subscribeFeed(db, { orgId: orgIdOf(options.org), url, ownerEmail: options.owner }, context.config.http, context.actor);
     const refresh = await refreshFeed(db, feed.id, httpClientFromConfig(context.config.http), (prepared) => registration.upsertMeeting(prepared, context.actor), context.actor);
     return print(context, { ...feed, refresh }, [
       `calendar feed ${feed.id} (${feed.host}) subscribed; refreshed on \`calendars.cron\` by \`leakwatch run\``,

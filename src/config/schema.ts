@@ -1,5 +1,6 @@
 import { validateDetailed } from 'node-cron';
 import { z } from 'zod';
+import { normaliseHostPort } from '../net/url-guard.js';
 
 /**
  * The one schema of leakwatch's configuration. Every value has a shipped
@@ -22,6 +23,15 @@ export const cronExpression = z.string().superRefine(function checkCron(value, c
 export const httpUrl = z.url({ protocol: /^https?$/, error: (issue) => `not an http(s) URL: ${JSON.stringify(issue.input)}` });
 
 const name = z.string().trim().min(1, 'must not be empty');
+
+/** `host:port`, as `http.allowHosts` lists them. */
+const hostPort = z.string().superRefine(function checkHostPort(value, ctx) {
+  try {
+    normaliseHostPort(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
 const positiveInt = z.int().positive();
 
 /** What every source has: whether it runs and when. */
@@ -81,8 +91,22 @@ export const configSchema = z.strictObject({
     maxResponseBytes: positiveInt,
     maxRedirects: z.int().min(0).max(20),
     retries: z.int().min(0).max(10),
-    /** Let a deployment (or a test) fetch loopback, private and link-local addresses. */
+    /** Let a deployment (or a test) fetch loopback, private and link-local addresses. Default false. */
     allowPrivateHosts: z.boolean(),
+    /**
+     * `host:port` pairs fetched even though they are not public (an intranet
+     * calendar server, `127.0.0.1:8080`), without opening every private
+     * address as `allowPrivateHosts` does. A name in it is trusted whatever it
+     * resolves to; redirects and a rendered page's requests elsewhere are still
+     * checked. Default none.
+     */
+    allowHosts: z.array(hostPort),
+    /**
+     * DNS servers (`host` or `host:port`) names are resolved with before
+     * connecting, instead of the system's resolver; the addresses are checked
+     * the same either way. Default none: the system's resolver (/etc/hosts, then DNS).
+     */
+    dnsServers: z.array(name),
     respectRobotsTxt: z.boolean(),
   }),
   mail: z.strictObject({

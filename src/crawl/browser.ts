@@ -1,6 +1,8 @@
-import type { Browser, Page, Route } from 'playwright';
+import type { Browser, BrowserContext, Page, Request, Route } from 'playwright';
+import { guardedFetch, ResponseTooLargeError } from '../net/guarded-fetch.js';
+import { BlockedUrlError, checkUserUrl, type UrlGuardOptions } from '../net/url-guard.js';
 import { BlockedError, RetryableError } from './errors.js';
-import { checkUserUrl } from './url-guard.js';
+import { SinkholeProxy } from './sinkhole-proxy.js';
 
 /** The system Chromium (DESIGN.md §6): Playwright's own browsers are never downloaded. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -19,8 +21,16 @@ export const CHROMIUM_ARGS = [
 export interface BrowserSettings {
   /** Render pages on loopback, private and link-local addresses (`http.allowPrivateHosts`). Default false. */
   allowPrivateHosts: boolean;
+  /** `host:port` pairs loaded even though private (`http.allowHosts`). Default none. */
+  allowHosts: readonly string[];
+  /** DNS servers names are resolved with (`http.dnsServers`). Default none: the system's resolver. */
+  dnsServers: readonly string[];
   /** Longest one page may take to load (`http.timeoutMs`). Default 15000. */
   timeoutMs: number;
+  /** Largest response to any one request of the page, after decompression (`http.maxResponseBytes`). Default 10 MiB. */
+  maxResponseBytes: number;
+  /** Redirects followed for the page and for each of its requests (`http.maxRedirects`). Default 5. */
+  maxRedirects: number;
 }
 
 export interface HeadlessBrowserOptions extends Partial<BrowserSettings> {
@@ -48,20 +58,61 @@ export interface RenderedPage {
 const MAX_SETTLE_MS = 5_000;
 
 /**
+ * Added to every response handed to Chromium (a second policy only narrows
+ * the page's own): fetch, XHR, EventSource and beacons may use http(s),
+ * which comes through the route, and data: and blob:, which stay inside
+ * Chromium, but not ws: or wss:, which the route never sees. Workers take it
+ * from their script's response or, when made from a blob:, from the page.
+ */
+const CONNECT_POLICY = 'connect-src http: https: data: blob:';
+
+/**
+ * Chromium's network settings besides {@link CHROMIUM_ARGS}: every
+ * connection it opens itself goes to the {@link SinkholeProxy}, loopback
+ * included (Chromium bypasses a proxy for loopback unless told not to), and
+ * WebRTC may not send UDP around it.
+ */
+function networkArgs(proxyUrl: string): string[] {
+  return [`--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>', '--force-webrtc-ip-handling-policy=disable_non_proxied_udp'];
+}
+
+/**
  * Renders pages in the system Chromium for sources whose posts appear only
  * after JavaScript runs. One Chromium at a time, started on the first page
  * and replaced after `maxPagesPerBrowser` pages; a fresh context per page,
- * closed whatever happens. Every URL the page requests is checked like a
- * user-supplied one (no literal private addresses unless allowed). Render
- * one page at a time.
+ * closed whatever happens. Render one page at a time.
+ *
+ * Chromium never reaches the network itself. Every request it makes (the
+ * page, frames, subresources, fetch and XHR) is answered by `context.route`
+ * from a request leakwatch makes with {@link guardedFetch}: the URL is
+ * checked, the name resolved and its addresses checked once, by us, at
+ * connection time, and the response capped in size and time. Redirects are
+ * followed by us, each hop checked the same way (the page's own by
+ * navigating to the new URL). data: and blob: stay inside Chromium; every
+ * other scheme is refused. WebSockets are refused three times over:
+ * `context.routeWebSocket` answers the page's without a server,
+ * {@link CONNECT_POLICY} forbids them to workers too, and whatever still
+ * leaves Chromium outside the route lands on the {@link SinkholeProxy}.
  */
 export class HeadlessBrowser {
   #options: Required<Omit<HeadlessBrowserOptions, 'userAgent'>> & { userAgent?: string };
   #browser: Promise<Browser> | null = null;
+  #sinkhole: SinkholeProxy | null = null;
   #pages = 0;
 
   constructor(options: HeadlessBrowserOptions = {}) {
-    this.#options = { allowPrivateHosts: false, timeoutMs: 15_000, maxPagesPerBrowser: 100, quietMs: 500, executablePath: CHROMIUM_PATH, ...withoutUndefined(options) };
+    this.#options = {
+      allowPrivateHosts: false,
+      allowHosts: [],
+      dnsServers: [],
+      timeoutMs: 15_000,
+      maxResponseBytes: 10 * 1024 * 1024,
+      maxRedirects: 5,
+      maxPagesPerBrowser: 100,
+      quietMs: 500,
+      executablePath: CHROMIUM_PATH,
+      ...withoutUndefined(options),
+    };
   }
 
   /** Loads `rawUrl`, waits for scripts to render, and reads its text and links. Throws the errors of `errors.ts`. */
@@ -70,6 +121,8 @@ export class HeadlessBrowser {
     signal?.throwIfAborted();
     const browser = await this.#acquire();
     const context = await browser.newContext({ userAgent: this.#options.userAgent, serviceWorkers: 'block', acceptDownloads: false });
+    // Ends the page's requests still under way when the page is done with, however it ends.
+    const requests = new AbortController();
     const abort = () => void context.close().catch(() => undefined);
     signal?.addEventListener('abort', abort, { once: true });
     // page.evaluate has no timeout of its own: a page whose scripts never yield would hold the crawl for ever.
@@ -79,11 +132,12 @@ export class HeadlessBrowser {
       overran = true;
       abort();
     }, limitMs);
+    const navigations = new Navigations();
     try {
-      await context.route('**/*', (route) => this.#guard(route));
+      await this.#routeEverything(context, navigations, requests.signal, limitMs);
       const page = await context.newPage();
       const deadline = Date.now() + this.#options.timeoutMs;
-      const status = await this.#load(page, url, signal);
+      const status = await this.#load(page, url, navigations, deadline, signal);
       this.#check(page.url());
       await this.#settle(page, deadline);
       const { text, links } = (await page.evaluate(READ_PAGE)) as { text: string; links: string[] };
@@ -95,6 +149,7 @@ export class HeadlessBrowser {
     } finally {
       clearTimeout(watchdog);
       signal?.removeEventListener('abort', abort);
+      requests.abort();
       await context.close().catch(() => undefined);
     }
   }
@@ -102,14 +157,22 @@ export class HeadlessBrowser {
   /** Closes Chromium; the next page starts a new one. */
   async close(): Promise<void> {
     const browser = this.#browser;
+    const sinkhole = this.#sinkhole;
     this.#browser = null;
+    this.#sinkhole = null;
     this.#pages = 0;
     if (browser) await (await browser.catch(() => null))?.close();
+    await sinkhole?.close();
+  }
+
+  get #guardOptions(): UrlGuardOptions {
+    const { allowPrivateHosts, allowHosts, dnsServers } = this.#options;
+    return { allowPrivateHosts, allowHosts, dnsServers };
   }
 
   #check(rawUrl: string): URL {
     try {
-      return checkUserUrl(rawUrl, this.#options);
+      return checkUserUrl(rawUrl, this.#guardOptions);
     } catch (error) {
       throw new BlockedError((error as Error).message, null, { cause: error });
     }
@@ -120,42 +183,112 @@ export class HeadlessBrowser {
     // A Chromium that crashed is replaced rather than asked for contexts it cannot give.
     if (this.#browser && !(await this.#browser.catch(() => null))?.isConnected()) await this.close();
     this.#pages++;
-    // Playwright is loaded on first use: only the rendered-page crawler needs it, and it is large.
-    this.#browser ??= import('playwright')
-      .then(({ chromium }) => chromium.launch({ executablePath: this.#options.executablePath, args: CHROMIUM_ARGS }))
-      .catch((error: Error) => {
-        this.#browser = null;
-        throw new Error(`could not start Chromium at ${this.#options.executablePath}: ${error.message.split('\n')[0]}`, { cause: error });
-      });
+    this.#browser ??= this.#launch();
     return this.#browser;
   }
 
-  /**
-   * Every request of the page (subresources, fetches, frames) is checked as a
-   * user-supplied URL: a literal private address or localhost is refused. A
-   * name that resolves to one is not caught here, since Chromium resolves
-   * names itself, nor is the target of a redirect, which Playwright does not
-   * route; `render` refuses a page that ends up on one.
-   */
-  async #guard(route: Route): Promise<void> {
-    const requested = route.request().url();
+  async #launch(): Promise<Browser> {
     try {
-      if (/^https?:/i.test(requested)) checkUserUrl(requested, this.#options);
-    } catch {
-      return route.abort('blockedbyclient').catch(() => undefined);
+      this.#sinkhole ??= await SinkholeProxy.start();
+      // Playwright is loaded on first use: only the rendered-page crawler needs it, and it is large.
+      const { chromium } = await import('playwright');
+      return await chromium.launch({ executablePath: this.#options.executablePath, args: [...CHROMIUM_ARGS, ...networkArgs(this.#sinkhole.url)] });
+    } catch (error) {
+      this.#browser = null;
+      throw new Error(`could not start Chromium at ${this.#options.executablePath}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
     }
-    return route.continue().catch(() => undefined);
   }
 
-  async #load(page: Page, url: URL, signal?: AbortSignal): Promise<number | null> {
-    const { timeoutMs } = this.#options;
+  /** Puts every request and WebSocket of the context's pages under the guard (see the class comment). */
+  async #routeEverything(context: BrowserContext, navigations: Navigations, signal: AbortSignal, timeoutMs: number): Promise<void> {
+    await context.routeWebSocket(/./, (socket) => socket.close({ code: 1008, reason: 'leakwatch does not open WebSockets from rendered pages' }));
+    await context.route('**/*', (route) => this.#fulfil(route, navigations, signal, timeoutMs));
+  }
+
+  /**
+   * Answers one of Chromium's requests from our own guarded requests. A
+   * request gets as long as the whole page, not `timeoutMs` of its own: a
+   * slow script is the page's timeout to report, and none outlives its page.
+   *
+   * Redirects: Playwright does not route the request Chromium makes after a
+   * 3xx (it would go to the sinkhole proxy and fail), so they are followed
+   * here, each hop checked, up to `maxRedirects`. The page itself is the
+   * exception: its redirect is handed to {@link HeadlessBrowser.#load}, which
+   * navigates to the new URL, so that the page has its real address and
+   * relative links resolve against it.
+   */
+  async #fulfil(route: Route, navigations: Navigations, signal: AbortSignal, timeoutMs: number): Promise<void> {
+    const request = route.request();
+    const requested = request.url();
+    const scheme = schemeOf(requested);
+    if (scheme === 'data:' || scheme === 'blob:') return route.continue().catch(() => undefined);
+    const page = mainFramePage(request);
+    const refuse = (reason: string) => {
+      if (page) navigations.refused(page, reason);
+      return route.abort('blockedbyclient').catch(() => undefined);
+    };
+    if (scheme !== 'http:' && scheme !== 'https:') return refuse(`${requested}: only http and https URLs are fetched, not ${scheme ?? 'a relative URL'}`);
+
+    let current = requested;
+    let method = request.method();
+    let body = request.postDataBuffer();
+    let headers = request.headers();
     let response;
-    try {
-      response = await page.goto(url.href, { waitUntil: 'load', timeout: timeoutMs });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (error instanceof Error && error.name === 'TimeoutError') throw new RetryableError(`${url.href}: page did not load within ${timeoutMs} ms`, null, { cause: error });
-      throw new RetryableError(`${url.href}: ${(error as Error).message.split('\n')[0]}`, null, { cause: error });
+    for (let redirects = 0; ; redirects++) {
+      try {
+        response = await guardedFetch(current, { guard: this.#guardOptions, method, headers, body, timeoutMs, maxResponseBytes: this.#options.maxResponseBytes, signal });
+      } catch (error) {
+        if (error instanceof BlockedUrlError || error instanceof ResponseTooLargeError) return refuse((error as Error).message);
+        return route.abort((error as NodeJS.ErrnoException).code === 'ETIMEDOUT' ? 'timedout' : 'failed').catch(() => undefined);
+      }
+      const location = response.headers.location;
+      if (response.status < 300 || response.status >= 400 || !location) break;
+      let next: string;
+      try {
+        next = checkUserUrl(new URL(location, current).href, this.#guardOptions).href;
+      } catch (error) {
+        return refuse(`${current} redirects to ${location}: ${(error as Error).message}`);
+      }
+      if (page) {
+        navigations.redirected(page, next);
+        return route.abort('aborted').catch(() => undefined);
+      }
+      if (redirects >= this.#options.maxRedirects) return refuse(`${requested}: more than ${this.#options.maxRedirects} redirects`);
+      // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = null;
+      }
+      // Chromium's cookies were for the first origin; another origin does not get them.
+      if (new URL(next).origin !== new URL(current).origin) headers = withoutCredentials(headers);
+      current = next;
+    }
+    const policy = response.headers['content-security-policy'];
+    const answer = { ...response.headers, 'content-security-policy': policy ? `${policy}, ${CONNECT_POLICY}` : CONNECT_POLICY };
+    return route.fulfill({ status: response.status, headers: answer, body: response.body }).catch(() => undefined);
+  }
+
+  /** Navigates to the page, following its redirects (see {@link HeadlessBrowser.#fulfil}); the status of the page it ends on. */
+  async #load(page: Page, url: URL, navigations: Navigations, deadline: number, signal?: AbortSignal): Promise<number | null> {
+    const { timeoutMs, maxRedirects } = this.#options;
+    let response;
+    let target = url.href;
+    for (let redirects = 0; ; redirects++) {
+      try {
+        response = await page.goto(target, { waitUntil: 'load', timeout: Math.max(1, deadline - Date.now()) });
+        break;
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const outcome = navigations.take(page);
+        if (outcome?.refusal) throw new BlockedError(outcome.refusal, null, { cause: error });
+        if (outcome?.redirect) {
+          if (redirects >= maxRedirects) throw new BlockedError(`${url.href}: more than ${maxRedirects} redirects`, null, { cause: error });
+          target = outcome.redirect;
+          continue;
+        }
+        if (error instanceof Error && error.name === 'TimeoutError') throw new RetryableError(`${url.href}: page did not load within ${timeoutMs} ms`, null, { cause: error });
+        throw new RetryableError(`${url.href}: ${(error as Error).message.split('\n')[0]}`, null, { cause: error });
+      }
     }
     const status = response?.status() ?? null;
     if (status !== null && (status >= 500 || status === 429)) throw new RetryableError(`${url.href}: HTTP ${status}`, status);
@@ -178,6 +311,52 @@ export class HeadlessBrowser {
       timer = setTimeout(done, ${quietMs});
     })`);
   }
+}
+
+/**
+ * What became of the last navigation of each page that the route did not
+ * answer: refused by the guard (the page then fails as blocked, with the
+ * guard's reason, not as a network error), or redirected (`#load` goes on to
+ * the new URL).
+ */
+class Navigations {
+  #outcomes = new Map<Page, { refusal?: string; redirect?: string }>();
+
+  refused(page: Page, reason: string): void {
+    this.#outcomes.set(page, { refusal: reason });
+  }
+
+  redirected(page: Page, url: string): void {
+    this.#outcomes.set(page, { redirect: url });
+  }
+
+  /** The outcome, forgotten once read. */
+  take(page: Page): { refusal?: string; redirect?: string } | undefined {
+    const outcome = this.#outcomes.get(page);
+    this.#outcomes.delete(page);
+    return outcome;
+  }
+}
+
+/** The page whose top-level document `request` is, or null for every other request (frames, subresources, workers'). */
+function mainFramePage(request: Request): Page | null {
+  if (!request.isNavigationRequest()) return null;
+  try {
+    const frame = request.frame();
+    return frame.parentFrame() === null ? frame.page() : null;
+  } catch {
+    // A service worker's request has no frame (service workers are blocked anyway).
+    return null;
+  }
+}
+
+/** `http:`, `data:`…, lower case; undefined when the URL has no scheme. */
+function schemeOf(url: string): string | undefined {
+  return /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase();
+}
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !['cookie', 'authorization'].includes(name.toLowerCase())));
 }
 
 /** Runs in the page: what a visitor sees, and where every link goes. */

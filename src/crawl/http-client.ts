@@ -4,7 +4,7 @@ import PQueue from 'p-queue';
 import robotsParserModule from 'robots-parser';
 import { BlockedError, ParseError, RateLimitedError, RetryableError } from './errors.js';
 import { retryAfter } from './retry-after.js';
-import { BlockedUrlError, checkUserUrl, guardedLookup } from './url-guard.js';
+import { BlockedUrlError, checkUserUrl, guardedLookup, type UrlGuardOptions } from '../net/url-guard.js';
 
 export interface HttpClientOptions {
   /** Product token and version, e.g. `leakwatch/0.1`; the contact URL is appended. */
@@ -17,7 +17,12 @@ export interface HttpClientOptions {
   maxRedirects: number;
   /** Extra attempts after a network error, a 5xx or a 429. */
   retries: number;
+  /** Fetch loopback, private and link-local addresses too (`http.allowPrivateHosts`). */
   allowPrivateHosts: boolean;
+  /** `host:port` pairs fetched even though private (`http.allowHosts`). Default none. */
+  allowHosts?: readonly string[];
+  /** DNS servers names are resolved with (`http.dnsServers`). Default none: the system's resolver. */
+  dnsServers?: readonly string[];
   respectRobotsTxt: boolean;
   /** First retry waits about this long, doubling each time, with jitter. Default 500. */
   retryBaseMs?: number;
@@ -81,12 +86,28 @@ export class HttpClient {
   #validators = new Map<string, { etag: string | null; lastModified: string | null }>();
 
   constructor(options: HttpClientOptions) {
-    this.#options = { retryBaseMs: 500, maxRetryAfterMs: 600_000, ...options };
+    this.#options = { retryBaseMs: 500, maxRetryAfterMs: 600_000, allowHosts: [], dnsServers: [], ...options };
   }
 
   /** Whether loopback and private addresses may be fetched (`http.allowPrivateHosts`); the browser helper follows it too. */
   get allowPrivateHosts(): boolean {
     return this.#options.allowPrivateHosts;
+  }
+
+  /** Where this client may connect (`http.allowPrivateHosts`, `.allowHosts`, `.dnsServers`); the browser helper uses the same. */
+  get guard(): UrlGuardOptions {
+    const { allowPrivateHosts, allowHosts, dnsServers } = this.#options;
+    return { allowPrivateHosts, allowHosts, dnsServers };
+  }
+
+  /** The largest response accepted (`http.maxResponseBytes`). */
+  get maxResponseBytes(): number {
+    return this.#options.maxResponseBytes;
+  }
+
+  /** Redirects followed per request (`http.maxRedirects`). */
+  get maxRedirects(): number {
+    return this.#options.maxRedirects;
   }
 
   /** Per attempt (`http.timeoutMs`). */
@@ -234,7 +255,7 @@ export class HttpClient {
     if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const request = send(url, { headers, lookup: guardedLookup(this.#options.allowPrivateHosts), signal: options.signal }, resolve);
+      const request = send(url, { headers, lookup: guardedLookup(this.#options, url), signal: options.signal }, resolve);
       request.setTimeout(this.#options.timeoutMs, () => request.destroy(new RetryableError(`${url.href}: no response within ${this.#options.timeoutMs} ms`)));
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (error instanceof RetryableError) return reject(error);

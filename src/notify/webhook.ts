@@ -6,14 +6,14 @@
  *   with `LEAKWATCH_WEBHOOK_SECRET` (reject old timestamps to stop replays);
  * - `X-Leakwatch-Delivery`: the message's id, the same on every retry.
  * The body has a Slack-compatible `text`. The URL is checked like every URL a
- * user supplies: http(s) only, public addresses only (unless
- * `http.allowPrivateHosts`), checked again at connection time; redirects are
- * not followed.
+ * user supplies (`src/net/url-guard.ts`): http(s) only, public addresses
+ * only (unless `http.allowPrivateHosts` or `http.allowHosts`), checked again
+ * at connection time; redirects are not followed.
  */
 import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { checkUserUrl, guardedLookup } from '../crawl/url-guard.js';
+import { checkUserUrl, guardedLookup } from '../net/url-guard.js';
 import type { FailureVerdict } from './smtp.js';
 
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -33,7 +33,12 @@ export class WebhookError extends Error {
 export interface WebhookOptions {
   secret: string;
   timeoutMs: number;
+  /** `http.allowPrivateHosts`. */
   allowPrivateHosts: boolean;
+  /** `http.allowHosts`: `host:port` pairs posted to even though private. Default none. */
+  allowHosts?: readonly string[];
+  /** `http.dnsServers`. Default none: the system's resolver. */
+  dnsServers?: readonly string[];
   userAgent: string;
   delivery: string;
   now?: Date;
@@ -43,7 +48,7 @@ export interface WebhookOptions {
 export async function postWebhook(url: string, body: string, options: WebhookOptions): Promise<number> {
   let target: URL;
   try {
-    target = checkUserUrl(url, { allowPrivateHosts: options.allowPrivateHosts });
+    target = checkUserUrl(url, options);
   } catch (error) {
     throw new WebhookError((error as Error).message, false);
   }
@@ -54,7 +59,7 @@ export async function postWebhook(url: string, body: string, options: WebhookOpt
       target,
       {
         method: 'POST',
-        lookup: guardedLookup(options.allowPrivateHosts),
+        lookup: guardedLookup(options, target),
         timeout: options.timeoutMs,
         headers: {
           'content-type': 'application/json',

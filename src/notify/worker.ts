@@ -228,6 +228,8 @@ export class Notifier {
           secret,
           timeoutMs: this.#config.http.timeoutMs,
           allowPrivateHosts: this.#config.http.allowPrivateHosts,
+          allowHosts: this.#config.http.allowHosts,
+          dnsServers: this.#config.http.dnsServers,
           userAgent: this.#config.http.userAgent,
           delivery: row.messageId,
           now,

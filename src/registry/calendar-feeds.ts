@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { BlockedUrlError, checkUserUrl } from '../crawl/url-guard.js';
+import { BlockedUrlError, checkUserUrl, type UrlGuardOptions } from '../net/url-guard.js';
 import type { HttpClient } from '../crawl/http-client.js';
 import { audit } from '../store/audit.js';
 import type { Db } from '../store/database.js';
@@ -29,7 +29,7 @@ interface FeedRow {
 }
 
 /** Subscribes an organisation to an iCalendar feed; the URL is checked before it is ever fetched. */
-export function subscribeFeed(db: Db, input: { orgId: number; url: string; ownerEmail?: string | undefined }, guard: { allowPrivateHosts: boolean }, actor: string, now: Date = new Date()): CalendarFeed {
+export function subscribeFeed(db: Db, input: { orgId: number; url: string; ownerEmail?: string | undefined }, guard: UrlGuardOptions, actor: string, now: Date = new Date()): CalendarFeed {
   getOrganisation(db, input.orgId);
   let url: URL;
   try {

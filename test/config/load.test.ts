@@ -89,6 +89,15 @@ describe('loadConfig', () => {
     expect(config.http.allowPrivateHosts).toBe(true);
   });
 
+  it('reads http.allowHosts as host:port pairs and names an entry without a port', () => {
+    const { config } = loadConfig({ env: { LEAKWATCH_HTTP__ALLOW_HOSTS: 'calendar.intranet.example:443,[::1]:8080', LEAKWATCH_HTTP__DNS_SERVERS: '127.0.0.1:5353' } });
+    expect(config.http.allowHosts).toEqual(['calendar.intranet.example:443', '[::1]:8080']);
+    expect(config.http.dnsServers).toEqual(['127.0.0.1:5353']);
+    expect(problemsOf(() => loadConfig({ env: { LEAKWATCH_HTTP__ALLOW_HOSTS: 'calendar.intranet.example' } }))).toEqual([
+      'http.allowHosts[0]: not a host:port: "calendar.intranet.example" (write e.g. "calendar.intranet.example:443" or "[::1]:8080") (from env LEAKWATCH_HTTP__ALLOW_HOSTS)',
+    ]);
+  });
+
   it('takes secrets from the environment only', () => {
     const { secrets } = loadConfig({ env: { LEAKWATCH_SMTP_URL: 'smtp://u:p@mail.example:587', LEAKWATCH_X_BEARER_TOKEN: 'AAA' } });
     expect(secrets).toEqual({ smtpUrl: 'smtp://u:p@mail.example:587', xBearerToken: 'AAA' });

@@ -1,11 +1,13 @@
 /**
  * A real DNS server on loopback for tests: hand-written RFC 1035 wire format
- * over UDP and TCP on the same port, serving TXT records a test sets up. It
- * answers Node's c-ares resolver exactly as an authoritative server would,
- * including truncation, so the code under test runs its real protocol path.
+ * over UDP and TCP on the same port, serving the TXT, A and AAAA records a
+ * test sets up. It answers Node's c-ares resolver exactly as an
+ * authoritative server would, including truncation, so the code under test
+ * runs its real protocol path.
  */
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
+import { createServer, isIP, type Server as TcpServer, type Socket as TcpSocket } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /** How the server treats queries for a name. */
 export type DnsMode = 'answer' | 'nxdomain' | 'servfail' | 'silent';
@@ -29,6 +31,11 @@ export interface DnsTestServer {
    * does; an array gives the RR's character-strings explicitly.
    */
   setTxt(name: string, records: string[] | string[][]): void;
+  /**
+   * Replaces the A and AAAA records of `name` (case-insensitive): each IPv4
+   * address becomes an A record, each IPv6 address an AAAA record.
+   */
+  setAddresses(name: string, addresses: string[]): void;
   /** How queries for `name` are answered; `'answer'` unless set. `'silent'` never replies. */
   setMode(name: string, mode: DnsMode): void;
   /** Every query received so far. */
@@ -36,7 +43,9 @@ export interface DnsTestServer {
   close(): Promise<void>;
 }
 
+const TYPE_A = 1;
 const TYPE_TXT = 16;
+const TYPE_AAAA = 28;
 const TYPE_OPT = 41;
 const TYPE_ANY = 255;
 const CLASS_IN = 1;
@@ -74,7 +83,8 @@ interface ParsedQuery {
 
 /** Starts a DNS server on 127.0.0.1 with an ephemeral port. */
 export async function startDnsServer(): Promise<DnsTestServer> {
-  const zone = new Map<string, Buffer[]>();
+  /** Name → record type → RDATA of each record. */
+  const zone = new Map<string, Map<number, Buffer[]>>();
   const modes = new Map<string, DnsMode>();
   const queries: ReceivedQuery[] = [];
   const { udp, tcp } = await bindBoth();
@@ -101,8 +111,10 @@ export async function startDnsServer(): Promise<DnsTestServer> {
       case 'nxdomain':
         return encodeResponse(query, RCODE_NXDOMAIN, [], Infinity);
       case 'answer': {
-        const wantsTxt = query.qclass === CLASS_IN && (query.type === TYPE_TXT || query.type === TYPE_ANY);
-        const answers = wantsTxt ? (zone.get(key) ?? []) : [];
+        const records = query.qclass === CLASS_IN ? zone.get(key) : undefined;
+        const answers = [...(records ?? new Map<number, Buffer[]>())].flatMap(([type, rdatas]) =>
+          query.type === type || query.type === TYPE_ANY ? rdatas.map((rdata) => ({ type, rdata })) : [],
+        );
         return encodeResponse(query, RCODE_NOERROR, answers, maxBytes(query));
       }
     }
@@ -140,10 +152,20 @@ export async function startDnsServer(): Promise<DnsTestServer> {
     port,
     queries,
     setTxt(name, records) {
-      zone.set(
-        normalizeName(name),
+      const key = normalizeName(name);
+      const types = zone.get(key) ?? new Map<number, Buffer[]>();
+      types.set(
+        TYPE_TXT,
         records.map((record: string | string[]) => encodeTxtRdata(typeof record === 'string' ? splitCharacterStrings(record) : record.map(toCharacterString))),
       );
+      zone.set(key, types);
+    },
+    setAddresses(name, addresses) {
+      const key = normalizeName(name);
+      const types = zone.get(key) ?? new Map<number, Buffer[]>();
+      types.set(TYPE_A, addresses.filter((address) => isIP(address) === 4).map(encodeAddress));
+      types.set(TYPE_AAAA, addresses.filter((address) => isIP(address) === 6).map(encodeAddress));
+      zone.set(key, types);
     },
     setMode(name, mode) {
       modes.set(normalizeName(name), mode);
@@ -209,6 +231,11 @@ function toCharacterString(text: string): Buffer {
     throw new RangeError(`Expected a TXT character-string of at most ${MAX_CHARACTER_STRING_BYTES} bytes, got ${bytes.length} bytes: \`${text.slice(0, 40)}…\``);
   }
   return bytes;
+}
+
+/** An A or AAAA record's RDATA: the address's 4 or 16 bytes in network order. */
+function encodeAddress(address: string): Buffer {
+  return Buffer.from(ipaddr.parse(address).toByteArray());
 }
 
 function encodeTxtRdata(strings: Buffer[]): Buffer {
@@ -300,12 +327,12 @@ function responseFlags(queryFlags: number, rcode: number, truncated: boolean): n
  * Builds a reply; if the answers do not fit in `maxBytes`, sends the question
  * alone with TC set, which makes the client retry over TCP (RFC 7766).
  */
-function encodeResponse(query: ParsedQuery, rcode: number, txtRdatas: Buffer[], maxBytes: number): Buffer {
+function encodeResponse(query: ParsedQuery, rcode: number, records: { type: number; rdata: Buffer }[], maxBytes: number): Buffer {
   // Every answer names the question by a pointer to offset 12, where the question name starts.
-  const answers = txtRdatas.map(function encodeAnswer(rdata) {
+  const answers = records.map(function encodeAnswer({ type, rdata }) {
     const fixed = Buffer.alloc(12);
     fixed.writeUInt16BE(0xc000 | HEADER_BYTES, 0);
-    fixed.writeUInt16BE(TYPE_TXT, 2);
+    fixed.writeUInt16BE(type, 2);
     fixed.writeUInt16BE(CLASS_IN, 4);
     fixed.writeUInt32BE(TTL_SECS, 6);
     fixed.writeUInt16BE(rdata.length, 10);
