@@ -1,3 +1,4 @@
+import { redactUrl } from '../net/redact.js';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import PQueue from 'p-queue';
@@ -42,6 +43,16 @@ export interface RequestOptions {
    * read on their behalf (a calendar feed), as a feed reader does.
    */
   robots?: boolean;
+  /**
+   * The URL is a credential in its own right (a calendar's private address):
+   * errors name only its scheme and host, and those of every redirect. Default false.
+   */
+  secretUrl?: boolean;
+}
+
+/** A URL as errors may show it: whole, or up to its host when it is a secret. */
+function shown(url: URL | string, options: Pick<RequestOptions, 'secretUrl'>): string {
+  return options.secretUrl === true ? redactUrl(url) : String(url);
 }
 
 export interface HttpResponse {
@@ -212,11 +223,17 @@ export class HttpClient {
       const headers = flatHeaders(response);
       if (status >= 300 && status < 400 && status !== 304 && headers.location) {
         response.resume();
-        if (redirects >= this.#options.maxRedirects) throw new BlockedError(`${start.href}: more than ${this.#options.maxRedirects} redirects`, status);
+        if (redirects >= this.#options.maxRedirects) throw new BlockedError(`${shown(start, options)}: more than ${this.#options.maxRedirects} redirects`, status);
+        let target: string;
         try {
-          url = checkUserUrl(new URL(headers.location, url).href, this.#options);
+          target = new URL(headers.location, url).href;
         } catch (error) {
-          throw new BlockedError(`${url.href} redirects to ${headers.location}: ${(error as Error).message}`, status, { cause: error });
+          throw new BlockedError(`${shown(url, options)} redirects to something that is not a URL`, status, { cause: error });
+        }
+        try {
+          url = checkUserUrl(target, this.#options);
+        } catch (error) {
+          throw new BlockedError(`${shown(url, options)} redirects to ${shown(target, options)}: ${(error as Error).message}`, status, { cause: error });
         }
         continue;
       }
@@ -230,21 +247,21 @@ export class HttpClient {
       }
       if (status >= 500) {
         response.resume();
-        throw new RetryableError(`${url.href}: HTTP ${status}`, status);
+        throw new RetryableError(`${shown(url, options)}: HTTP ${status}`, status);
       }
       if (status >= 400) {
         response.resume();
-        throw new BlockedError(`${url.href}: HTTP ${status}`, status);
+        throw new BlockedError(`${shown(url, options)}: HTTP ${status}`, status);
       }
       if (status === 304) {
         response.resume();
-        return makeResponse(url.href, status, headers, Buffer.alloc(0), true);
+        return makeResponse(url.href, status, headers, Buffer.alloc(0), true, options);
       }
-      const body = await this.#read(response, url.href);
+      const body = await this.#read(response, url.href, options);
       if (headers.etag || headers['last-modified']) {
         this.#remember(start.href, { etag: headers.etag ?? null, lastModified: headers['last-modified'] ?? null });
       }
-      return makeResponse(url.href, status, headers, body, false);
+      return makeResponse(url.href, status, headers, body, false, options);
     }
   }
 
@@ -256,23 +273,23 @@ export class HttpClient {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const request = send(url, { headers, lookup: guardedLookup(this.#options, url), signal: options.signal }, resolve);
-      request.setTimeout(this.#options.timeoutMs, () => request.destroy(new RetryableError(`${url.href}: no response within ${this.#options.timeoutMs} ms`)));
+      request.setTimeout(this.#options.timeoutMs, () => request.destroy(new RetryableError(`${shown(url, options)}: no response within ${this.#options.timeoutMs} ms`)));
       request.on('error', (error: NodeJS.ErrnoException) => {
         if (error instanceof RetryableError) return reject(error);
         if (error.code === 'EBLOCKED' || error instanceof BlockedUrlError) return reject(new BlockedError(error.message, null, { cause: error }));
         if (error.name === 'AbortError') return reject(error);
-        reject(new RetryableError(`${url.href}: ${error.message}`, null, { cause: error }));
+        reject(new RetryableError(`${shown(url, options)}: ${error.message}`, null, { cause: error }));
       });
       request.end();
     });
   }
 
-  async #read(response: IncomingMessage, url: string): Promise<Buffer> {
+  async #read(response: IncomingMessage, url: string, options: RequestOptions): Promise<Buffer> {
     const limit = this.#options.maxResponseBytes;
     const declared = Number(response.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
       response.destroy();
-      throw new BlockedError(`${url}: response of ${declared} bytes is larger than the ${limit}-byte limit`);
+      throw new BlockedError(`${shown(url, options)}: response of ${declared} bytes is larger than the ${limit}-byte limit`);
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -281,13 +298,13 @@ export class HttpClient {
         size += (chunk as Buffer).length;
         if (size > limit) {
           response.destroy();
-          throw new BlockedError(`${url}: response is larger than the ${limit}-byte limit`);
+          throw new BlockedError(`${shown(url, options)}: response is larger than the ${limit}-byte limit`);
         }
         chunks.push(chunk as Buffer);
       }
     } catch (error) {
       if (error instanceof BlockedError) throw error;
-      throw new RetryableError(`${url}: ${(error as Error).message}`, null, { cause: error });
+      throw new RetryableError(`${shown(url, options)}: ${(error as Error).message}`, null, { cause: error });
     }
     return Buffer.concat(chunks);
   }
@@ -322,7 +339,7 @@ function flatHeaders(response: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function makeResponse(url: string, status: number, headers: Record<string, string>, body: Buffer, notModified: boolean): HttpResponse {
+function makeResponse(url: string, status: number, headers: Record<string, string>, body: Buffer, notModified: boolean, options: RequestOptions): HttpResponse {
   return {
     url,
     status,
@@ -334,7 +351,7 @@ function makeResponse(url: string, status: number, headers: Record<string, strin
       try {
         return JSON.parse(body.toString('utf8')) as T;
       } catch (error) {
-        throw new ParseError(`${url}: expected JSON, got ${JSON.stringify(body.subarray(0, 80).toString('utf8'))}…`, { cause: error });
+        throw new ParseError(`${shown(url, options)}: expected JSON, got ${JSON.stringify(body.subarray(0, 80).toString('utf8'))}…`, { cause: error });
       }
     },
   };

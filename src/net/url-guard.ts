@@ -1,3 +1,4 @@
+import { redactUrl } from './redact.js';
 import { isIP } from 'node:net';
 import { addressRefusal } from './address.js';
 import { BlockedUrlError } from './blocked-url-error.js';
@@ -24,9 +25,9 @@ export function checkUserUrl(raw: string, options: UrlGuardOptions): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new BlockedUrlError(`"${raw}" is not a URL`);
+    throw new BlockedUrlError('not a URL (it does not parse)');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedUrlError(`${raw}: only http and https URLs are fetched, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedUrlError(`${redactUrl(url)}: only http and https URLs are fetched, not ${url.protocol}`);
   if (url.username || url.password) throw new BlockedUrlError(`${url.host}: a URL with credentials in it is refused; use a secret link or a public feed`);
   if (options.allowPrivateHosts || isTrustedHost(url, options.allowHosts)) return url;
   const host = bareHost(url.hostname);
@@ -34,7 +35,7 @@ export function checkUserUrl(raw: string, options: UrlGuardOptions): URL {
   if (host === 'localhost' || host.endsWith('.localhost')) refusal = 'a loopback name';
   else if (isIP(host) !== 0) refusal = addressRefusal(host);
   if (refusal) {
-    throw new BlockedUrlError(`${raw}: ${host} is ${refusal}; leakwatch fetches only public addresses (http.allowHosts trusts a host:port, http.allowPrivateHosts every address)`);
+    throw new BlockedUrlError(`${redactUrl(url)}: ${host} is ${refusal}; leakwatch fetches only public addresses (http.allowHosts trusts a host:port, http.allowPrivateHosts every address)`);
   }
   return url;
 }

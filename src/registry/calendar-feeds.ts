@@ -1,3 +1,4 @@
+import { redactUrlsIn } from '../net/redact.js';
 import { InputError } from '../errors.js';
 import { BlockedUrlError, checkUserUrl, type UrlGuardOptions } from '../net/url-guard.js';
 import type { HttpClient } from '../crawl/http-client.js';
@@ -90,7 +91,7 @@ export async function refreshFeed(
     const headers: Record<string, string> = { accept: 'text/calendar, text/plain;q=0.9, */*;q=0.5' };
     if (row.etag) headers['if-none-match'] = row.etag;
     if (row.last_modified) headers['if-modified-since'] = row.last_modified;
-    const response = await http.get(row.url, { headers, conditional: false, robots: false, signal: options.signal });
+    const response = await http.get(row.url, { headers, conditional: false, robots: false, secretUrl: true, signal: options.signal });
     if (response.notModified) {
       record.run(now().toISOString(), null, null, null, feedId);
       return { feed: feedId, status: 'not-modified' };
@@ -102,7 +103,8 @@ export async function refreshFeed(
     })();
     return { feed: feedId, status: 'imported', result };
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(row.url, new URL(row.url).host) : String(error);
+    // Every error names at most the feed's host (its path is often its secret), and in case one names more, that goes too.
+    const message = redactUrlsIn(error instanceof Error ? error.message : String(error), [row.url]);
     record.run(now().toISOString(), message, null, null, feedId);
     return { feed: feedId, status: 'failed', error: message };
   }

@@ -98,6 +98,29 @@ describe('calendar feeds', () => {
     expect(JSON.stringify(listFeeds(store.db, org))).not.toContain('secret-token-abc');
   });
 
+  it('a feed redirected to a refused address records the refusal without the secret path of either URL', async () => {
+    const elsewhere = await startHttpServer({ '/private/NEW-SECRET-xyz/basic.ics': (_request, response) => void response.writeHead(200).end(feedBody) });
+    const moved = await startHttpServer({
+      '/private/OLD-SECRET-abc/basic.ics': (_request, response) => void response.writeHead(302, { location: `${elsewhere.url}/private/NEW-SECRET-xyz/basic.ics` }).end(),
+    });
+    try {
+      const guarded = new HttpClient({
+        userAgent: 'leakwatch-test', contactUrl: 'https://school.example/contact', timeoutMs: 1000, maxResponseBytes: 1_000_000, maxRedirects: 3, retries: 0,
+        allowPrivateHosts: false, allowHosts: [new URL(moved.url).host], respectRobotsTxt: true,
+      });
+      const feed = subscribeFeed(store.db, { orgId: org, url: `${moved.url}/private/OLD-SECRET-abc/basic.ics` }, { allowPrivateHosts: true }, 'test');
+      const outcome = await refreshFeed(store.db, feed.id, guarded, upsert, 'test');
+      expect(outcome.status).toBe('failed');
+      expect(elsewhere.requests).toHaveLength(0);
+      const stored = JSON.stringify(store.db.prepare('SELECT last_error FROM calendar_feeds').all()) + JSON.stringify(outcome) + JSON.stringify(listFeeds(store.db, org));
+      expect(stored).toMatch(/127\.0\.0\.1/);
+      for (const secret of ['NEW-SECRET-xyz', 'OLD-SECRET-abc', '/private/']) expect(stored).not.toContain(secret);
+    } finally {
+      await moved.close();
+      await elsewhere.close();
+    }
+  });
+
   it('reads a subscribed feed even where robots.txt turns crawlers away, as a feed reader does', async () => {
     server.route('/robots.txt', (_request, response) => void response.writeHead(200).end('User-agent: *\nDisallow: /\n'));
     const feed = subscribeFeed(store.db, { orgId: org, url: `${server.url}/private/secret-token-abc/basic.ics`, ownerEmail: 'timetable@westfield.example' }, { allowPrivateHosts: true }, 'test');
