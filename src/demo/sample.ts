@@ -53,7 +53,7 @@ export function demoPosts(now: Date): IncomingPost[] {
       sourceId: '1862000000000000001',
       url: 'https://x.com/someone/status/1862000000000000001',
       author: '@someone',
-      text: 'lol found the host link https://westfield.zoom.us/s/87654321098?zak=eyJ0eXAiOiJKV1Qi',
+      text: 'lol found the host link https://westfield.zoom.us/s/87615432098?zak=eyJ0eXAiOiJKV1Qi',
     },
     {
       source: 'bluesky',

@@ -11,8 +11,9 @@
  * - the first digit of a number after an id label or dial-string prefix
  *   (`Meeting ID: 8…`, `,,8…`), see {@link LABELLED_DIGITS};
  * - `-` inside a Meet-code shape (`abc-defg-hij`);
- * - `dot` after a host label (`zoom dot us`), tested apart.
- * One combined regex, so the text is scanned once.
+ * - `dot` after a host label (`zoom dot us`), tested apart;
+ * - a platform named by a word with a number near it, tested last.
+ * One combined regex for the common forms, so most texts are scanned once.
  */
 import { decodeEntities } from './html-entities.js';
 import { PLATFORMS } from './platforms/index.js';
@@ -62,9 +63,23 @@ function foldable(text: string): boolean {
   return NON_ASCII.test(text) || (text.includes('&') && ENTITY.test(text)) || (text.includes('=') && QUOTED_PRINTABLE.test(text));
 }
 
+const DIGIT_WORD = 'zero|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve';
+
+/**
+ * Raid calls name the platform by a word and put the id near it, however
+ * written: `zoom 861 2290 4418`, `the zoom for 3rd period is 845…`, `z00m`,
+ * `webex eight four five …`. Tested apart, after the rest, on the posts
+ * nothing else woke up for.
+ */
+const INFORMAL_HINT = new RegExp(
+  String.raw`(?:z[o0]{2,4}m|web ?ex|go ?to|chime|blue ?jeans|bjn|teams|ring ?central|tencent|voov)[^\n]{0,60}?(?:(?<![\w/.%&?-])\d(?:[ .-]?\d){5}|(?<![a-z])(?:${DIGIT_WORD})(?![a-z]))`
+    + String.raw`|[zZ] [oO0] [oO0] [mM]|[wW] [eE] [bB] [eE] [xX]|meet\s+(?:code|id|link)\s*[:=-]?\s*[a-z]{3}[ -][a-z]{4}[ -][a-z]{3}(?![a-z])`,
+  'i',
+);
+
 /** True when normalised text holds something every meeting reference needs. */
 function hasKeyword(text: string): boolean {
-  return HINT.test(text) || ((text.includes('dot') || text.includes('DOT') || text.includes('Dot')) && SPELLED_HINT.test(text));
+  return HINT.test(text) || ((text.includes('dot') || text.includes('DOT') || text.includes('Dot')) && SPELLED_HINT.test(text)) || INFORMAL_HINT.test(text);
 }
 
 /**

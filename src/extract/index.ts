@@ -58,11 +58,43 @@ export function analyse(text: string): Analysis {
   return { refs, secrets: mergeSpans(secrets), passcodes };
 }
 
+/**
+ * Ids that help pages and templates print (`zoom.us/j/1234567890`,
+ * `000 000 0000`): the same digit throughout, or digits counting up or down.
+ * No platform hands these out as meetings.
+ */
+export function isPlaceholderId(id: string): boolean {
+  if (id.length < 6 || !/^\d+$/.test(id)) return false;
+  let up = true;
+  let down = true;
+  let same = true;
+  for (let i = 1; i < id.length; i++) {
+    const step = (id.charCodeAt(i) - id.charCodeAt(i - 1) + 10) % 10;
+    up &&= step === 1;
+    down &&= step === 9;
+    same &&= step === 0;
+  }
+  return up || down || same;
+}
+
+/** Words of help pages and templates around an example id ("e.g. 123 456 7890", "your meeting ID, for example …"). */
+const HELP_TEXT = /\b(?:e\.g\.|eg\.|i\.e\.|for example|for instance|example|such as|looks like|format|sample|placeholder|your meeting id|enter (?:the|your) meeting)\b/i;
+
+/**
+ * An id only a help page or template prints: the same digit throughout
+ * always; digits counting up or down (`1234567890`) in a link or beside
+ * help-page words. A raid call may still write "bluejeans 123 456 7890".
+ */
+function isPlaceholder(c: Candidate, text: string): boolean {
+  if (!isPlaceholderId(c.meetingId)) return false;
+  return /^(\d)\1+$/.test(c.meetingId) || !c.fromText || HELP_TEXT.test(text);
+}
+
 function read(normalised: TrackedText, written: WrittenPasscode[] | undefined): MeetingRef[] {
   const norm = normalised.text;
   const links = findLinkMeetings(norm);
   const texts = findTextMeetings(norm, links, written);
-  const merged = dedupe([...links, ...texts]);
+  const merged = dedupe([...links, ...texts]).filter((c) => !isPlaceholder(c, norm));
   if (merged.length === 0) return [];
   const raids = raidPositions(norm);
   return merged.map((c: Candidate) => ({

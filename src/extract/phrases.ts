@@ -18,7 +18,7 @@ export const PLATFORM_PREFIX = String.raw`(?:zoom|microsoft\s+teams|ms\s+teams|t
 export const ID_LABELS: readonly string[] = [
   // English (Zoom, Teams, Webex, GoTo, RingCentral)
   String.raw`(?:meeting|webinar|mtg)[\s-]*(?:number|num\.?|no\.?|#)\s*\(\s*access\s+code\s*\)`,
-  String.raw`(?:personal\s+)?(?:meeting|webinar|mtg)[\s-]*(?:id|i\.d\.|number|num\.?|no\.|#)`,
+  String.raw`(?:personal\s+)?(?:meeting|webinar|mtg)[\s_-]*(?:id|i\.d\.|number|num\.?|no\.|#)`,
   String.raw`access\s+code\s*\/\s*meeting\s+id`,
   String.raw`access\s+code`,
   // Spanish
@@ -38,8 +38,12 @@ export const ID_LABELS: readonly string[] = [
   String.raw`(?:besprechungs|sitzungs|webinar|vergadering|vergader)[\s-]*id`,
   // Polish, Turkish, Russian, Japanese, Chinese, Korean
   String.raw`identyfikator\s+spotkania|id\s+spotkania|toplant[ıi]\s+kimli[ğg]i`,
-  String.raw`идентификатор\s+(?:конференции|встречи)|id\s+конференции`,
+  String.raw`идентификатор\s+(?:конференции|встречи|собрания)|(?:id|ид)\s+(?:конференции|собрания)`,
+  String.raw`номер\s+(?:совещания|конференции|встречи)(?:\s*\(\s*код\s+доступа\s*\))?`,
+  String.raw`vergadernummer(?:\s*\(\s*toegangscode\s*\))?`,
+  String.raw`ミーティング\s*番号(?:\s*\(\s*アクセス\s*コード\s*\))?|미팅\s*번호(?:\s*\(\s*액세스\s*코드\s*\))?|모임\s*id`,
   String.raw`ミーティング\s*id|会議\s*id|会议\s*id|會議\s*id|会议号|會議號|腾讯会议|騰訊會議|회의\s*id`,
+  String.raw`معرف\s+(?:الاجتماع|الاجتماعات)|رقم\s+الاجتماع|معرّف\s+الاجتماع`,
 ];
 
 /**
@@ -49,21 +53,29 @@ export const ID_LABELS: readonly string[] = [
 export const PASSCODE_LABELS: readonly string[] = [
   // Italian, before the English "password"
   String.raw`codice\s+(?:d['’]accesso|di\s+accesso|segreto)|password\s+(?:della\s+)?riunione`,
-  String.raw`password\s+if\s+joining\s+from\s+a\s+phone|numeric\s+pass(?:code|word)|phone\s+pass(?:code|word)`,
-  String.raw`(?:meeting\s+|participant\s+|webinar\s+|attendee\s+|zoom\s+)?(?:pass\s*code|pass\s*word|passwd|pwd|psw)`,
+  // The passcode for joining by phone, where it differs from the meeting's own (RingCentral's dial-in password)
+  String.raw`password\s+if\s+joining\s+from\s+a\s+phone|numeric\s+pass(?:code|word)|phone\s+pass(?:code|word)|dial[\s-]*in\s+pass(?:code|word)|audio\s+pass(?:code|word)`,
+  String.raw`(?:meeting\s+|participant\s+|webinar\s+|attendee\s+|zoom\s+|room\s+)?(?:pass\s*code|pass\s*word|passwd|pwd|psw|pass\s*key)`,
   // Spanish, Portuguese
-  String.raw`c[oó]digo\s+de\s+ac(?:ceso|esso)|contrase[nñ]a(?:\s+de\s+(?:la\s+)?reuni[oó]n)?|clave(?:\s+de\s+acceso)?|senha(?:\s+d[ae]\s+reuni[aã]o)?`,
+  String.raw`c[oó]digo\s+de\s+ac(?:ceso|esso)|contrase[nñ]a(?:\s+de\s+(?:la\s+)?reuni[oó]n)?|clave(?:\s+de\s+acceso)?|senha\s+de\s+acesso|senha(?:\s+d[ae]\s+reuni[aã]o)?`,
   // French
   String.raw`code\s+secret(?:\s+num[ée]rique)?|mot\s+de\s+passe(?:\s+de\s+(?:la\s+)?r[ée]union)?|code\s+d['’]acc[eè]s`,
   // German, Dutch
-  String.raw`(?:numerischer\s+)?kenncode|(?:meeting-|besprechungs)?passwort|kennwort|zugangscode|wachtwoord|toegangscode`,
-  // Others
-  String.raw`kod\s+dost[eę]pu|has[lł]o|şifre|пароль|код\s+доступа|パスコード|パスワード|会议密码|会議密码|密码|密碼|암호|비밀번호`,
-  String.raw`pass|pw|pin`,
+  String.raw`(?:numerischer\s+)?kenncode|(?:meeting-|besprechungs)?passwort|kennwort|zugangscode|wachtwoordcode|wachtwoord|vergaderwachtwoord|toegangscode`,
+  // Polish, Turkish, Russian, Japanese, Chinese, Korean, Arabic
+  String.raw`kod\s+dost[eę]pu|has[lł]o|[şs]ifre|parola|ge[çc]i[şs]\s+kodu|пароль(?:\s+(?:совещания|конференции|встречи))?|код\s+доступа|секретный\s+код|パスコード|パスワード|会议密码|会議密码|密码|密碼|口令|암호|비밀번호|رمز\s+المرور|كلمة\s+(?:المرور|السر)|رمز\s+الدخول`,
+  // Informal: "pw 1234", "pass: abc"; `code` and `key` only right after an id ("zoom 845… key abc123")
+  String.raw`pass|pw|p\/w|mdp|pin|code|key`,
 ];
 
+/** Labels of the phone passcode: taken only when the meeting's own passcode is not given too. */
+export const PHONE_PASSCODE_LABEL = /^(?:password\s+if|numeric|phone|dial|audio)/i;
+
+/** Labels that are a passcode only right after a meeting id: elsewhere they are ordinary words. */
+export const NEAR_ONLY_PASSCODE_LABEL = /^(?:code|key)$/i;
+
 /** Passcode labels that are also plain words. */
-export const WEAK_PASSCODE_LABEL = /^(?:pass|pw|pin|clave)$/i;
+export const WEAK_PASSCODE_LABEL = /^(?:pass|pw|p\/w|mdp|pin|clave|code|key)$/i;
 
 /**
  * Words around a numeric id that name its platform, nearest first wins.

@@ -11,7 +11,7 @@
  * sign: a colon, Zoom-style digit groups, a platform name or a passcode.
  */
 import type { Candidate } from './candidate.js';
-import { ID_LABELS, MEET_CODE_LABEL, PASSCODE_LABELS, PLATFORM_PREFIX, PLATFORM_WORDS, WEAK_PASSCODE_LABEL } from './phrases.js';
+import { ID_LABELS, MEET_CODE_LABEL, NEAR_ONLY_PASSCODE_LABEL, PASSCODE_LABELS, PHONE_PASSCODE_LABEL, PLATFORM_PREFIX, PLATFORM_WORDS, WEAK_PASSCODE_LABEL } from './phrases.js';
 import { meetCode } from './platforms/google-meet.js';
 import { webexSite } from './platforms/webex.js';
 import type { WrittenPasscode } from './secrets.js';
@@ -23,7 +23,7 @@ const LABEL_ENDINGS = [
   String.raw`access[ \t]+code|zugriffscode|(?:zoom|webex|teams|goto|bluejeans)[ \t-]*(?:code|meeting|mtg)`,
   String.raw`(?<![a-z])(?:zoom|webex|teams|goto|bluejeans|chime)|acceso|acesso|accesso`,
   String.raw`acc[eè]s|reuni[oó]n|r[eé]union|reuni[aã]o|riunione|webinar|webinaire`,
-  String.raw`spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|腾讯会议|騰訊會議|,,\*?(?:01\*)?`,
+  String.raw`spotkania|kimli[gğ]i|конференции|встречи|会议号|會議號|腾讯会议|騰訊會議|الاجتماع|الاجتماعات|собрания|совещания|доступа|toegangscode|番号|コード|번호|코드|,,\*?(?:01\*)?`,
   String.raw`##`,
 ].join('|');
 
@@ -127,7 +127,8 @@ function platformIn(s: string): string | null {
   for (const name of ['zoom', 'teams', 'webex', 'goto', 'bluejeans', 'chime', 'ringcentral', 'lifesize', 'zoho']) {
     if (l.includes(name)) return name;
   }
-  return /tencent|voov|会议号|會議號|腾讯会议|騰訊會議/.test(l) ? 'tencent' : null;
+  // 会议号 ("meeting number") is what Zoom's Chinese invitations print too: it names no platform.
+  return /tencent|voov|腾讯会议|騰訊會議/.test(l) ? 'tencent' : null;
 }
 
 interface Context {
@@ -197,9 +198,11 @@ function notMeet(platform: string): boolean {
 type LabelKind = 'generic' | 'number' | 'access' | 'bare';
 
 /** Which platform a numeric id belongs to, or null when its digits fit none plausibly. */
-function choosePlatform(labelPlatform: string | null, kind: LabelKind, digits: string, nearby: string | null): string | null {
+function choosePlatform(labelPlatform: string | null, kind: LabelKind, digits: string, nearby: string | null, written: string): string | null {
   if (labelPlatform !== null) return fits(labelPlatform, digits) ? labelPlatform : null;
   if (nearby !== null) return nearby;
+  // "ID: 845 1239 7260" (or 🆔): grouped 3-4-4, as only Zoom prints its ids.
+  if (kind === 'bare' && /^\d{3} \d{4} \d{4}$/.test(written)) return 'zoom';
   if (kind === 'access' || kind === 'bare') return null;
   if (kind === 'number') return fits('webex', digits) ? 'webex' : null;
   if (fits('zoom', digits)) return 'zoom';
@@ -237,7 +240,7 @@ function idMentionAt(text: string, digitAt: number, contexts: Contexts): IdMenti
   const nearby = labelPlatform === null
     ? nearestPlatform(contexts.list, labelStart, (p) => p !== 'google-meet' && fits(p, run.digits))
     : null;
-  let platform = choosePlatform(labelPlatform, kind, run.digits, nearby);
+  let platform = choosePlatform(labelPlatform, kind, run.digits, nearby, text.slice(digitAt, run.end));
   // GoTo prints its 9-digit access code as 123-456-789; nothing else does.
   if (platform === null && kind === 'access' && /^\d{3}-\d{3}-\d{3}$/.test(text.slice(digitAt, run.end))) platform = 'goto';
   if (platform === null) return null;
@@ -262,11 +265,18 @@ interface PasscodeMention {
   valueEnd: number;
   /** A phone PIN, which belongs to Google Meet (and only there). */
   pin: boolean;
+  /** The passcode for joining by phone ("Dial-in password"): taken only when the meeting's own is not given. */
+  phone: boolean;
   /** A clear "Passcode: X" that may also belong to the reference right after it. */
   forward: boolean;
 }
 
-function readPasscode(text: string, label: string, from: number): { value: string; start: number; valueEnd: number; end: number; clear: boolean } | null {
+/**
+ * The passcode after a label. `near`: the label stands right after a meeting
+ * id ("zoom 845 1239 7260 pw bio"), where even a short word after an informal
+ * label is the passcode; elsewhere an informal label needs a value with a digit.
+ */
+function readPasscode(text: string, label: string, from: number, near: boolean): { value: string; start: number; valueEnd: number; end: number; clear: boolean } | null {
   PASSCODE_SEPARATOR.lastIndex = from;
   const sep = PASSCODE_SEPARATOR.exec(text);
   let at = PASSCODE_SEPARATOR.lastIndex;
@@ -294,8 +304,11 @@ function readPasscode(text: string, label: string, from: number): { value: strin
   const value = m[0].replace(/[.,!?:#]+$/, '').slice(lead);
   if (value.length < 3 || value.length > 32 || NOT_PASSCODES.has(value.toLowerCase()) || !/[A-Za-z0-9]/.test(value)) return null;
   if (/:\/\/|^www\.|[A-Za-z0-9]\.[A-Za-z]{2,}\//i.test(value)) return null; // a link, not a passcode
-  if ((weak || nextLine) && !/\d/.test(value)) return null;
-  if (!punctuated && /^[a-z]+$/.test(value) && value.length < 5) return null;
+  if (!near && (weak || nextLine) && !/\d/.test(value)) return null;
+  if (!near && !punctuated && /^[a-z]+$/.test(value) && value.length < 5) return null;
+  // "code" and "key" are passcode labels only right after an id, and only for a value with a digit ("zoom … code abc123", not "with code were").
+  if (NEAR_ONLY_PASSCODE_LABEL.test(label.trim()) && !/\d/.test(value)) return null;
+  if (near && !/\d/.test(value) && (RAID_WORDS.test(value) || value.length > 16)) return null;
   return { value, start: at + lead, valueEnd: at + lead + value.length, end: at + m[0].length, clear: punctuated && !weak };
 }
 
@@ -314,10 +327,18 @@ function groupedDigits(text: string, at: number): { digits: string; end: number 
   return digits.length <= 10 ? { digits, end: at + m[0].length } : null;
 }
 
-/** Every passcode written in `text`, except label words that are part of an id label. */
-function passcodeMentions(text: string, idLabels: readonly IdMention[]): PasscodeMention[] {
+/** Words that follow "pw"/"code" after an id without being its passcode ("zoom 845… code red", "pw later"). */
+const RAID_WORDS = /^(?:raid|come|join|bomb|now|asap|rn|lol|lmao|guys|pls|please|plz|everyone|red|blue|below|dm|ask|soon|later|tbd|idk|here|in|on|at|is|yes|no)$/i;
+
+/**
+ * Every passcode written in `text`, except label words that are part of an
+ * id label. `idEnds` (sorted) are where references end: a label right after
+ * one reads its value loosely (see {@link readPasscode}).
+ */
+function passcodeMentions(text: string, idLabels: readonly IdMention[], idEnds: readonly number[]): PasscodeMention[] {
   const out: PasscodeMention[] = [];
   let id = 0;
+  let e = 0;
   PASSCODE_LABEL.lastIndex = 0;
   for (let m = PASSCODE_LABEL.exec(text); m !== null; m = PASSCODE_LABEL.exec(text)) {
     const at = m.index;
@@ -325,13 +346,82 @@ function passcodeMentions(text: string, idLabels: readonly IdMention[]): Passcod
     while ((idLabels[id]?.labelEnd ?? Infinity) <= at) id++;
     if ((idLabels[id]?.labelStart ?? Infinity) <= at) continue; // "(código de acceso)" inside a Webex id label
     if (/[A-Za-z]$/.test(m[0]) && isDigit(text.charCodeAt(labelEnd))) continue; // "pw34UOM" is a word, not a label
+    while ((idEnds[e + 1] ?? Infinity) <= at) e++;
+    const before = idEnds[e];
+    // Right after a reference, on its line or at the start of the next ("zoom 845…\npass : gorillaz").
+    const near = before !== undefined && before <= at && at - before <= 16 && !/\n[^\n]*\n|\n.*\S.*$/.test(text.slice(before, at));
     const label = m[1] ?? '';
-    const read = readPasscode(text, label, labelEnd);
+    if (NEAR_ONLY_PASSCODE_LABEL.test(label.trim()) && !near) continue;
+    const read = readPasscode(text, label, labelEnd, near);
     if (read === null) continue;
-    out.push({ at, end: read.end, value: read.value, valueStart: read.start, valueEnd: read.valueEnd, pin: /^pin$/i.test(label.trim()), forward: read.clear });
+    out.push({
+      at, end: read.end, value: read.value, valueStart: read.start, valueEnd: read.valueEnd,
+      // A PIN right after an id is that meeting's passcode ("zoom 845… pin 4455"); elsewhere a phone PIN is Meet's.
+      pin: /^pin$/i.test(label.trim()) && !near, phone: PHONE_PASSCODE_LABEL.test(label.trim()),
+      // A clear "Passcode: X", "Passcode X" or "pass: 5544" may belong to the reference after it.
+      forward: read.clear || (/\d/.test(read.value) && (!WEAK_PASSCODE_LABEL.test(label.trim()) || /^[ \t]*[:=]/.test(text.slice(labelEnd, labelEnd + 3)))),
+    });
     PASSCODE_LABEL.lastIndex = Math.max(PASSCODE_LABEL.lastIndex, read.end);
   }
   return out;
+}
+
+/**
+ * Platforms named by a word in raid calls, typos and digits-for-letters
+ * included (`zooom`, `z00m`); group 1 Zoom, 2 Webex, 3 GoTo, 4 Chime,
+ * 5 BlueJeans, 6 Teams, 7 RingCentral, 8 Tencent.
+ */
+const INFORMAL_PLATFORM = /(?<![A-Za-z0-9.\/@_%-])(?:(z[o0]{2,4}m(?:gov)?)|(web[ -]?ex)|(go[ -]?to(?:[ -]?meet(?:ing)?)?|gotomeet(?:ing)?)|((?:amazon[ -]+)?chime)|(blue[ -]?jeans|bjn)|((?:microsoft|ms)[ -]?teams|teams)|(ring[ -]?central)|(tencent|voov))(?![a-z]|\.[a-z])/gi;
+const INFORMAL_HINT = /z[o0]{2,4}m|webex|go ?to|chime|blue ?jeans|bjn|teams|ring ?central|tencent|voov/i;
+const INFORMAL_SLUGS = ['zoom', 'webex', 'goto', 'chime', 'bluejeans', 'teams', 'ringcentral', 'tencent'] as const;
+/** How far after the platform's name its id may stand ("the zoom for 3rd period is 845 1239 7260"). */
+const INFORMAL_WINDOW = 48;
+/** Words between a platform's name and a number that make the number something else than its meeting id. */
+const NOT_AN_ID = /\b(?:phone|call|tel|dial|fax|sms|text|support|order|invoice|ticket|case|tracking|isbn|serial|version|build|account|acct|license|licence|zip|postcode|iban|card|price|stock|shares|revenue|\$|€|£)\b/i;
+
+/** What may stand right before an informal id: a number in a link (`/uvqqv/6591051667`) or glued to a word is something else. */
+const STANDS_ALONE = /[\s:=#!*|>(\[{"',;~`]/;
+
+/** Where an id follows a platform named by a word: `zoom 861 2290 4418`, `!zoom 83344120976`, `>zoom 845-1239-7260`. */
+function informalMentions(text: string): IdMention[] {
+  const out: IdMention[] = [];
+  INFORMAL_PLATFORM.lastIndex = 0;
+  for (let m = INFORMAL_PLATFORM.exec(text); m !== null; m = INFORMAL_PLATFORM.exec(text)) {
+    const group = m.slice(1, 9).findIndex((g) => g !== undefined);
+    const platform = INFORMAL_SLUGS[group];
+    if (platform === undefined) continue;
+    // "all teams" is not Microsoft Teams; "zoom in" is the verb.
+    if (platform === 'teams' && /^teams$/.test(m[0])) continue;
+    if (platform === 'zoom' && /^\s+(?:in|out|into|level|lens|lenses)\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8))) continue;
+    const nameEnd = m.index + m[0].length;
+    const limit = Math.min(text.length, nameEnd + INFORMAL_WINDOW);
+    for (let i = nameEnd; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x0a && text.slice(nameEnd, i).trim().length > 1) break; // the id may start the next line only right after the name
+      if (!isDigit(c) || !STANDS_ALONE.test(text[i - 1] ?? ' ')) continue; // not part of a link, a word or a longer number
+      const run = readDigits(text, i);
+      if (run === null || run.digits.length < 6) continue;
+      const between = text.slice(nameEnd, i);
+      if (!fits(platform, run.digits) || text[i - 1] === '+' || /[(\d]$/.test(between.trimEnd()) || NOT_AN_ID.test(between) || phoneShaped(text.slice(i, run.end))) break;
+      const gap = between.trim().length;
+      out.push({
+        candidate: textCandidate(platform, run.digits, m.index, run.end),
+        labelStart: m.index,
+        labelEnd: nameEnd,
+        // Right after the name, or grouped as the platform prints ids: an id. Further away, or a bare
+        // nine-digit number ("#zoom id 729384160 in the spreadsheet"), only with a passcode after it.
+        needsPasscode: !run.grouped && (gap > 16 || run.digits.length < 10),
+      });
+      INFORMAL_PLATFORM.lastIndex = Math.max(INFORMAL_PLATFORM.lastIndex, run.end);
+      break;
+    }
+  }
+  return out;
+}
+
+/** A North American phone number as people write one (`1-888-799-9666`, `888.799.9666` with a leading 1). */
+function phoneShaped(written: string): boolean {
+  return /^1[ .-]\d{3}[ .-]\d{3}[ .-]\d{4}$/.test(written);
 }
 
 /** One-tap mobile strings: `+16465588656,,84512397261#,,,,*662810#` (Zoom), `,,*01*2554485253##*01*` (Webex). */
@@ -342,7 +432,9 @@ const PHONE_BEFORE = /\+?\d[\d \-().]{5,22}$/;
 const SIP = /(?<![\w.])(\d{8,15})(?:\.(\d{3,12}))?@((?:[a-z0-9-]+\.)*[a-z0-9-]+\.[a-z]{2,24})(?![\w-])/gi;
 const H323 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}##(\d{9,11})(?:#(\w{1,10}))?#?/g;
 
-const MEET_CODE_HINT = /-[a-z]{4}-[a-z]{3}(?![a-z])/i;
+const MEET_CODE_HINT = /-[a-z]{4}-[a-z]{3}(?![a-z])|[ -][a-z]{4} [a-z]{3}(?![a-z])/i;
+/** A Meet code written with blanks ("meet code abc mnop xyz"), right after its label. */
+const MEET_SPACED = new RegExp(String.raw`(?<![A-Za-z])(?:${MEET_CODE_LABEL})[ \t]*[:=-]?[ \t]*(?<![A-Za-z-])([a-z]{3}) ([a-z]{4}) ([a-z]{3})(?![A-Za-z-])`, 'gi');
 const MEET_TEXT = new RegExp(String.raw`(?<![A-Za-z])(?:${MEET_CODE_LABEL})[^\n]{0,30}?(?<![A-Za-z-])([a-z]{3}-[a-z]{4}-[a-z]{3})(?![A-Za-z-])`, 'gi');
 
 function textCandidate(platform: string, meetingId: string, start: number, end: number, extra: Partial<Candidate> = {}): Candidate {
@@ -358,8 +450,9 @@ function oneTaps(text: string, contexts: Contexts, out: Candidate[]): void {
     const start = m.index - before[0].length;
     const webexStyle = m[1] !== undefined || m[3] === '##';
     const near = webexStyle ? null : nearestPlatform(contexts.list, m.index, notMeet);
-    // Teams prints its phone conference id, not the meeting id, in one-tap strings.
-    if (near === 'teams') continue;
+    // Teams prints its phone conference id, not the meeting id, in one-tap strings; and it writes the
+    // phone number with blanks and dashes (`+1 323-849-4874,,839592437#`), Zoom never does.
+    if (near === 'teams' || (near === null && !webexStyle && /[ ().-]/.test(before[0].trim()))) continue;
     const platform = webexStyle ? 'webex' : near !== null && fits(near, id) ? near : fits('zoom', id) ? 'zoom' : null;
     if (platform === null || !fits(platform, id)) continue;
     out.push(textCandidate(platform, id, start, m.index + m[0].length, { passcode: webexStyle ? null : (m[4] ?? null) }));
@@ -405,6 +498,14 @@ function meetCodes(text: string, out: Candidate[]): void {
     const code = meetCode(m[1] ?? '');
     if (code !== null) out.push(textCandidate('google-meet', code, m.index, m.index + m[0].length));
   }
+  MEET_SPACED.lastIndex = 0;
+  for (let m = MEET_SPACED.exec(text); m !== null; m = MEET_SPACED.exec(text)) {
+    const letters = `${m[1]}${m[2]}${m[3]}`;
+    // Meet codes are random letters, few of them vowels; three English words ("the best way") are not a code.
+    if ((letters.match(/[aeiou]/gi)?.length ?? 0) > 2) continue;
+    const code = meetCode(`${m[1]}-${m[2]}-${m[3]}`);
+    if (code !== null) out.push(textCandidate('google-meet', code, m.index, m.index + m[0].length));
+  }
 }
 
 /**
@@ -426,6 +527,10 @@ export function findTextMeetings(text: string, links: Candidate[], written?: Wri
     mentions.push(mention);
     LABELLED_DIGITS_ALL.lastIndex = Math.max(LABELLED_DIGITS_ALL.lastIndex, mention.candidate.end);
   }
+  if (INFORMAL_HINT.test(text)) {
+    mentions.push(...informalMentions(text));
+    mentions.sort((a, b) => a.labelStart - b.labelStart);
+  }
   const found: Candidate[] = [];
   if (text.includes(',,')) oneTaps(text, contexts, found);
   if (text.includes('@')) sipAddresses(text, found);
@@ -434,7 +539,8 @@ export function findTextMeetings(text: string, links: Candidate[], written?: Wri
   if (mentions.length === 0 && found.length === 0 && links.length === 0 && written === undefined) return found;
 
   for (const c of found) if (c.passcode !== null) c.secrets.push(...spanOf(text, c.passcode, c.start, c.end));
-  const passcodes = passcodeMentions(text, mentions);
+  const ends = [...mentions.map((m) => m.candidate.end), ...found.map((c) => c.end), ...links.map((c) => c.end)].sort((a, b) => a - b);
+  const passcodes = passcodeMentions(text, mentions, ends);
   if (written !== undefined) for (const p of passcodes) written.push({ value: p.value, start: p.valueStart, end: p.valueEnd });
   let next = 0;
   for (const mention of mentions) {
@@ -454,7 +560,8 @@ export function findTextMeetings(text: string, links: Candidate[], written?: Wri
  */
 function attachPasscodes(candidates: readonly Candidate[], passcodes: readonly PasscodeMention[]): void {
   if (passcodes.length === 0 || candidates.length === 0) return;
-  attachInOrder(candidates, passcodes.filter((p) => !p.pin));
+  attachInOrder(candidates, passcodes.filter((p) => !p.pin && !p.phone));
+  attachInOrder(candidates, passcodes.filter((p) => !p.pin && p.phone));
   attachInOrder(candidates.filter((c) => c.platform === 'google-meet'), passcodes.filter((p) => p.pin));
 }
 

@@ -23,7 +23,7 @@ describe('leakwatch demo', () => {
       ['google-meet', 'abc-defg-hij', 'high', 'notified', 'meeting'],
       ['teams', '2849175302615', 'critical', 'notified', 'meeting'],
       ['zoom', '84512397260', 'critical', 'notified', 'meeting'],
-      ['zoom', '87654321098', 'critical', 'notified', 'identifier'],
+      ['zoom', '87615432098', 'critical', 'notified', 'identifier'],
       ['zoom', '91355501042', 'high', 'ignored', 'meeting'],
     ]);
     expect(summary.emails.map((e) => e.to).sort()).toEqual(['a.mensah@westfield.example', 'it@westfield.example', 'j.lindqvist@westfield.example', 'r.okafor@westfield.example']);

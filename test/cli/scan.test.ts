@@ -32,7 +32,7 @@ describe('leakwatch scan', () => {
   });
 
   it('reports malformed lines with their numbers on stderr, skips them and exits 1', async () => {
-    const input = ['{"id":"a","text":"meet.google.com/abc-defg-hij"}', '{oops', '', '{"id":"b"}', '["not", "an", "object"]', '{"id":"c","text":"https://teams.microsoft.com/meet/123456789012?p=Xy7Kp2"}'].join('\n');
+    const input = ['{"id":"a","text":"meet.google.com/abc-defg-hij"}', '{oops', '', '{"id":"b"}', '["not", "an", "object"]', '{"id":"c","text":"https://teams.microsoft.com/meet/729384160512?p=Xy7Kp2"}'].join('\n');
     const result = await runMain(['scan'], input);
     expect(result.code).toBe(1);
     const errors = result.stderr.split('\n').filter(Boolean);

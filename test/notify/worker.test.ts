@@ -335,17 +335,17 @@ describe('failures', () => {
 describe('who and how often', () => {
   it('holds messages past the daily cap until the window frees up; a critical alert is never held', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
-    for (const id of ['11111111111', '22222222222', '33333333333', '44444444444']) {
+    for (const id of ['81234509876', '82345610987', '83456721098', '84567832109']) {
       store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: id, ownerEmail: 'teacher@westfield.example' }, 'test', clock.now);
     }
-    ingest('zoom.us/j/11111111111', 'zoom.us/j/22222222222', 'zoom.us/j/33333333333');
+    ingest('zoom.us/j/81234509876', 'zoom.us/j/82345610987', 'zoom.us/j/83456721098');
     const worker = notifier({ notify: { dailyCap: 2 } });
     expect(await worker.flush()).toMatchObject({ sent: 2, waiting: 1 });
     const held = listOutbox(store.db, { status: 'pending' }).find((r) => r.kind === 'alert')!;
     expect(held.lastError).toMatch(/daily cap of 2/);
     expect(Date.parse(held.nextAttemptAt)).toBe(clock.now.getTime() + 86_400_000 + 1000);
 
-    ingest('host link https://zoom.us/s/44444444444?zak=abc'); // critical
+    ingest('host link https://zoom.us/s/84567832109?zak=abc'); // critical
     expect(await worker.flush()).toMatchObject({ sent: 1 });
     clock.advance(86_401_000);
     expect((await worker.flush()).sent).toBeGreaterThanOrEqual(1);

@@ -31,7 +31,8 @@ export const jitsi: Platform = {
   keywords: ['jit', 'jitsi', 'jitsi-meet', 'meet'],
   parse(link) {
     const isPublic = domainOf(link.host, ['jit.si']) !== null;
-    if (!isPublic && !SELF_HOSTED.test(link.host)) return null;
+    // A server of one's own has a name under one's domain (jitsi.school.example); jitsi.org is the project's site.
+    if (!isPublic && (!SELF_HOSTED.test(link.host) || link.host.split('.').length < 3)) return null;
     const room = jitsiRoom(link.path);
     if (room === null) return null;
     return {

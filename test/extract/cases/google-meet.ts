@@ -13,8 +13,8 @@ export const googleMeetCases: Case[] = [
   { name: 'phone page carries the PIN', text: 'More phone numbers: https://tel.meet/abc-defg-hij?pin=4081234567890', expect: [{ platform: 'google-meet', meetingId: 'abc-defg-hij', passcode: '4081234567890' }] },
   {
     name: 'Calendar invite with dial-in PIN',
-    text: 'Join with Google Meet\nmeet.google.com/abc-defg-hij\nJoin by phone\n(US) +1 929-555-0142 PIN: 123 456 789#\nMore phone numbers: https://tel.meet/abc-defg-hij?pin=1234567890123',
-    expect: [{ platform: 'google-meet', meetingId: 'abc-defg-hij', passcode: '123456789' }],
+    text: 'Join with Google Meet\nmeet.google.com/abc-defg-hij\nJoin by phone\n(US) +1 929-555-0142 PIN: 729 384 160#\nMore phone numbers: https://tel.meet/abc-defg-hij?pin=1234567890123',
+    expect: [{ platform: 'google-meet', meetingId: 'abc-defg-hij', passcode: '729384160' }],
   },
   { name: 'labelled code in text', text: 'Google Meet: abc-defg-hij (knock and I will let you in)', expect: [{ platform: 'google-meet', meetingId: 'abc-defg-hij' }] },
   { name: 'meeting code label', text: 'meeting code is pqr-stuv-wxy', expect: [{ platform: 'google-meet', meetingId: 'pqr-stuv-wxy' }] },

@@ -9,10 +9,15 @@ import { googleMeetCases, googleMeetNegatives } from './google-meet.js';
 import { teamsCases, teamsNegatives } from './teams.js';
 import { webexCases, webexNegatives } from './webex.js';
 import { zoomCases, zoomNegatives } from './zoom.js';
+import { evasionCases } from './evasions.js';
+import { hardNegativeCases } from './hard-negatives.js';
+import { languageCases } from './languages.js';
+import { raidCallCases } from './raid-calls.js';
 
 export const ALL_CASES: Case[] = [
   ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
   ...webexCases, ...webexNegatives, ...otherPlatformCases, ...otherPlatformNegatives,
   ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
   ...postCases, ...negativeCases,
+  ...raidCallCases, ...languageCases, ...evasionCases, ...hardNegativeCases,
 ];

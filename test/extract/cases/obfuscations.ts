@@ -48,7 +48,7 @@ export const obfuscationCases: Case[] = [
   { name: 'quoted-printable soft line break inside the id', text: 'https://zoom.us/j/8451239=\n7261', expect: zoom },
   { name: 'quoted-printable =3D in the query', text: 'https://zoom.us/j/84512397261?pwd=3Dabc123', expect: [{ platform: 'zoom', meetingId: ID, passcode: 'abc123' }] },
   { name: 'defanged Meet link', text: 'meet[.]google[.]com/abc-defg-hij', expect: [{ platform: 'google-meet', meetingId: 'abc-defg-hij' }] },
-  { name: 'defanged Teams short link', text: 'hxxps://teams[.]microsoft[.]com/meet/2345678901234?p=AbCdEfGh', expect: [{ platform: 'teams', meetingId: '2345678901234', passcode: 'AbCdEfGh' }] },
+  { name: 'defanged Teams short link', text: 'hxxps://teams[.]microsoft[.]com/meet/2938416057293?p=AbCdEfGh', expect: [{ platform: 'teams', meetingId: '2938416057293', passcode: 'AbCdEfGh' }] },
   { name: 'defanged Webex personal room', text: 'westfield[.]webex[.]com/meet/jdoe', expect: [{ platform: 'webex', meetingId: 'jdoe', orgHint: { kind: 'webex-site', value: 'westfield' } }] },
   { name: 'spaced Jitsi link', text: 'meet . jit . si / ChemStudy', expect: [{ platform: 'jitsi', meetingId: 'ChemStudy' }] },
   { name: 'dashed -dot- separator', text: 'zoom-dot-us/j/84512397261', expect: zoom },

@@ -5,7 +5,7 @@ const MTID = 'm0123456789abcdef0123456789abcdef';
 
 export const webexCases: Case[] = [
   { name: 'j.php with MTID on a customer site', text: `Join: https://westfield.webex.com/westfield/j.php?MTID=${MTID}`, expect: [{ platform: 'webex', meetingId: MTID, orgHint: webexSite('westfield') }] },
-  { name: 'e.php event link', text: 'https://stateu.webex.com/stateu/e.php?MTID=e1234567890abcdef1234567890abcdef', expect: [{ platform: 'webex', meetingId: 'e1234567890abcdef1234567890abcdef', orgHint: webexSite('stateu') }] },
+  { name: 'e.php event link', text: 'https://stateu.webex.com/stateu/e.php?MTID=e7293841605abcdef7293841605abcdef', expect: [{ platform: 'webex', meetingId: 'e7293841605abcdef7293841605abcdef', orgHint: webexSite('stateu') }] },
   { name: 'k2 j.php link', text: `https://district12.webex.com/district12/k2/j.php?MTID=${MTID}`, expect: [{ platform: 'webex', meetingId: MTID, orgHint: webexSite('district12') }] },
   { name: 'MTID with a trailing > from mail', text: `https://acme.webex.com/acme/j.php?MTID=${MTID}%3E`, expect: [{ platform: 'webex', meetingId: MTID, orgHint: webexSite('acme') }] },
   { name: 'quoted-printable MTID from a mail archive', text: `https://acme.webex.com/acme/j.php?MTID=3D${MTID}`, expect: [{ platform: 'webex', meetingId: MTID, orgHint: webexSite('acme') }] },
@@ -13,7 +13,7 @@ export const webexCases: Case[] = [
   { name: 'personal room /join/', text: 'https://stateu.webex.com/join/prof.lee', expect: [{ platform: 'webex', meetingId: 'prof.lee', orgHint: webexSite('stateu') }] },
   { name: 'free personal site has no org', text: 'https://jdoe.my.webex.com/meet/jdoe', expect: [{ platform: 'webex', meetingId: 'jdoe' }] },
   { name: 'shared meetingsamer site has no org', text: `https://meetingsamer32.webex.com/meetingsamer32/j.php?MTID=${MTID}`, expect: [{ platform: 'webex', meetingId: MTID }] },
-  { name: 'shared meetingsemea site has no org', text: 'https://meetingsemea3.webex.com/meet/pr1234567890', expect: [{ platform: 'webex', meetingId: 'pr1234567890' }] },
+  { name: 'shared meetingsemea site has no org', text: 'https://meetingsemea3.webex.com/meet/pr7293841605', expect: [{ platform: 'webex', meetingId: 'pr7293841605' }] },
   { name: 'webappng download link with MTID', text: `https://acme.webex.com/webappng/sites/acme/meeting/download/0123456789abcdef0123456789abcdef?siteurl=acme&MTID=${MTID}`, expect: [{ platform: 'webex', meetingId: MTID, orgHint: webexSite('acme') }] },
   { name: 'webappng personal room dashboard', text: 'https://acme.webex.com/webappng/sites/acme/dashboard/pmr/jdoe?siteurl=acme', expect: [{ platform: 'webex', meetingId: 'jdoe', orgHint: webexSite('acme') }] },
   { name: 'wbxmjs join service link', text: 'https://acme.webex.com/wbxmjs/joinservice/sites/acme/meeting/download/fedcba9876543210fedcba9876543210?siteurl=acme&integrationJoinToken=abc', expect: [{ platform: 'webex', meetingId: 'fedcba9876543210fedcba9876543210', orgHint: webexSite('acme') }] },
@@ -24,7 +24,7 @@ export const webexCases: Case[] = [
     text: 'Join Webex meeting\nMeeting number (access code): 2554 485 2539\nMeeting password: Xy7Kp2Ab\nPassword if joining from a phone: 99752752',
     expect: [{ platform: 'webex', meetingId: '25544852539', passcode: 'Xy7Kp2Ab' }],
   },
-  { name: 'Webex meeting number 9 digits', text: 'Webex Meeting number: 123 456 789', expect: [{ platform: 'webex', meetingId: '123456789' }] },
+  { name: 'Webex meeting number 9 digits', text: 'Webex Meeting number: 729 384 160', expect: [{ platform: 'webex', meetingId: '729384160' }] },
   { name: 'Webex SIP address names the site', text: 'Join by video system\nDial 25544852539@westfield.webex.com', expect: [{ platform: 'webex', meetingId: '25544852539', orgHint: webexSite('westfield') }] },
   { name: 'Webex tap-to-join', text: 'Tap to join from a mobile device (attendees only)\n+1-650-479-3208,,*01*25544852539##*01* US Toll', expect: [{ platform: 'webex', meetingId: '25544852539' }] },
   { name: 'Spanish Webex number', text: 'Número de reunión (código de acceso): 2554 485 2539\nContraseña de la reunión: Xy7Kp2Ab', expect: [{ platform: 'webex', meetingId: '25544852539', passcode: 'Xy7Kp2Ab' }] },
