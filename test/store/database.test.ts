@@ -14,7 +14,7 @@ afterEach(() => cleanup());
 
 const EXPECTED_TABLES = [
   'audit_log', 'calendar_feeds', 'contacts', 'crawl_cursors', 'crawl_runs', 'identifiers', 'leak_events', 'leak_sightings',
-  'leaks', 'meetings', 'organisations', 'outbox', 'posts', 'settings', 'sightings', 'unsubscribes', 'used_links',
+  'leaks', 'meetings', 'organisations', 'outbox', 'posts', 'reply_passcodes', 'settings', 'sightings', 'unsubscribes', 'used_links',
 ];
 
 function tables(db: Database.Database): string[] {
