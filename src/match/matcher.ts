@@ -46,7 +46,7 @@ export function matchSettingsFrom(config: Pick<Config, 'matching' | 'notify'>): 
 export interface MatchCounts {
   /** Posts read. */
   posts: number;
-  /** Posts stored now (new, and carrying references). */
+  /** Posts stored now (new, and carrying references, or a passcode for the post they reply to). */
   stored: number;
   references: number;
   /** Leaks opened (or re-opened). */

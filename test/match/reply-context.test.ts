@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listLeaks } from '../../src/match/leaks.js';
 import type { IncomingPost } from '../../src/match/matcher.js';
 import { addIdentifier, verifyManually } from '../../src/registry/identifiers.js';
+import { prepareMeeting } from '../../src/registry/meetings.js';
 import { runHousekeeping } from '../../src/store/housekeeping.js';
 import { count, school, tempStore, VERIFICATION, type TestStore } from '../support/store.js';
 
@@ -209,6 +210,34 @@ describe('a passcode posted in a reply', () => {
     const [leak] = listLeaks(store.db, { orgId: org });
     expect(leak).toMatchObject({ severity: 'high', sightings: 2 });
     expect(leak!.reasons).toContain('the passcode is exposed and matches the registered one');
+  });
+
+  it('a waiting reply is compared with the fingerprint of an imported meeting\'s passcode; with none kept (registered before fingerprints), as none registered', () => {
+    const state = (setup: (store: TestStore, org: number) => void) => {
+      const store = fresh();
+      const org = school(store, 'Westfield High', 'westfield.example');
+      setup(store, org);
+      store.matcher.ingestPage([REPLY], { now: NOW });
+      store.matcher.ingestPage([PARENT], { now: NOW });
+      return store.db.prepare('SELECT passcode_state FROM leaks').pluck().get();
+    };
+    const imported = (passcode: string) => (store: TestStore, org: number) =>
+      store.registration.upsertMeeting(prepareMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode, origin: 'csv' }), 'test', NOW);
+    expect(state(imported('4321'))).toBe('matches');
+    expect(state(imported('9999'))).toBe('differs');
+    expect(
+      state((store, org) => {
+        imported('9999')(store, org);
+        // Imported again with its current passcode: the fingerprint follows the hash.
+        imported('4321')(store, org);
+      }),
+    ).toBe('matches');
+    expect(
+      state((store, org) => {
+        imported('4321')(store, org);
+        store.db.prepare('UPDATE meetings SET passcode_fingerprints = NULL').run();
+      }),
+    ).toBe('unknown');
   });
 
   it('a reply waiting past retention is deleted with the posts, and its parent arriving later finds nothing', () => {
