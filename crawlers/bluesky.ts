@@ -24,6 +24,8 @@ interface PostView {
     createdAt?: string;
     facets?: { features?: { $type?: string; uri?: string }[] }[];
     embed?: Embed;
+    /** A reply's strong references to the post it answers (`parent`) and to its thread's first post (`root`). */
+    reply?: { parent?: { uri?: string; cid?: string }; root?: { uri?: string; cid?: string } };
   };
   embed?: Embed;
   indexedAt?: string;
@@ -130,6 +132,8 @@ function toPost(view: PostView, host: string): Post {
     // The visible text shortens links (`open.substack.com/pub/christac...`); the facets and embeds carry them whole.
     text: view.record.text,
     links: [...new Set(links)],
+    // The parent's AT URI, the form of every post's sourceId.
+    ...(typeof view.record.reply?.parent?.uri === 'string' && view.record.reply.parent.uri.startsWith('at://') ? { replyTo: view.record.reply.parent.uri } : {}),
   };
 }
 

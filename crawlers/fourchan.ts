@@ -1,3 +1,4 @@
+import { load } from 'cheerio';
 import type { CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
 import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
@@ -28,7 +29,8 @@ interface ThreadPost {
 /**
  * 4chan's read-only JSON API: per board the catalog (asked with
  * If-Modified-Since, so an unchanged board costs one 304), then every thread
- * modified since the board's cursor, newest first.
+ * modified since the board's cursor, newest first. A post that quotes a post
+ * of its thread (`>>900201`) replies to the first one it quotes.
  *
  * The cursor is the newest `last_modified` in the catalog, not the newest
  * post read: a thread that gains posts after the catalog was fetched shows a
@@ -124,5 +126,23 @@ function toPost(board: string, threadNo: number, post: ThreadPost): Post {
     createdAt: new Date(post.time * 1000).toISOString(),
     text: [subject, body.text].filter(Boolean).join('\n'),
     links: body.links,
+    ...replyTo(board, post.resto || threadNo, post),
   };
+}
+
+/**
+ * A post replies to the first post of its own thread it quotes (`>>900201`,
+ * a `quotelink` to `#p900201` or to `/<board>/thread/<thread>#p900201`);
+ * quotes of other threads and boards (`>>>/po/lft`) are not replies.
+ */
+function replyTo(board: string, threadNo: number, post: ThreadPost): { replyTo?: string } {
+  if (!post.com?.includes('quotelink')) return {};
+  const $ = load(post.com, null, false);
+  const sameThread = new RegExp(`^(?:(?:https?:)?//boards\\.4chan(?:nel)?\\.org)?/${board}/thread/${threadNo}(?:/[^#]*)?#p(\\d+)$`);
+  for (const anchor of $('a.quotelink[href]').toArray()) {
+    const href = $(anchor).attr('href') ?? '';
+    const quoted = Number((/^#p(\d+)$/.exec(href) ?? sameThread.exec(href))?.[1]);
+    if (Number.isSafeInteger(quoted) && quoted > 0 && quoted !== post.no) return { replyTo: `${board}/${quoted}` };
+  }
+  return {};
 }

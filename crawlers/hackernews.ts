@@ -16,6 +16,8 @@ interface Hit {
   story_text?: string | null;
   comment_text?: string | null;
   story_url?: string | null;
+  /** The item a comment answers (a story or a comment); null for stories. */
+  parent_id?: number | null;
 }
 
 interface SearchResponse {
@@ -26,7 +28,8 @@ interface SearchResponse {
 
 /**
  * Hacker News through Algolia's `search_by_date`: stories and comments newer
- * than the scope's cursor (`created_at_i` of the newest hit stored), newest first.
+ * than the scope's cursor (`created_at_i` of the newest hit stored), newest
+ * first. A comment replies to its `parent_id` (a story or a comment).
  */
 export const hackernews: Crawler<'hackernews'> = {
   name: 'hackernews',
@@ -68,5 +71,6 @@ function toPost(hit: Hit): Post {
     createdAt: hit.created_at ?? new Date(hit.created_at_i * 1000).toISOString(),
     text: [hit.title, body.text].filter(Boolean).join('\n'),
     links: [...new Set(links)],
+    ...(typeof hit.parent_id === 'number' ? { replyTo: String(hit.parent_id) } : {}),
   };
 }

@@ -38,7 +38,9 @@ interface Position {
  * community, or of the instance's All listing when none is configured, and
  * the search terms when there are any. The cursor of a scope is the newest
  * post's `published` time and id (`<published>#<id>`), stored once a walk
- * back through `sort=New` pages reaches it.
+ * back through `sort=New` pages reaches it. Only posts are read, and they
+ * reply to nothing: comments (whose `path` would name the one they answer)
+ * are not read.
  */
 export const lemmy: Crawler<'lemmy'> = {
   name: 'lemmy',

@@ -1,8 +1,9 @@
 import type { Config } from '../src/config/schema.js';
 import type { CrawlContext, CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
-import { ParseError } from '../src/crawl/errors.js';
+import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
 import { eachInstance } from '../src/crawl/each-instance.js';
+import { parentPasscode, postText } from '../src/extract/reply.js';
 
 /** The most statuses Mastodon returns per request (timelines and search). */
 const LIMIT = 40;
@@ -14,6 +15,8 @@ type Context = CrawlContext<Config['sources']['mastodon']>;
 interface Status {
   id: string;
   uri: string;
+  /** The instance's own id of the status this one replies to (not its federation URI). */
+  in_reply_to_id?: string | null;
   url?: string | null;
   created_at?: string;
   content: string;
@@ -23,21 +26,32 @@ interface Status {
   reblog?: Status | null;
 }
 
+/** The federation URIs of the statuses read on one instance this run, by the instance's own ids. */
+type KnownUris = Map<string, string>;
+
 /**
  * Mastodon (any instance): each configured hashtag's timeline and, with a
  * token, full-text search of statuses. Status ids are snowflakes, so the
  * cursor of a scope (instance + hashtag, instance + query) is the newest
  * status id read there.
+ *
+ * A reply names its parent by the instance's own id (`in_reply_to_id`),
+ * while posts are known by their federation URI: the parent's URI is taken
+ * from the statuses read on the instance this run, or, for a reply that
+ * carries a written passcode (the only replies the matcher uses), asked of
+ * `/api/v1/statuses/:id`; that parent is then read as a post too, since it
+ * names the meeting and is often outside the hashtag.
  */
 export const mastodon: Crawler<'mastodon'> = {
   name: 'mastodon',
   crawl(context) {
     const { config, secrets, queries } = context;
     return eachInstance(context, async function* crawlInstance(base, index) {
-      for (const hashtag of config.hashtags) yield* tagTimeline(context, base, hashtag.replace(/^#/, ''));
+      const known: KnownUris = new Map();
+      for (const hashtag of config.hashtags) yield* tagTimeline(context, base, hashtag.replace(/^#/, ''), known);
       // A token is issued by one instance and must not be sent to the others: it belongs to the first.
       const token = index === 0 ? secrets.mastodonToken : undefined;
-      if (token) for (const query of queries) yield* search(context, base, query, token);
+      if (token) for (const query of queries) yield* search(context, base, query, token, known);
     });
   },
 };
@@ -48,7 +62,7 @@ export const mastodon: Crawler<'mastodon'> = {
  * cursor and a crash leaves no gap); on the first run it walks back from
  * the newest with `max_id` and stores the newest id with the last page.
  */
-async function* tagTimeline(context: Context, base: URL, hashtag: string): AsyncGenerator<CrawlPage> {
+async function* tagTimeline(context: Context, base: URL, hashtag: string, known: KnownUris): AsyncGenerator<CrawlPage> {
   const scope = `${base.host}#${hashtag}`;
   const path = `api/v1/timelines/tag/${encodeURIComponent(hashtag)}`;
   const stored = context.cursor(scope);
@@ -58,7 +72,7 @@ async function* tagTimeline(context: Context, base: URL, hashtag: string): Async
       const statuses = (await getStatuses(context, apiUrl(base, path, { limit: LIMIT, min_id: after }))).filter((status) => compareIds(status.id, after) > 0);
       if (statuses.length === 0) return;
       after = statuses.map((status) => status.id).reduce(newestId);
-      yield { scope, posts: statuses.map((status) => toPost(status, base)), cursor: after };
+      yield { scope, posts: await postsOf(context, base, statuses, known), cursor: after };
       // Fewer than asked: nothing newer is left, or the instance filtered some out and the next run goes on from here.
       if (statuses.length < LIMIT) return;
     }
@@ -71,7 +85,7 @@ async function* tagTimeline(context: Context, base: URL, hashtag: string): Async
     const ids = statuses.map((status) => status.id);
     if (ids.length > 0) newest = [newest ?? ids[0]!, ...ids].reduce(newestId);
     const last = statuses.length < LIMIT || page + 1 === MAX_PAGES;
-    yield { scope, posts: statuses.map((status) => toPost(status, base)), cursor: last ? newest : null };
+    yield { scope, posts: await postsOf(context, base, statuses, known), cursor: last ? newest : null };
     if (last) return;
     maxId = ids.reduce(oldestId);
   }
@@ -82,7 +96,7 @@ async function* tagTimeline(context: Context, base: URL, hashtag: string): Async
  * newest first: `min_id` bounds it at the cursor and `offset` pages back;
  * the newest id is stored with the last page.
  */
-async function* search(context: Context, base: URL, query: string, token: string): AsyncGenerator<CrawlPage> {
+async function* search(context: Context, base: URL, query: string, token: string, known: KnownUris): AsyncGenerator<CrawlPage> {
   const scope = `${base.host} search:${query}`;
   const since = context.cursor(scope);
   let newest = since;
@@ -99,8 +113,56 @@ async function* search(context: Context, base: URL, query: string, token: string
     const fresh = statuses.filter((status) => since === null || compareIds(status.id, since) > 0);
     for (const status of fresh) newest = newest === null ? status.id : newestId(newest, status.id);
     const last = statuses.length < LIMIT || fresh.length < statuses.length || page + 1 === MAX_PAGES;
-    yield { scope, posts: fresh.map((status) => toPost(status, base)), cursor: last && newest !== since ? newest : null };
+    yield { scope, posts: await postsOf(context, base, fresh, known), cursor: last && newest !== since ? newest : null };
     if (last) return;
+  }
+}
+
+/**
+ * The posts of `statuses`, each reply with its parent's URI when it is known
+ * or worth asking for (see {@link mastodon}); parents asked for are added.
+ */
+async function postsOf(context: Context, base: URL, statuses: readonly Status[], known: KnownUris): Promise<Post[]> {
+  for (const wrapper of statuses) {
+    const status = wrapper.reblog ?? wrapper;
+    known.set(status.id, status.uri);
+  }
+  const posts: Post[] = [];
+  const added = new Set<string>();
+  for (const wrapper of statuses) {
+    const status = wrapper.reblog ?? wrapper;
+    const post = toPost(wrapper, base);
+    const parentId = typeof status.in_reply_to_id === 'string' && status.in_reply_to_id !== '' ? status.in_reply_to_id : null;
+    if (parentId !== null) {
+      let uri = known.get(parentId);
+      if (uri === undefined && parentPasscode(postText(post)) !== null) {
+        const parent = await getParent(context, base, parentId);
+        if (parent !== null) {
+          known.set(parentId, parent.uri);
+          uri = parent.uri;
+          if (!added.has(parent.uri)) {
+            added.add(parent.uri);
+            posts.push(toPost(parent, base));
+          }
+        }
+      }
+      if (uri !== undefined) post.replyTo = uri;
+    }
+    posts.push(post);
+  }
+  return posts;
+}
+
+/** A status by the instance's id, or null when the instance will not show it (deleted, private, not public to anonymous readers). */
+async function getParent(context: Context, base: URL, id: string): Promise<Status | null> {
+  const url = apiUrl(base, `api/v1/statuses/${encodeURIComponent(id)}`, {});
+  try {
+    const answer = await context.http.getJson<unknown>(url, { signal: context.signal, minIntervalMs: context.minIntervalMs, conditional: false });
+    return checkStatus(answer, base.host);
+  } catch (error) {
+    if (!(error instanceof BlockedError)) throw error;
+    context.log.debug({ instance: base.host, status: id, err: error }, 'the status a reply answers cannot be read; the reply is kept without it');
+    return null;
   }
 }
 

@@ -39,7 +39,9 @@ interface Mark {
  * Reddit's public JSON listings: `/r/<sub>/new.json` per configured subreddit
  * and `/search.json?sort=new` per query, walked newest-first through `after`
  * until the posts reach the scope's cursor (`<created_utc>:<fullname>` of the
- * newest post stored).
+ * newest post stored). Only submissions (`t3`) are read, and they reply to
+ * nothing: comments (`t1`, whose `parent_id` would name the post they answer)
+ * are not read.
  */
 export const reddit: Crawler<'reddit'> = {
   name: 'reddit',

@@ -27,7 +27,9 @@ interface Item {
 /**
  * RSS 2.0, RSS 1.0 and Atom feeds (`sources.rss.feeds`). Each feed is asked
  * with If-None-Match / If-Modified-Since, so an unchanged feed costs a 304;
- * items newer than the feed's cursor become posts.
+ * items newer than the feed's cursor become posts. An Atom entry of a comment
+ * feed replies to the entry its `thr:in-reply-to` names (RFC 4685); RSS 2.0
+ * has no such element.
  */
 export const rss: Crawler<'rss'> = {
   name: 'rss',
@@ -122,6 +124,11 @@ function atomEntry($: CheerioAPI, entry: Cheerio<Element>, feed: string, feedTit
   const link = alternate ? $(alternate).attr('href')! : null;
   const date = child(entry, 'published')?.text() ?? child(entry, 'updated')?.text() ?? null;
   const author = entry.children('author').children('name').first().text().trim() || feedTitle || null;
+  // RFC 4685 (Atom threading): a comment feed's entry names the entry it answers by its atom:id.
+  const inReplyTo = entry
+    .children()
+    .toArray()
+    .find((el) => el.name === 'in-reply-to' || el.name.endsWith(':in-reply-to'));
   return toItem({
     feed,
     id: child(entry, 'id')?.text().trim() || link,
@@ -131,6 +138,7 @@ function atomEntry($: CheerioAPI, entry: Cheerio<Element>, feed: string, feedTit
     extraLinks: links.map((el) => $(el).attr('href') ?? ''),
     date,
     author,
+    inReplyTo: (inReplyTo && $(inReplyTo).attr('ref')?.trim()) || null,
   });
 }
 
@@ -165,6 +173,8 @@ function toItem(fields: {
   extraLinks: string[];
   date: string | null;
   author: string | null;
+  /** The id of the item this one answers, as that item gives it. */
+  inReplyTo?: string | null;
 }): Item {
   const { feed, title, body, link, date } = fields;
   const text = [title, body.text].filter(Boolean).join('\n');
@@ -176,13 +186,18 @@ function toItem(fields: {
     date: Number.isNaN(parsed) ? null : parsed,
     post: {
       source: 'rss',
-      // An id that is a URI (Atom ids, permalink guids) is unique everywhere; "42" is unique only within its feed.
-      sourceId: /^[a-z][a-z0-9+.-]*:/i.test(id) ? id : `${feed} ${id}`,
+      sourceId: sourceIdOf(feed, id),
       url: link,
       author: fields.author,
       createdAt: Number.isNaN(parsed) ? null : new Date(parsed).toISOString(),
       text,
       links: [...new Set(links)],
+      ...(fields.inReplyTo ? { replyTo: sourceIdOf(feed, fields.inReplyTo) } : {}),
     },
   };
+}
+
+/** An id that is a URI (Atom ids, permalink guids) is unique everywhere; "42" is unique only within its feed. */
+function sourceIdOf(feed: string, id: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(id) ? id : `${feed} ${id}`;
 }

@@ -11,7 +11,8 @@ const MAX_PAGES = 10;
  * the newest messages, then older pages with `?before=<id>` until the
  * channel's cursor (the newest message id stored) is reached. The page is
  * undocumented HTML, so a page without message markup is reported as a
- * markup change rather than read as an empty channel.
+ * markup change rather than read as an empty channel. A reply links to the
+ * message it quotes (`tgme_widget_message_reply`).
  */
 export const telegram: Crawler<'telegram'> = {
   name: 'telegram',
@@ -82,6 +83,7 @@ function readPage($: CheerioAPI, url: URL, channel: string, newestPage: boolean)
       .map((a) => $(a).attr('href') ?? '')
       .filter((href) => /^https?:/i.test(href));
     const date = message.find('.tgme_widget_message_date time[datetime]').attr('datetime') ?? message.find('time[datetime]').attr('datetime');
+    const repliedTo = replyTarget(message.find('a.tgme_widget_message_reply[href]').first().attr('href'), match[1]!);
     const permalink = message.find('a.tgme_widget_message_date[href]').attr('href');
     return {
       id: Number(match[2]),
@@ -93,8 +95,27 @@ function readPage($: CheerioAPI, url: URL, channel: string, newestPage: boolean)
         createdAt: date && !Number.isNaN(Date.parse(date)) ? new Date(date).toISOString() : null,
         text: body.text,
         links: [...new Set([...body.links, ...extraLinks])],
+        ...(repliedTo ? { replyTo: repliedTo } : {}),
       } satisfies Post,
     };
   });
   return { messages, more: $('.tme_messages_more[data-before]').length > 0 };
+}
+
+/**
+ * The message a reply quotes, in the `data-post` form of sourceIds: its
+ * `a.tgme_widget_message_reply` links to `https://t.me/<channel>/<id>`. The
+ * channel is spelled as this page spells it when it is this channel.
+ */
+function replyTarget(href: string | undefined, channel: string): string | null {
+  if (!href) return null;
+  let path: string;
+  try {
+    path = new URL(href, 'https://t.me').pathname;
+  } catch {
+    return null;
+  }
+  const match = /^\/(?:s\/)?([A-Za-z0-9_]+)\/(\d+)\/?$/.exec(path);
+  if (!match) return null;
+  return `${match[1]!.toLowerCase() === channel.toLowerCase() ? channel : match[1]}/${match[2]}`;
 }

@@ -18,6 +18,8 @@ interface Tweet {
   author_id?: string;
   created_at?: string;
   entities?: { urls?: { url?: string; expanded_url?: string; unwound_url?: string }[] };
+  /** Tweets this one quotes, retweets or (`replied_to`) answers. */
+  referenced_tweets?: { type?: string; id?: string }[];
 }
 
 interface SearchResponse {
@@ -50,7 +52,7 @@ export const x: Crawler<'x'> = {
         const url = new URL('/2/tweets/search/recent', config.baseUrl);
         url.searchParams.set('query', query);
         url.searchParams.set('max_results', String(MAX_RESULTS));
-        url.searchParams.set('tweet.fields', 'created_at,author_id,entities');
+        url.searchParams.set('tweet.fields', 'created_at,author_id,entities,referenced_tweets');
         url.searchParams.set('expansions', 'author_id');
         if (since) url.searchParams.set('since_id', since);
         if (next) url.searchParams.set('next_token', next);
@@ -102,7 +104,14 @@ function toPost(tweet: Tweet, usernames: Map<string, string | undefined>, host: 
     createdAt: tweet.created_at ?? null,
     text: tweet.text,
     links: [...new Set(links.filter((link): link is string => typeof link === 'string' && link.length > 0))],
+    ...repliedTo(tweet),
   };
+}
+
+/** The tweet a reply answers: its `referenced_tweets` entry of type `replied_to`. */
+function repliedTo(tweet: Tweet): { replyTo?: string } {
+  const parent = Array.isArray(tweet.referenced_tweets) ? tweet.referenced_tweets.find((ref) => ref?.type === 'replied_to') : undefined;
+  return typeof parent?.id === 'string' && /^\d+$/.test(parent.id) ? { replyTo: parent.id } : {};
 }
 
 /**

@@ -33,7 +33,7 @@ export function leaksShowCommand(context: CommandContext, id: string, options: {
       `leak ${leak.id}: ${leak.platform} ${leak.meetingId}${leak.meeting?.title ? ` "${leak.meeting.title}"` : ''} — ${leak.severity}, ${leak.status}${leak.statusReason ? ` (${leak.statusReason})` : ''}`,
       ...leak.reasons.map((r) => `  - ${r}`),
       'seen in:',
-      ...leak.evidence.map((e) => `  ${e.postedAt ?? '?'} ${e.source} ${e.url ?? ''}${e.author ? ` by ${e.author}` : ''}${e.passcode ? ` passcode ${e.passcode}` : ''}`),
+      ...leak.evidence.map((e) => `  ${e.postedAt ?? '?'} ${e.source} ${e.url ?? ''}${e.author ? ` by ${e.author}` : ''}${e.passcode ? ` passcode ${e.passcode}${e.inReply ? ' (in a reply)' : ''}` : ''}`),
       'history:',
       ...leak.events.map((e) => `  ${e.at} ${e.actor} ${e.event}${e.to ? ` → ${e.to}` : ''}`),
     ];

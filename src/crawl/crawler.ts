@@ -16,6 +16,11 @@ export interface Post {
   text: string;
   /** Links from the markup and metadata (hrefs, facets, embeds), which the visible text may shorten. */
   links: string[];
+  /**
+   * The `sourceId` of the post this one replies to, on the same source, when
+   * the source says: a passcode in a reply belongs to the meeting its parent names.
+   */
+  replyTo?: string;
 }
 
 /** One page of posts from one scope (a query, a subreddit, an instance, a board). */

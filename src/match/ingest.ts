@@ -20,8 +20,9 @@ export interface IngestSummary extends MatchCounts {
 
 /**
  * Reads JSON Lines posts (`id`, `text`, optional `url`, `author`,
- * `createdAt`, `links`) and drives them through the pipeline as if crawled,
- * a page per transaction. Re-ingesting the same posts changes nothing.
+ * `createdAt`, `links`, and `replyTo`: the id of the post it replies to, of
+ * the same source) and drives them through the pipeline as if crawled, a
+ * page per transaction. Re-ingesting the same posts changes nothing.
  */
 export async function ingestJsonLines(input: NodeJS.ReadableStream, matcher: Matcher, options: IngestOptions): Promise<IngestSummary> {
   const pageSize = options.pageSize ?? 500;
@@ -64,6 +65,8 @@ function parsePost(line: string, source: string): IncomingPost | string {
   if (typeof record.text !== 'string') return 'missing "text" (a string)';
   const optional = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : null);
   const links = Array.isArray(record.links) ? record.links.filter((l): l is string => typeof l === 'string') : undefined;
+  const replyTo = record.replyTo;
+  if (replyTo !== undefined && replyTo !== null && typeof replyTo !== 'string' && typeof replyTo !== 'number') return '"replyTo" must be the id (a string or number) of the post it replies to';
   return {
     source,
     sourceId: String(record.id),
@@ -72,5 +75,6 @@ function parsePost(line: string, source: string): IncomingPost | string {
     author: optional('author'),
     createdAt: optional('createdAt'),
     ...(links ? { links } : {}),
+    ...(typeof replyTo === 'string' || typeof replyTo === 'number' ? { replyTo: String(replyTo) } : {}),
   };
 }

@@ -22,7 +22,17 @@ export interface LeakSummary {
 }
 
 export interface LeakDetail extends LeakSummary {
-  evidence: { source: string; url: string | null; author: string | null; postedAt: string | null; text: string; passcode: string | null; hostStart: boolean }[];
+  evidence: {
+    source: string;
+    url: string | null;
+    author: string | null;
+    postedAt: string | null;
+    text: string;
+    passcode: string | null;
+    hostStart: boolean;
+    /** The post is a reply that gave the passcode of the meeting named in the post it replies to. */
+    inReply: boolean;
+  }[];
   events: { at: string; actor: string; event: string; from: string | null; to: string | null; detail: unknown }[];
 }
 
@@ -58,17 +68,17 @@ export function getLeak(db: Db, orgId: number, id: number): LeakDetail {
   if (!row) throw new InputError(`organisation ${orgId} has no leak ${id}`);
   const evidence = db
     .prepare(
-      `SELECT p.source, p.url, p.author, p.created_at AS postedAt, p.text, s.passcode_masked AS passcode, s.host_start AS hostStart
+      `SELECT p.source, p.url, p.author, p.created_at AS postedAt, p.text, s.passcode_masked AS passcode, s.host_start AS hostStart, s.via_reply AS inReply
        FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id JOIN posts p ON p.id = s.post_id
        WHERE ls.leak_id = ? ORDER BY s.seen_at`,
     )
-    .all(id) as (Omit<LeakDetail['evidence'][number], 'hostStart'> & { hostStart: number })[];
+    .all(id) as (Omit<LeakDetail['evidence'][number], 'hostStart' | 'inReply'> & { hostStart: number; inReply: number })[];
   const events = db
     .prepare('SELECT at, actor, event, from_status AS "from", to_status AS "to", detail FROM leak_events WHERE leak_id = ? ORDER BY id')
     .all(id) as (LeakDetail['events'][number] & { detail: string | null })[];
   return {
     ...toSummary(row),
-    evidence: evidence.map((e) => ({ ...e, hostStart: e.hostStart === 1 })),
+    evidence: evidence.map((e) => ({ ...e, hostStart: e.hostStart === 1, inReply: e.inReply === 1 })),
     events: events.map((e) => ({ ...e, detail: e.detail === null ? null : JSON.parse(e.detail as string) })),
   };
 }

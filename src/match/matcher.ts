@@ -1,9 +1,10 @@
 import type { Config } from '../config/schema.js';
 import type { Statement } from 'better-sqlite3';
-import { extractRefs } from '../extract/index.js';
+import { analyse, extractRefs } from '../extract/index.js';
 import { maskSecrets } from '../extract/mask.js';
+import { type ParentPasscode, parentPasscode, postText } from '../extract/reply.js';
 import type { MeetingRef } from '../extract/types.js';
-import { comparePasscode, maskPasscode, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
+import { compareFingerprint, comparePasscode, FINGERPRINT_KEY_NAME, maskPasscode, passcodeFingerprint, passcodeForm, type PasscodeForm } from '../registry/passcode.js';
 import type { Db } from '../store/database.js';
 import { installationKey } from '../store/settings.js';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY, queueAlerts } from './alerts.js';
@@ -22,6 +23,8 @@ export interface IncomingPost {
   text: string;
   /** Links taken from the markup or metadata, which the visible text may shorten. */
   links?: string[];
+  /** The source id of the post this one replies to (same source), when the source says. */
+  replyTo?: string | null;
 }
 
 export interface MatchSettings {
@@ -43,7 +46,7 @@ export function matchSettingsFrom(config: Pick<Config, 'matching' | 'notify'>): 
 export interface MatchCounts {
   /** Posts read. */
   posts: number;
-  /** Posts stored now (new, and carrying references). */
+  /** Posts stored now (new, and carrying references, or a passcode for the post they reply to). */
   stored: number;
   references: number;
   /** Leaks opened (or re-opened). */
@@ -63,6 +66,7 @@ interface MeetingRow {
   title: string | null;
   owner_email: string;
   passcode_hash: string | null;
+  passcode_fingerprints: string | null;
   starts_at: string | null;
   ends_at: string | null;
   recurrence: string | null;
@@ -133,16 +137,26 @@ export class Matcher {
     this.#settings = settings;
     this.#policy = settings.alerts ?? DEFAULT_ALERT_POLICY;
     this.#extract = extract;
-    this.#fingerprintKey = installationKey(db, 'passcode-fingerprint');
+    this.#fingerprintKey = installationKey(db, FINGERPRINT_KEY_NAME);
     this.#sql = {
       insertPost: statement(db, 
-        `INSERT INTO posts (source, source_id, url, author, created_at, fetched_at, text) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO posts (source, source_id, url, author, created_at, fetched_at, text, reply_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (source, source_id) DO NOTHING RETURNING id`,
       ),
       insertSighting: statement(db, 
         `INSERT INTO sightings (post_id, platform, meeting_id, url, host, org_hint_kind, org_hint_value, passcode_masked, passcode_hmac,
-           token_masked, token_hmac, host_start, raid_language, span_start, span_end, seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, platform, meeting_id) DO NOTHING RETURNING id`,
+           token_masked, token_hmac, host_start, raid_language, span_start, span_end, seen_at, via_reply, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, platform, meeting_id) DO NOTHING RETURNING id`,
+      ),
+      postBySourceId: statement(db, 'SELECT id, text FROM posts WHERE source = ? AND source_id = ?'),
+      ownSightings: statement(db, 'SELECT * FROM sightings WHERE post_id = ? AND via_reply = 0 ORDER BY id'),
+      insertReplyPasscode: statement(db, 
+        `INSERT INTO reply_passcodes (post_id, passcode_masked, passcode_hmac, span_start, span_end, raid_language) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (post_id) DO NOTHING`,
+      ),
+      repliesTo: statement(db, 
+        `SELECT p.id AS post_id, p.source, p.text, p.created_at, p.fetched_at, r.passcode_masked, r.passcode_hmac, r.span_start, r.span_end, r.raid_language
+         FROM posts p JOIN reply_passcodes r ON r.post_id = p.id WHERE p.source = ? AND p.reply_to = ? ORDER BY p.id`,
       ),
       meetingsByRef: statement(db, 'SELECT * FROM meetings WHERE platform = ? AND meeting_id = ?'),
       verifiedIdentifier: statement(db, "SELECT org_id, kind, value FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified'"),
@@ -275,9 +289,23 @@ export class Matcher {
   }
 
   #ingestPost(post: IncomingPost, now: Date, counts: MatchCounts): void {
-    const text = post.links?.length ? `${post.text}\n${post.links.join('\n')}` : post.text;
-    const refs = this.#extract(text);
-    if (refs.length === 0) return;
+    const text = postText(post);
+    const replyTo = typeof post.replyTo === 'string' && post.replyTo !== '' && post.replyTo !== post.sourceId ? post.replyTo : null;
+    let refs: MeetingRef[];
+    // A reply may carry the passcode of the meeting its parent names; other posts need only their references.
+    let carried: ParentPasscode | null = null;
+    if (replyTo === null) {
+      refs = this.#extract(text);
+    } else {
+      const analysis = analyse(text);
+      refs = analysis.refs;
+      carried = parentPasscode(text, analysis);
+    }
+    if (refs.length === 0 && carried === null) return;
+    // A parent stored without references of its own (a reply itself) never gains any: nothing to wait for.
+    const parent = carried !== null && replyTo !== null ? ((this.#sql.postBySourceId!.get(post.source, replyTo) as { id: number; text: string } | undefined) ?? null) : null;
+    const parentSightings = parent ? (this.#sql.ownSightings!.all(parent.id) as ParentSighting[]) : [];
+    if (refs.length === 0 && parent !== null && parentSightings.length === 0) return;
     counts.references += refs.length;
     const mask = (value: string) => {
       const masked = maskSecrets(value);
@@ -293,11 +321,12 @@ export class Matcher {
       post.createdAt ?? null,
       now.toISOString(),
       storedText,
+      replyTo,
     ) as number | undefined;
     // Already stored: re-reading a post changes nothing.
     if (postId === undefined) return;
     counts.stored++;
-    const seenAt = post.createdAt && !Number.isNaN(Date.parse(post.createdAt)) ? new Date(post.createdAt).toISOString() : now.toISOString();
+    const seenAt = seenAtOf(post.createdAt ?? null, now.toISOString());
 
     for (const ref of refs) {
       const sightingId = this.#sql.insertSighting!.pluck().get(
@@ -317,6 +346,8 @@ export class Matcher {
         ref.span.start,
         ref.span.end,
         seenAt,
+        0,
+        now.toISOString(),
       ) as number | undefined;
       if (sightingId === undefined) continue;
       const sighting: Sighting = {
@@ -333,6 +364,79 @@ export class Matcher {
       };
       for (const target of this.#targets(sighting, postedForms(ref))) this.#applyTarget(sighting, target, now, counts);
     }
+
+    if (carried !== null) {
+      const reply: Reply = {
+        postId,
+        source: post.source,
+        text: storedText,
+        seenAt,
+        masked: maskPasscode(carried.value),
+        fingerprint: passcodeFingerprint(this.#fingerprintKey, carried.value),
+        span: { start: carried.start, end: carried.end },
+        raidLanguage: carried.raidLanguage,
+      };
+      // Kept (masked) for a parent that is not stored yet, or that arrives again after retention.
+      this.#sql.insertReplyPasscode!.run(postId, reply.masked, reply.fingerprint, reply.span.start, reply.span.end, reply.raidLanguage ? 1 : 0);
+      if (parent !== null) this.#applyReply(reply, parent.text, parentSightings, now, counts, carried.value);
+    }
+    // Replies that came before this post, waiting for it: only a post with references of its own has something to give them.
+    if (refs.length > 0) {
+      const waiting = this.#sql.repliesTo!.all(post.source, post.sourceId) as WaitingReplyRow[];
+      if (waiting.length > 0) {
+        const own = this.#sql.ownSightings!.all(postId) as ParentSighting[];
+        for (const row of waiting) this.#applyReply(toReply(row), storedText, own, now, counts, null);
+      }
+    }
+  }
+
+  /**
+   * Adds a reply as a sighting of each meeting its parent names, carrying the
+   * reply's passcode, and matches it as the parent's sightings were matched
+   * (the parent's text names the same organisations). The passcode is
+   * compared with the registered one in full when the reply is being read
+   * (`passcode`), else by its fingerprint (the reply waited for its parent).
+   */
+  #applyReply(reply: Reply, parentText: string, parentSightings: readonly ParentSighting[], now: Date, counts: MatchCounts, passcode: string | null): void {
+    const compare = (meeting: MeetingRow): PasscodeState =>
+      passcode !== null ? comparePasscode(passcode, meeting.passcode_hash) : compareFingerprint(reply.masked, reply.fingerprint, meeting.passcode_fingerprints);
+    for (const parent of parentSightings) {
+      // A reply that names the same meeting itself is read as its own post (the insert finds its sighting).
+      const sightingId = this.#sql.insertSighting!.pluck().get(
+        reply.postId,
+        parent.platform,
+        parent.meeting_id,
+        null,
+        null,
+        parent.org_hint_kind,
+        parent.org_hint_value,
+        reply.masked,
+        reply.fingerprint,
+        null,
+        null,
+        0,
+        reply.raidLanguage ? 1 : 0,
+        reply.span.start,
+        reply.span.end,
+        reply.seenAt,
+        1,
+        now.toISOString(),
+      ) as number | undefined;
+      if (sightingId === undefined) continue;
+      const sighting: Sighting = {
+        id: sightingId,
+        platform: parent.platform,
+        meetingId: parent.meeting_id,
+        orgHint: parent.org_hint_kind && parent.org_hint_value ? { kind: parent.org_hint_kind, value: parent.org_hint_value } : null,
+        hostStart: false,
+        raidLanguage: reply.raidLanguage,
+        hasPasscode: true,
+        source: reply.source,
+        text: reply.text,
+        seenAt: reply.seenAt,
+      };
+      for (const target of this.#targets({ ...sighting, text: parentText }, [], compare)) this.#applyTarget(sighting, target, now, counts);
+    }
   }
 
   /**
@@ -344,14 +448,23 @@ export class Matcher {
     return this.#targets({ platform: ref.platform, meetingId: ref.meetingId, orgHint: ref.orgHint, text: postText }, postedForms(ref));
   }
 
-  /** `posted`: the forms of the passcode the reference carries (written code, link token), none when it carries none. */
-  #targets(sighting: Pick<Sighting, 'platform' | 'meetingId' | 'orgHint' | 'text'>, posted: readonly string[]): Target[] {
+  /**
+   * `posted`: the forms of the passcode the reference carries (written code,
+   * link token), none when it carries none. `compare` instead compares a
+   * passcode known otherwise (a reply's) with a registered meeting's.
+   */
+  #targets(
+    sighting: Pick<Sighting, 'platform' | 'meetingId' | 'orgHint' | 'text'>,
+    posted: readonly string[],
+    compare?: (meeting: MeetingRow) => PasscodeState,
+  ): Target[] {
     const passcode = posted.length > 0 ? posted : null;
+    const exposed = passcode !== null || compare !== undefined;
     // Most references belong to nobody: they get here and leave without allocating anything.
     let targets: Map<number, Target> | null = null;
     if (this.#filter.mayHaveMeeting(sighting.platform, sighting.meetingId)) {
       for (const meeting of this.#sql.meetingsByRef!.all(sighting.platform, sighting.meetingId) as MeetingRow[]) {
-        const passcodeState = passcode === null ? null : combinePasscodeStates(passcode.map((p) => comparePasscode(p, meeting.passcode_hash)));
+        const passcodeState = compare ? compare(meeting) : passcode === null ? null : combinePasscodeStates(passcode.map((p) => comparePasscode(p, meeting.passcode_hash)));
         (targets ??= new Map()).set(meeting.org_id, { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState });
       }
     }
@@ -364,13 +477,13 @@ export class Matcher {
           matchKind: 'identifier',
           meeting: null,
           matchedBy: `${identifier.kind} ${identifier.value}`,
-          passcodeState: passcode === null ? null : 'unknown',
+          passcodeState: exposed ? 'unknown' : null,
         });
       }
     }
     if (targets === null && this.#names.size > 0) {
       for (const { orgId, name } of this.#namesIn(sighting.text)) {
-        (targets ??= new Map()).set(orgId, { orgId, matchKind: 'name', meeting: null, matchedBy: name, passcodeState: passcode === null ? null : 'unknown' });
+        (targets ??= new Map()).set(orgId, { orgId, matchKind: 'name', meeting: null, matchedBy: name, passcodeState: exposed ? 'unknown' : null });
       }
     }
     return targets === null ? [] : [...targets.values()];
@@ -509,6 +622,55 @@ export class Matcher {
     if (meeting.public === 1) return true;
     return Boolean(meeting.ends_at && Date.parse(meeting.ends_at) < now.getTime() && !meeting.recurrence);
   }
+}
+
+/** A reply's passcode for the post it answers, masked and fingerprinted (`reply_passcodes`). */
+interface Reply {
+  postId: number;
+  source: string;
+  /** The reply's stored (masked) text. */
+  text: string;
+  seenAt: string;
+  masked: string;
+  fingerprint: string;
+  /** Where the passcode is written in the reply. */
+  span: { start: number; end: number };
+  raidLanguage: boolean;
+}
+
+/** What a reply takes of each sighting of its parent: the meeting and what names its owner. */
+type ParentSighting = Pick<SightingRow, 'platform' | 'meeting_id' | 'org_hint_kind' | 'org_hint_value'>;
+
+interface WaitingReplyRow {
+  post_id: number;
+  source: string;
+  text: string;
+  created_at: string | null;
+  fetched_at: string;
+  passcode_masked: string;
+  passcode_hmac: string;
+  span_start: number;
+  span_end: number;
+  raid_language: number;
+}
+
+function toReply(row: WaitingReplyRow): Reply {
+  return {
+    postId: row.post_id,
+    source: row.source,
+    text: row.text,
+    // As when the reply was read: when it was posted, else when it was read.
+    seenAt: seenAtOf(row.created_at, row.fetched_at),
+    masked: row.passcode_masked,
+    fingerprint: row.passcode_hmac,
+    span: { start: row.span_start, end: row.span_end },
+    raidLanguage: row.raid_language === 1,
+  };
+}
+
+/** When a post was seen: when it was posted if that is a readable time, else `fallback` (when it was read). */
+function seenAtOf(createdAt: string | null, fallback: string): string {
+  return createdAt && !Number.isNaN(Date.parse(createdAt)) ? new Date(createdAt).toISOString() : fallback;
 }
 
 interface SightingRow {

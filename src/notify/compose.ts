@@ -47,6 +47,8 @@ interface LeakRow {
 interface SightingRow {
   url: string | null;
   passcode_masked: string | null;
+  via_reply: number;
+  parent_url: string | null;
   host_start: number;
   raid_language: number;
   span_start: number;
@@ -75,14 +77,16 @@ function toSighting(row: SightingRow): SightingView {
     excerpt: excerpt(row.text, row.span_start, row.span_end),
     link: row.url,
     passcodeMasked: row.passcode_masked,
+    inReplyTo: row.via_reply === 1 ? { postUrl: row.parent_url } : null,
     hostStart: row.host_start === 1,
     raidLanguage: row.raid_language === 1,
   };
 }
 
-const SIGHTINGS_SQL = `SELECT s.url, s.passcode_masked, s.host_start, s.raid_language, s.span_start, s.span_end, s.seen_at,
-         p.source, p.url AS post_url, p.author, p.created_at, p.text
+const SIGHTINGS_SQL = `SELECT s.url, s.passcode_masked, s.via_reply, s.host_start, s.raid_language, s.span_start, s.span_end, s.seen_at,
+         p.source, p.url AS post_url, p.author, p.created_at, p.text, parent.url AS parent_url
   FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id JOIN posts p ON p.id = s.post_id
+    LEFT JOIN posts parent ON s.via_reply = 1 AND parent.source = p.source AND parent.source_id = p.reply_to
   WHERE ls.leak_id = ?`;
 
 function leakRow(db: Db, leakId: number): LeakRow | undefined {
@@ -194,7 +198,9 @@ function composeDigest(context: ComposeContext, row: OutboxRow): Composed {
   if (isUnsubscribed(db, row.orgId, row.recipient)) return { cancel: `${row.recipient} unsubscribed` };
   // Per leak alerted to this person: the sightings since the last message about it (its alert, or
   // the last digest), counted from when that message was rendered (its last attempt began), not
-  // from when the server accepted it: a post read in between belongs in this digest.
+  // from when the server accepted it: a post read in between belongs in this digest. A sighting
+  // counts from when it was posted or when it was recorded, whichever is later: a reply read on a
+  // later crawl, or applied once its parent came, was posted before the alert but is news.
   const lastDigest = statement(db, "SELECT max(last_attempt_at) FROM outbox WHERE kind = 'digest' AND status = 'sent' AND org_id = ? AND recipient = ?")
     .pluck()
     .get(row.orgId, row.recipient) as string | null;
@@ -210,7 +216,9 @@ function composeDigest(context: ComposeContext, row: OutboxRow): Composed {
     const leak = leakRow(db, leakId);
     if (leak === undefined || !['open', 'notified', 'acknowledged'].includes(leak.status)) continue;
     const after = lastDigest !== null && lastDigest > alertSent ? lastDigest : alertSent;
-    const fresh = (statement(db, `${SIGHTINGS_SQL} AND s.seen_at > ? ORDER BY s.seen_at DESC, s.id DESC LIMIT ?`).all(leakId, after, SHOWN_SIGHTINGS) as SightingRow[]).map(toSighting);
+    const fresh = (
+      statement(db, `${SIGHTINGS_SQL} AND (s.seen_at > ? OR s.recorded_at > ?) ORDER BY s.seen_at DESC, s.id DESC LIMIT ?`).all(leakId, after, after, SHOWN_SIGHTINGS) as SightingRow[]
+    ).map(toSighting);
     if (fresh.length === 0) continue;
     starts.push(after);
     items.push({ leak: toLeakView(db, leak), newSightings: fresh, links: links.leak(leak.org_id, leak.id, row.recipient, now) });
@@ -354,6 +362,7 @@ function webhookBody(leak: LeakView, event: string): string {
         postedAt: s.postedAt,
         seenAt: s.seenAt,
         passcode: s.passcodeMasked,
+        passcodeInReply: Boolean(s.inReplyTo),
         hostStart: s.hostStart,
         raidLanguage: s.raidLanguage,
       })),

@@ -182,6 +182,9 @@ const PASSCODE_STATE: Readonly<Record<'matches' | 'differs' | 'unknown', string>
   unknown: 'the posted passcode could not be compared with a registered one',
 };
 
+/** A passcode learnt from a reply: the meeting was in one post, its passcode in a reply to it. */
+const IN_REPLY = 'posted in a reply to the post with the meeting';
+
 const HOST_START_FLAG =
   'this link lets anyone start the meeting as host. Delete the meeting rather than only changing its passcode, and share only join links, never start links.';
 const RAID_FLAG = 'the post calls on people to join and disrupt the meeting ("raid", "bomb", "join and …"). Expect an attempt at the next session.';
@@ -282,8 +285,9 @@ function exposures(leak: LeakView): Exposure[] {
   }
   const masked = [...new Set(leak.sightings.map((s) => s.passcodeMasked).filter((p): p is string => p !== null).map(oneLine))];
   const state = leak.passcodeState === null ? null : (PASSCODE_STATE[leak.passcodeState] ?? null);
+  const inReply = leak.sightings.some((s) => s.passcodeMasked !== null && s.inReplyTo);
   if (masked.length > 0) {
-    out.push({ label: 'Passcode', value: `${masked.join(', ')} (masked here)${state === null ? '' : `: ${state}`}` });
+    out.push({ label: 'Passcode', value: `${masked.join(', ')} (masked here${inReply ? `; ${IN_REPLY}` : ''})${state === null ? '' : `: ${state}`}` });
   } else if (state !== null) {
     out.push({ label: 'Passcode', value: `posted (masked in our records): ${state}` });
   } else {
@@ -302,6 +306,8 @@ interface SightingFacts {
   postUrl: string | null;
   link: string | null;
   passcode: string | null;
+  /** The passcode was posted in this post, a reply to the post that names the meeting (linked when known). */
+  inReplyTo: { postUrl: string | null } | null;
   flags: string[];
   excerptLines: string[];
 }
@@ -321,6 +327,7 @@ function sightingFacts(s: SightingView): SightingFacts {
     postUrl: postUrl === '' ? null : postUrl,
     link: link === '' ? null : link,
     passcode: s.passcodeMasked === null ? null : oneLine(s.passcodeMasked),
+    inReplyTo: s.inReplyTo ? { postUrl: s.inReplyTo.postUrl === null || oneLine(s.inReplyTo.postUrl) === '' ? null : oneLine(s.inReplyTo.postUrl) } : null,
     flags,
     excerptLines: excerptLines(s.excerpt),
   };
@@ -350,7 +357,7 @@ function textSighting(s: SightingFacts): string[] {
   const lines = [`* ${s.source}: ${s.when}${s.author === null ? '' : `, by ${s.author}`}`];
   lines.push(`  Post: ${s.postUrl ?? '(no link to the post)'}`);
   if (s.link !== null) lines.push(`  Link as posted: ${s.link}`);
-  if (s.passcode !== null) lines.push(`  Passcode as posted: ${s.passcode} (masked)`);
+  if (s.passcode !== null) lines.push(`  Passcode as posted: ${s.passcode} (masked)${s.inReplyTo === null ? '' : `, in a reply to ${s.inReplyTo.postUrl ?? 'the post with the meeting'}`}`);
   if (s.flags.length > 0) lines.push(`  !! ${s.flags.join(' · ')}`);
   for (const line of s.excerptLines) lines.push(`  > ${line}`);
   return lines;
@@ -490,7 +497,9 @@ function htmlSighting(s: SightingFacts): string {
   }
   if (s.passcode !== null) {
     rows.push(
-      `<div style="font-family:${FONT};font-size:13px;line-height:20px;color:${TEXT};">Passcode as posted: <span style="font-family:Menlo,Consolas,monospace;">${escapeHtml(s.passcode)}</span> (masked)</div>`,
+      `<div style="font-family:${FONT};font-size:13px;line-height:20px;color:${TEXT};">Passcode as posted: <span style="font-family:Menlo,Consolas,monospace;">${escapeHtml(s.passcode)}</span> (masked)${
+        s.inReplyTo === null ? '' : `, in a reply to ${s.inReplyTo.postUrl === null ? 'the post with the meeting' : htmlLink(s.inReplyTo.postUrl)}`
+      }</div>`,
     );
   }
   if (s.excerptLines.length > 0) {

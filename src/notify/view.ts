@@ -24,6 +24,11 @@ export interface SightingView {
   link: string | null;
   /** The passcode as seen, masked (`••••••`), or null when none was posted. */
   passcodeMasked: string | null;
+  /**
+   * Set when this post is a reply that gave the passcode of the meeting named
+   * in the post it replies to (`postUrl`, the link to that post when known).
+   */
+  inReplyTo?: { postUrl: string | null } | null;
   /** The link starts the meeting as its host (Zoom `/s/` links): anyone can take the meeting over. */
   hostStart: boolean;
   /** Raid language ("bomb", "raid", "join and …") near the reference. */

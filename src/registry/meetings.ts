@@ -4,7 +4,8 @@ import type { Db } from '../store/database.js';
 import { normaliseEmail } from './email-address.js';
 import { canonicalMeeting } from './meeting-id.js';
 import { getOrganisation } from './organisations.js';
-import { hashPasscodes } from './passcode.js';
+import { FINGERPRINT_KEY_NAME, fingerprintPasscodes, hashPasscodes } from './passcode.js';
+import { installationKey } from '../store/settings.js';
 import { statement } from '../store/statements.js';
 
 export interface Meeting {
@@ -86,13 +87,22 @@ export function insertMeeting(db: Db, prepared: PreparedMeeting, actor: string, 
     throw new InputError(`${row.platform} meeting ${row.meetingId} is already registered for organisation ${row.orgId} (meeting ${existing})`);
   }
   const id = statement(db, 
-      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, starts_at, ends_at, recurrence, public, origin, origin_uid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, passcode_fingerprints, starts_at, ends_at, recurrence, public, origin, origin_uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
     .pluck()
-    .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, row.origin, row.originUid) as number;
+    .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, meetingFingerprints(db, prepared.passcodes), row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, row.origin, row.originUid) as number;
   if (options.audit ?? true) audit(db, { actor, orgId: row.orgId, action: 'meeting.added', subject: `${row.platform} ${row.meetingId}`, detail: { id, origin: row.origin } });
   return getMeeting(db, row.orgId, id);
+}
+
+/**
+ * What a meeting keeps of its passcodes besides their salted hashes: keyed
+ * fingerprints, so that a posted passcode of which only the fingerprint is
+ * left (a reply stored before the post it answers) can still be compared.
+ */
+export function meetingFingerprints(db: Db, passcodes: readonly string[]): string | null {
+  return passcodes.length === 0 ? null : fingerprintPasscodes(installationKey(db, FINGERPRINT_KEY_NAME), passcodes);
 }
 
 /** One organisation's meeting; another organisation's is reported as not found. */

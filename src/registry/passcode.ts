@@ -13,6 +13,9 @@ import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const SCHEME = 'sha256';
 
+/** The installation key (`settings`) of the fingerprints of passcodes, posted and registered. */
+export const FINGERPRINT_KEY_NAME = 'passcode-fingerprint';
+
 /**
  * The two forms a meeting's passcode travels in: the short `code` people type
  * (`662810`) and the long `token` a join link carries (Zoom's `pwd=`). A
@@ -62,6 +65,40 @@ export function passcodeMatches(passcode: string, stored: string | null): boolea
 /** A keyed fingerprint of a passcode seen in a post (deterministic for one installation key). */
 export function passcodeFingerprint(key: Buffer, passcode: string): string {
   return createHmac('sha256', key).update(passcode.trim()).digest('base64url');
+}
+
+/**
+ * Keyed fingerprints of a meeting's registered passcodes, `<form>$<fingerprint>`
+ * space-separated, with the key of the sightings' fingerprints: what a posted
+ * passcode is compared with when only its fingerprint is left (a reply stored
+ * before the post it answers).
+ */
+export function fingerprintPasscodes(key: Buffer, passcodes: readonly string[]): string | null {
+  const forms = [...new Set(passcodes.map((p) => p.trim()).filter(Boolean))];
+  if (forms.length === 0) return null;
+  return forms.map((passcode) => `${passcodeForm(passcode)}$${passcodeFingerprint(key, passcode)}`).join(' ');
+}
+
+/**
+ * A posted passcode known only by its mask and fingerprint against a meeting's
+ * registered fingerprints ({@link fingerprintPasscodes}), as
+ * {@link comparePasscode} does with the passcode itself. The mask is as long
+ * as the passcode, so it tells the form.
+ */
+export function compareFingerprint(masked: string, fingerprint: string, stored: string | null): 'matches' | 'differs' | 'unknown' {
+  const form = passcodeForm(masked);
+  const entries = (stored ?? '')
+    .split(' ')
+    .map((entry) => entry.split('$'))
+    .filter(([entryForm, value]) => entryForm === form && value);
+  if (entries.length === 0) return 'unknown';
+  const wanted = Buffer.from(fingerprint, 'base64url');
+  return entries.some(([, value]) => {
+    const actual = Buffer.from(value!, 'base64url');
+    return actual.length === wanted.length && timingSafeEqual(actual, wanted);
+  })
+    ? 'matches'
+    : 'differs';
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from './database.js';
 
 export interface HousekeepingOptions {
-  /** Posts fetched longer ago than this are deleted with their sightings. */
+  /** Posts fetched longer ago than this are deleted with their sightings (waiting replies too). */
   postsMaxAgeDays: number;
   /** Defaults to the current time. */
   now?: Date;
@@ -14,7 +14,9 @@ export interface HousekeepingResult {
 
 /**
  * Keeps the database from growing for ever: old posts and their sightings go
- * (leaks and their audit trail stay, so history survives), the WAL is
+ * (leaks and their audit trail stay, so history survives), and so do replies
+ * still waiting for the post they answer (their masked passcode goes with
+ * them), the WAL is
  * checkpointed and truncated, and SQLite refreshes its query statistics.
  */
 export function runHousekeeping(db: Db, options: HousekeepingOptions): HousekeepingResult {

@@ -171,6 +171,28 @@ describe('identifier conflicts', () => {
   });
 });
 
+describe('replies', () => {
+  it('a passcode in a reply (`replyTo`, a string or number) joins the leak of the post it replies to, whichever line comes first', async () => {
+    await json(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+    await json(['meeting', 'add', '--org', '1', '--platform', 'zoom', '--id', '861 2290 4418', '--owner', 'teacher@westfield.example', '--passcode', '4321']);
+    const reply = JSON.stringify({ id: 4101, text: 'pw is 4321', replyTo: 4100, createdAt: '2026-09-01T10:01:00Z' });
+    const parent = JSON.stringify({ id: 4100, text: 'Zoom meeting ID: 861 2290 4418', createdAt: '2026-09-01T10:00:00Z' });
+    expect(await json(['ingest', '--source', 'hackernews'], `${reply}\n`)).toMatchObject({ posts: 1, stored: 1, references: 0, leaks: 0 });
+    expect(await json(['ingest', '--source', 'hackernews'], `${parent}\n${reply}\n`)).toMatchObject({ posts: 2, stored: 1, references: 1, leaks: 1 });
+    const [leak] = await json<Record<string, unknown>[]>(['leaks', 'list', '--org', '1']);
+    expect(leak).toMatchObject({ sightings: 2, severity: 'high' });
+    expect(leak!.reasons).toContain('the passcode is exposed and matches the registered one');
+    const shown = await lw(['leaks', 'show', '1', '--org', '1', '--json']);
+    expect(shown.stdout).not.toContain('4321');
+  });
+
+  it('a "replyTo" that is not an id is a malformed line', async () => {
+    const result = await lw(['ingest', '--source', 'manual', '--json'], '{"id":"1","text":"pw 4321","replyTo":{"id":2}}\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('stdin: line 1: "replyTo" must be the id (a string or number) of the post it replies to');
+  });
+});
+
 describe('bad input: a clear error, nothing stored', () => {
   it.each([
     [['org', 'add', '--name', 'Riverside', '--admin', 'not-an-email'], 1, '"not-an-email" is not a valid admin email address'],

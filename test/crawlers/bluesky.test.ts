@@ -120,6 +120,19 @@ describe('Bluesky crawler', () => {
     expect(page!.posts[2]!.createdAt).toBe('2026-09-21T13:59:30.000Z');
   });
 
+  it("a reply names its parent by the parent's AT URI (record.reply.parent.uri): its passcode joins the parent's leak", async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    const parent = post('3mexample2a01', '2026-09-21T15:00:00.000Z', 'year 9 maths Zoom meeting ID: 861 2290 4418');
+    const ref = { uri: parent.uri, cid: 'bafyreiexampleexampleexampleexampleexampleexampleexamplea' };
+    const reply = post('3mexample2a02', '2026-09-21T15:01:00.000Z', 'pw is 735194', { reply: { parent: ref, root: ref } });
+    handler = (_request, response) => json(response, { posts: [reply, parent] });
+    const [page] = await pagesOf();
+    expect(page!.posts.map((p) => p.replyTo)).toEqual([parent.uri, undefined]);
+    expect(await crawl()).toMatchObject({ status: 'succeeded', references: 1, leaks: 1 });
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 2, severity: 'high' });
+  });
+
   it('resumes with since= the cursor, without duplicates or gaps', async () => {
     const first = post('3mexample1f01', '2026-09-21T15:00:00.000Z', 'zoom.us/j/11122233344');
     handler = (_request, response) => json(response, { posts: [first] });

@@ -94,6 +94,53 @@ describe('Discourse crawler', () => {
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260', severity: 'high' });
   });
 
+  describe('replies (reply_to_post_number is a number in the topic, posts are known by their id)', () => {
+    const topicRequests = () => first.requests.filter((r) => r.url.startsWith('/t/')).map((r) => r.url);
+    const meeting = '<p>year 9 maths, Zoom meeting ID: 861 2290 4418</p>';
+    let org: number;
+    beforeEach(() => {
+      org = school(store, 'Westfield High', 'westfield.example');
+      store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    });
+
+    it('a parent read this run gives its id without asking for it', async () => {
+      const parent = post(6000, meeting, { topic_id: 901, post_number: 2, post_url: '/t/maths/901/2' });
+      const reply = post(6001, '<p>pw is 735194</p>', { topic_id: 901, post_number: 3, reply_to_post_number: 2, post_url: '/t/maths/901/3' });
+      postsA = (request, response) => latest([reply, parent], request, response);
+      expect(await crawl()).toMatchObject({ status: 'succeeded', references: 1, leaks: 1 });
+      expect(topicRequests()).toEqual([]);
+      expect(store.db.prepare("SELECT reply_to FROM posts WHERE source_id = ?").pluck().get(`${host(first)}/p/6001`)).toBe(`${host(first)}/p/6000`);
+      expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 2, severity: 'high' });
+    });
+
+    it("a reply with a passcode to a post read before: the parent's id comes from the topic's posts before it", async () => {
+      const reply = post(7003, '<p>pw is 735194</p>', { topic_id: 902, post_number: 4, reply_to_post_number: 2, post_url: '/t/maths/902/4' });
+      const question = post(7004, '<p>which period?</p>', { topic_id: 902, post_number: 5, reply_to_post_number: 1, post_url: '/t/maths/902/5' });
+      postsA = (request, response) => latest([question, reply], request, response);
+      // As `/t/<topic>/posts.json?post_number=3` answers: the posts numbered below 3, newest first.
+      first.route('/t/902/posts.json', (_request, response) =>
+        void response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(
+          JSON.stringify({
+            post_stream: {
+              posts: [
+                { ...post(7001, meeting), topic_id: 902, post_number: 2, topic_slug: 'maths', post_url: '/t/maths/902/2', reply_to_post_number: null, posts_count: 4 },
+                { ...post(7000, '<p>maths thread</p>'), topic_id: 902, post_number: 1, topic_slug: 'maths', post_url: '/t/maths/902/1', posts_count: 4 },
+              ],
+            },
+            id: 902,
+          }),
+        ),
+      );
+      expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 3, references: 1, leaks: 1 });
+      expect(topicRequests()).toEqual(['/t/902/posts.json?post_number=3']);
+      expect(store.db.prepare('SELECT source_id, reply_to, url, text FROM posts ORDER BY id').all()).toEqual([
+        { source_id: `${host(first)}/p/7001`, reply_to: null, url: `${first.url}/t/maths/902/2`, text: 'year 9 maths, Zoom meeting ID: 861 2290 4418' },
+        { source_id: `${host(first)}/p/7003`, reply_to: `${host(first)}/p/7001`, url: `${first.url}/t/projector-keeps-dropping-hdmi/902/4`, text: 'pw is ••••••' },
+      ]);
+      expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 2, severity: 'high' });
+    });
+  });
+
   it('resumes after the highest id without duplicates or gaps', async () => {
     const posts = [post(6000, '<p>zoom.us/j/11122233344</p>')];
     postsA = (request, response) => latest(posts, request, response);

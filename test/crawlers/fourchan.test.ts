@@ -126,6 +126,32 @@ describe('4chan crawler', () => {
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260' });
   });
 
+  it('a post replies to the first post of its thread it quotes (>>NNN): its passcode joins the leak of the quoted meeting', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    threads.set(700, [
+      post(700, 0, 1_790_002_000, 'online class thread'),
+      post(701, 700, 1_790_002_100, 'history 3rd period<br>Zoom meeting ID: 861 2290 4418'),
+      // As 4chan writes them: a quotelink of the thread, one of another thread, one of another board.
+      post(702, 700, 1_790_002_200, '<a href="/b/thread/650#p651" class="quotelink">&gt;&gt;651</a><br><a href="#p701" class="quotelink">&gt;&gt;701</a><br>pw is 735194'),
+      post(703, 700, 1_790_002_300, '<a href="//boards.4channel.org/po/catalog#s=lft" class="quotelink">&gt;&gt;&gt;/po/lft</a> pw is 111111'),
+      post(704, 700, 1_790_002_400, '<a href="/b/thread/700#p702" class="quotelink">&gt;&gt;702</a> thanks'),
+    ]);
+    serveBoard();
+    const { config, secrets } = loadConfig({ env: {} });
+    config.sources.fourchan = { ...config.sources.fourchan, enabled: true, baseUrl: server.url, boards: ['b'], requestIntervalMs: 0 };
+    // A client of its own: the crawl below must not be answered 304 for what this one read.
+    const own = new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 0 });
+    const context = { config: config.sources.fourchan, secrets, http: own, cursor: () => null, queries: [], minIntervalMs: 0, signal: new AbortController().signal, log: createLogger({ level: 'silent' }) };
+    const replies: Record<string, string | undefined> = {};
+    for await (const page of fourchan.crawl(context)) for (const p of page.posts) replies[p.sourceId] = p.replyTo;
+    expect(replies).toEqual({ 'b/700': undefined, 'b/701': undefined, 'b/702': 'b/701', 'b/703': undefined, 'b/704': 'b/702' });
+
+    expect(await crawl()).toMatchObject({ status: 'succeeded', leaks: 1 });
+    expect(storedIds()).toEqual(['b/701', 'b/702']);
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '86122904418', sightings: 2, severity: 'high' });
+  });
+
   it('resumes after the cursor: a changed catalog reads only changed threads and newer posts; an unchanged one is a 304', async () => {
     threads.set(500, [post(500, 0, 1_790_001_000, 'raid schedule'), post(501, 500, 1_790_001_100, 'zoom.us/j/11122233344')]);
     threads.set(400, [post(400, 0, 1_790_000_500, 'old thread zoom.us/j/99988877766')]);

@@ -10,7 +10,7 @@ import { startHttpServer, type TestHttpServer } from '../support/http-server.js'
 import { count, school, tempStore, type TestStore } from '../support/store.js';
 
 /** An Algolia `search_by_date` hit, shaped as the real API answers. */
-function hit(id: number, createdAtI: number, body: { title?: string; comment?: string; url?: string } = {}) {
+function hit(id: number, createdAtI: number, body: { title?: string; comment?: string; url?: string; parent?: number } = {}) {
   return {
     created_at: new Date(createdAtI * 1000).toISOString(),
     title: body.title ?? null,
@@ -23,7 +23,7 @@ function hit(id: number, createdAtI: number, body: { title?: string; comment?: s
     story_id: body.title ? null : 41000000,
     story_title: body.title ? null : 'Ask HN: remote teaching',
     story_url: null,
-    parent_id: body.title ? null : 41000000,
+    parent_id: body.title ? null : (body.parent ?? 41000000),
     created_at_i: createdAtI,
     _tags: [body.title ? 'story' : 'comment', `author_user${id}`, `story_${id}`],
     objectID: String(id),
@@ -62,6 +62,29 @@ const cursor = () => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE so
 const requestedSince = () => server.requests.filter((r) => r.url.startsWith('/api/')).map((r) => new URL(r.url, 'http://x').searchParams.get('numericFilters'));
 
 describe('Hacker News crawler', () => {
+  it('a comment replies to its parent_id: a passcode in a reply joins the leak of the meeting its parent names', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    handler = (_request, response) =>
+      json(
+        response,
+        answer(
+          [
+            hit(41000302, 1_790_000_300, { comment: 'pw is 735194', parent: 41000301 }),
+            hit(41000301, 1_790_000_200, { comment: 'year 9 maths, Zoom meeting ID: 861 2290 4418' }),
+          ],
+          0,
+          1,
+        ),
+      );
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 2, references: 1, leaks: 1 });
+    expect(store.db.prepare('SELECT source_id, reply_to, text FROM posts ORDER BY source_id').all()).toEqual([
+      { source_id: '41000301', reply_to: '41000000', text: 'year 9 maths, Zoom meeting ID: 861 2290 4418' },
+      { source_id: '41000302', reply_to: '41000301', text: 'pw is ••••••' },
+    ]);
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '86122904418', sightings: 2, severity: 'high' });
+  });
+
   it('walks every page of new hits, stores those with meeting links, and keeps the newest time as the cursor', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');

@@ -135,6 +135,58 @@ describe('Mastodon crawler', () => {
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260', severity: 'high' });
   });
 
+  describe('replies (in_reply_to_id is the instance\'s id, posts are known by their federation URI)', () => {
+    const meeting = '<p>year 9 maths <a href="https://social.example.org/tags/zoom" class="mention hashtag" rel="tag">#<span>zoom</span></a> Zoom meeting ID: 861 2290 4418</p>';
+    const statusRequests = () => first.requests.filter((r) => r.url.startsWith('/api/v1/statuses/')).map((r) => r.url);
+    let org: number;
+    beforeEach(() => {
+      org = school(store, 'Westfield High', 'westfield.example');
+      store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    });
+
+    it('a parent read on the instance this run gives its URI without asking for it', async () => {
+      const parent = status(113500000000000200n, meeting);
+      const reply = status(113500000000000201n, '<p>pw is 735194 <a href="https://social.example.org/tags/zoom" class="mention hashtag" rel="tag">#<span>zoom</span></a></p>', {
+        in_reply_to_id: parent.id,
+        in_reply_to_account_id: '113400000000000042',
+      });
+      tagA = (request, response) => timeline([reply, parent], request, response);
+      expect(await crawl()).toMatchObject({ status: 'succeeded', references: 1, leaks: 1 });
+      expect(statusRequests()).toEqual([]);
+      expect(store.db.prepare('SELECT reply_to FROM posts WHERE source_id = ?').pluck().get(reply.uri)).toBe(parent.uri);
+      expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 2, severity: 'high' });
+    });
+
+    it('a reply with a passcode whose parent is outside the hashtag: the parent is asked for by its id and read too', async () => {
+      const parent = status(113500000000000300n, '<p>year 9 maths Zoom meeting ID: 861 2290 4418</p>', {
+        uri: 'https://other.example.net/users/kid1/statuses/42',
+        url: 'https://other.example.net/@kid1/42',
+        account: { ...(STATUS.account as object), acct: 'kid1@other.example.net' },
+      });
+      const reply = status(113500000000000301n, '<p>pw is 735194 #zoom</p>', { in_reply_to_id: parent.id });
+      const question = status(113500000000000302n, '<p>which class is it? #zoom</p>', { in_reply_to_id: '113500000000000299' });
+      tagA = (request, response) => timeline([question, reply], request, response);
+      first.route(`/api/v1/statuses/${parent.id}`, (_request, response) => json(response, parent));
+      expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 3, references: 1, leaks: 1 });
+      // Only the reply that carries a passcode is worth a request.
+      expect(statusRequests()).toEqual([`/api/v1/statuses/${parent.id}`]);
+      expect(store.db.prepare('SELECT source_id, reply_to, text FROM posts ORDER BY id').all()).toEqual([
+        { source_id: parent.uri, reply_to: null, text: 'year 9 maths Zoom meeting ID: 861 2290 4418' },
+        { source_id: reply.uri, reply_to: parent.uri, text: 'pw is •••••• #zoom' },
+      ]);
+      expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 2, severity: 'high' });
+    });
+
+    it('a parent the instance will not show (404) leaves the reply without one, and the crawl goes on', async () => {
+      const reply = status(113500000000000401n, '<p>pw is 735194 #zoom</p>', { in_reply_to_id: '113500000000000400' });
+      tagA = (request, response) => timeline([reply, status(113500000000000402n, meeting)], request, response);
+      expect(await crawl()).toMatchObject({ status: 'succeeded', references: 1, leaks: 1 });
+      expect(statusRequests()).toEqual(['/api/v1/statuses/113500000000000400']);
+      expect(store.db.prepare('SELECT count(*) FROM posts WHERE source_id = ?').pluck().get(reply.uri)).toBe(0);
+      expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 1 });
+    });
+  });
+
   it('resumes with min_id, pages forward committing each page, and orders ids across a change of length', async () => {
     const statuses = [status(99999999999999990n, '<p>zoom.us/j/11122233344</p>')];
     tagA = (request, response) => timeline(statuses, request, response);

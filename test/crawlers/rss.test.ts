@@ -107,6 +107,38 @@ describe('RSS and Atom crawler', () => {
     });
   });
 
+  it('an Atom comment feed entry replies to the entry its thr:in-reply-to names (RFC 4685): its passcode joins that entry\'s leak', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '71234567890', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    const photoClub = 'tag:blog.hillcrest-students.example,2026-09-21:/2026/09/photo-club';
+    const comment = (n: number, html: string, inReplyTo: string | null) => `<entry>
+    <title>Comment on Photo club results by guest${n}</title>
+    <link rel="alternate" type="text/html" href="https://blog.hillcrest-students.example/2026/09/photo-club/#comment-${n}"/>
+    <id>${photoClub}#comment-${n}</id>
+    <published>2026-09-21T12:0${n}:00Z</published>
+    <author><name>guest${n}</name></author>
+    ${inReplyTo === null ? '' : `<thr:in-reply-to ref="${inReplyTo}" href="https://blog.hillcrest-students.example/2026/09/photo-club/" type="text/html"/>`}
+    <content type="html">${html}</content>
+  </entry>`;
+    const comments = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:thr="http://purl.org/syndication/thread/1.0">
+  <title>Comments on: Hillcrest Student Blog</title>
+  <id>tag:blog.hillcrest-students.example,2026:comments</id>
+  <updated>2026-09-21T12:02:00Z</updated>
+  ${comment(2, '&lt;p&gt;pw is 735194&lt;/p&gt;', photoClub)}
+  ${comment(1, '&lt;p&gt;the passcode is 111111&lt;/p&gt;', null)}
+</feed>`;
+    serveFeed('/feed.atom', () => BLOG, 'application/atom+xml');
+    serveFeed('/comments.atom', () => comments, 'application/atom+xml');
+    expect(await crawl(['/comments.atom', '/feed.atom'])).toMatchObject({ status: 'succeeded', pages: 2, leaks: 1 });
+    // The comment is read before the post it answers, waits, and joins it; the one that answers nothing is not kept.
+    expect(store.db.prepare("SELECT source_id, reply_to FROM posts WHERE source_id LIKE '%photo-club%' ORDER BY id").all()).toEqual([
+      { source_id: `${photoClub}#comment-2`, reply_to: photoClub },
+      { source_id: photoClub, reply_to: null },
+    ]);
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '71234567890', sightings: 2, severity: 'high' });
+  });
+
   it('resumes: an unchanged feed is a 304 and yields nothing; a changed one yields only items after the cursor, including one in its second', async () => {
     let body = BLOG;
     serveFeed('/feed.atom', () => body, 'application/atom+xml');

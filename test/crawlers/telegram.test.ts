@@ -19,7 +19,7 @@ const NEWEST = fixture('westfield_chat-newest.html');
  * Telegram renders them): the fixture's page around generated message
  * blocks of the same markup, with a "more" link when older messages exist.
  */
-function channelPage(ids: number[], texts: Record<number, string> = {}): string {
+function channelPage(ids: number[], texts: Record<number, string> = {}, replies: Record<number, number> = {}): string {
   const oldest = Math.min(...ids);
   const more = oldest > 1 ? `<a href="/s/westfield_chat?before=${oldest}" class="tme_messages_more js-messages_more" data-before="${oldest}"></a>` : '';
   const messages = ids
@@ -28,6 +28,7 @@ function channelPage(ids: number[], texts: Record<number, string> = {}): string 
   <div class="tgme_widget_message js-widget_message" data-post="westfield_chat/${id}" data-view="eyJwIjo${id}">
     <div class="tgme_widget_message_bubble">
       <div class="tgme_widget_message_author accent_color"><a class="tgme_widget_message_owner_name" href="https://t.me/westfield_chat"><span dir="auto">Westfield Class Chat</span></a></div>
+      ${replies[id] === undefined ? '' : `<a class="tgme_widget_message_reply" href="https://t.me/westfield_chat/${replies[id]}"><div class="tgme_widget_message_author accent_color"><span class="tgme_widget_message_author_name" dir="auto">Westfield Class Chat</span></div><div class="tgme_widget_message_text js-message_reply_text" dir="auto">${texts[replies[id]!] ?? `message ${replies[id]}`}</div></a>`}
       <div class="tgme_widget_message_text js-message_text" dir="auto">${texts[id] ?? `message ${id}`}</div>
       <div class="tgme_widget_message_footer compact js-message_footer"><div class="tgme_widget_message_info short js-message_info"><span class="tgme_widget_message_meta"><a class="tgme_widget_message_date" href="https://t.me/westfield_chat/${id}"><time datetime="${new Date(Date.UTC(2026, 8, 22, 0, id)).toISOString().replace('.000Z', '+00:00')}" class="time">00:00</time></a></span></div></div>
     </div>
@@ -62,10 +63,10 @@ afterEach(async () => {
 const html = (response: ServerResponse, body: string) => void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
 
 /** Serves a channel whose messages are `ids` (ascending), 20 a page, newest page first, as t.me does. */
-function serveChannel(ids: number[], texts: Record<number, string> = {}) {
+function serveChannel(ids: number[], texts: Record<number, string> = {}, replies: Record<number, number> = {}) {
   handler = (_request, response, before) => {
     const older = ids.filter((id) => before === null || id < before);
-    html(response, channelPage(older.slice(-20), texts));
+    html(response, channelPage(older.slice(-20), texts, replies));
   };
 }
 
@@ -100,6 +101,23 @@ describe('Telegram crawler', () => {
     });
     expect(store.db.prepare('SELECT DISTINCT meeting_id FROM sightings ORDER BY meeting_id').pluck().all()).toEqual(['84512397260', '99988877766', 'abc-defg-hij', 'xyz-abcd-efg']);
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260' });
+  });
+
+  it('a reply names the message it quotes (tgme_widget_message_reply): its passcode joins the leak of the quoted meeting', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    // The fixture's 44 quotes 43.
+    handler = (_request, response, before) => html(response, before === 41 ? fixture('westfield_chat-before-41.html') : NEWEST);
+    await crawl();
+    expect(store.db.prepare("SELECT reply_to FROM posts WHERE source_id = 'westfield_chat/44'").pluck().get()).toBe('westfield_chat/43');
+
+    serveChannel(range(40, 52), { 50: 'history 3rd period Zoom meeting ID: 861 2290 4418', 51: 'pw is 735194', 52: 'thx' }, { 51: 50, 52: 51 });
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 7, leaks: 1 });
+    expect(store.db.prepare("SELECT source_id, reply_to, text FROM posts WHERE source_id IN ('westfield_chat/50', 'westfield_chat/51') ORDER BY id").all()).toEqual([
+      { source_id: 'westfield_chat/50', reply_to: null, text: 'history 3rd period Zoom meeting ID: 861 2290 4418' },
+      { source_id: 'westfield_chat/51', reply_to: 'westfield_chat/50', text: 'pw is ••••••' },
+    ]);
+    expect(listLeaks(store.db, { orgId: org }).find((l) => l.meetingId === '86122904418')).toMatchObject({ sightings: 2, severity: 'high' });
   });
 
   it('resumes after the cursor: stops at the first page reaching it, and walks back as far as needed', async () => {

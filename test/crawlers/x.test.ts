@@ -14,7 +14,7 @@ import { count, school, tempStore, type TestStore } from '../support/store.js';
 import { capturedLogger } from '../support/logger.js';
 
 type Tweet = { id: string; text: string; author_id?: string; created_at?: string; entities?: unknown; edit_history_tweet_ids?: string[] };
-/** A recent-search answer as X gives it with `tweet.fields=created_at,author_id,entities&expansions=author_id` (invented tweets, real shape). */
+/** A recent-search answer as X gives it with `tweet.fields=created_at,author_id,entities&expansions=author_id` (invented tweets, real shape); `referenced_tweets` is added where a test needs it. */
 const FIXTURE = JSON.parse(readFileSync(new URL('../fixtures/x/search-recent.json', import.meta.url), 'utf8')) as {
   data: Tweet[];
   includes: { users: { id: string; name: string; username: string }[] };
@@ -105,8 +105,8 @@ describe('X crawler', () => {
     expect(summary).toMatchObject({ status: 'succeeded', pages: 2, posts: 4, leaks: 1 });
     expect(searches().map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
     expect(params().map((p) => Object.fromEntries(p))).toEqual([
-      { query: 'zoom.us/j', max_results: '100', 'tweet.fields': 'created_at,author_id,entities', expansions: 'author_id' },
-      { query: 'zoom.us/j', max_results: '100', 'tweet.fields': 'created_at,author_id,entities', expansions: 'author_id', next_token: 'b26v89c19zqg8o3fexample0000001' },
+      { query: 'zoom.us/j', max_results: '100', 'tweet.fields': 'created_at,author_id,entities,referenced_tweets', expansions: 'author_id' },
+      { query: 'zoom.us/j', max_results: '100', 'tweet.fields': 'created_at,author_id,entities,referenced_tweets', expansions: 'author_id', next_token: 'b26v89c19zqg8o3fexample0000001' },
     ]);
     expect(cursor()).toBe('1969999999999999003');
     expect(count(store.db, 'posts')).toBe(3);
@@ -127,6 +127,22 @@ describe('X crawler', () => {
       createdAt: '2026-09-21T14:05:00.000Z',
       text: 'period 3 is open lol https://t.co/AbCdEf1234',
     });
+  });
+
+  it('a reply names the tweet it answers (referenced_tweets, type replied_to): its passcode joins that tweet\'s leak', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '861 2290 4418', ownerEmail: 'teacher@westfield.example', passcode: '735194' }, 'test');
+    const parent = tweet(idAt(10), 'year 9 maths Zoom meeting ID: 861 2290 4418');
+    const reply = { ...tweet(idAt(5), '@maple_fern_ex pw is 735194'), referenced_tweets: [{ type: 'replied_to', id: parent.id }] };
+    const quote = { ...tweet(idAt(4), 'lol pw is 111111'), referenced_tweets: [{ type: 'quoted', id: parent.id }] };
+    handler = (_request, response) => json(response, answer([quote, reply, parent]));
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 3, references: 1, leaks: 1 });
+    // Newest first: the reply is read (and waits) before its parent; the quote is no reply and names no meeting.
+    expect(store.db.prepare('SELECT source_id, reply_to, text FROM posts ORDER BY id').all()).toEqual([
+      { source_id: reply.id, reply_to: parent.id, text: '@maple_fern_ex pw is ••••••' },
+      { source_id: parent.id, reply_to: null, text: 'year 9 maths Zoom meeting ID: 861 2290 4418' },
+    ]);
+    expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 2, severity: 'high' });
   });
 
   it('resumes with since_id = the cursor, without duplicates or gaps', async () => {

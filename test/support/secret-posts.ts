@@ -113,3 +113,16 @@ export const linkSecretPost: fc.Arbitrary<SecretPost> = fc
       return { text: `class link ${link}${trailing}`, secrets: [secret], meetingId: id };
     }),
   );
+
+/**
+ * A reply that carries only a written passcode, in any encoding, for the
+ * meeting of the post it replies to ("pw is 662810" under "Meeting ID: …").
+ */
+export const writtenPasscodeReply: fc.Arbitrary<{ text: string; secrets: string[] }> = fc
+  .record({ code: writtenPasscode, layout: fc.integer({ min: 0, max: 5 }), spaced: fc.boolean() })
+  .chain(({ code, layout, spaced }) =>
+    encoded(spaced && /^\d{6}$/.test(code) ? `${code.slice(0, 4)} ${code.slice(4)}` : code, false).map((written) => {
+      const texts = [`pw is ${written}`, `Passcode: ${written}`, `the password is ${written} lol`, `Contraseña: ${written}`, `pwd ${written} raid it`, `pass: ${written}`];
+      return { text: texts[layout]!, secrets: [code] };
+    }),
+  );
