@@ -55,7 +55,7 @@ export const PASSCODE_LABELS: readonly string[] = [
   String.raw`codice\s+(?:d['’]accesso|di\s+accesso|segreto)|password\s+(?:della\s+)?riunione`,
   // The passcode for joining by phone, where it differs from the meeting's own (RingCentral's dial-in password)
   String.raw`password\s+if\s+joining\s+from\s+a\s+phone|numeric\s+pass(?:code|word)|phone\s+pass(?:code|word)|dial[\s-]*in\s+pass(?:code|word)|audio\s+pass(?:code|word)`,
-  String.raw`(?:meeting\s+|participant\s+|webinar\s+|attendee\s+|zoom\s+|room\s+)?(?:pass\s*code|pass\s*word|passwd|pwd|psw|pass\s*key)`,
+  String.raw`(?:meeting\s+|participant\s+|webinar\s+|attendee\s+|zoom\s+|room\s+)?(?:pass\s*code|pass\s*word|passwd|pwd|pswd|psw|pass\s*key)`,
   // Spanish, Portuguese
   String.raw`c[oó]digo\s+de\s+ac(?:ceso|esso)|contrase[nñ]a(?:\s+de\s+(?:la\s+)?reuni[oó]n)?|clave(?:\s+de\s+acceso)?|senha\s+de\s+acesso|senha(?:\s+d[ae]\s+reuni[aã]o)?`,
   // French

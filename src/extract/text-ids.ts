@@ -85,7 +85,11 @@ function isDigit(code: number): boolean {
 }
 
 /** Reads a numeric id written with single blanks, dashes or dots between groups, or one line break inside it. */
-function readDigits(text: string, from: number, max = 15): DigitRun | null {
+/**
+ * `loose`: also `/` and `_` between groups, as raid calls write ids
+ * (`zoom 845/1239/7260`); labelled ids and dates keep to blanks, dashes and dots.
+ */
+function readDigits(text: string, from: number, max = 15, loose = false): DigitRun | null {
   let i = from;
   let digits = '';
   let grouped = false;
@@ -97,7 +101,7 @@ function readDigits(text: string, from: number, max = 15): DigitRun | null {
     if (digits.length > max) return null;
     let j = i;
     const c = text[j];
-    if (c === ' ' || c === '-' || c === '.' || c === '\t') {
+    if (c === ' ' || c === '-' || c === '.' || c === '\t' || (loose && (c === '/' || c === '_'))) {
       j++;
       if (text[j] === ' ' && (c === '-' || c === ' ')) j++;
     } else if (digits.length < 9 && (c === '\n' || (c === '\r' && text[j + 1] === '\n'))) {
@@ -297,6 +301,8 @@ function readPasscode(text: string, label: string, from: number, near: boolean):
   }
   const grouped = groupedDigits(text, at);
   if (grouped !== null) return { value: grouped.digits, start: at, valueEnd: grouped.end, end: grouped.end, clear: punctuated && !weak };
+  // A passcode in quotes: `pass "oreo22"`.
+  if (text[at] === '"' || text[at] === "'") at++;
   PASSCODE_VALUE.lastIndex = at;
   const m = PASSCODE_VALUE.exec(text);
   if (m === null) return null;
@@ -399,7 +405,7 @@ function informalMentions(text: string): IdMention[] {
       const c = text.charCodeAt(i);
       if (c === 0x0a && text.slice(nameEnd, i).trim().length > 1) break; // the id may start the next line only right after the name
       if (!isDigit(c) || !STANDS_ALONE.test(text[i - 1] ?? ' ')) continue; // not part of a link, a word or a longer number
-      const run = readDigits(text, i);
+      const run = readDigits(text, i, 15, true);
       if (run === null || run.digits.length < 6) continue;
       const between = text.slice(nameEnd, i);
       if (!fits(platform, run.digits) || text[i - 1] === '+' || /[(\d]$/.test(between.trimEnd()) || NOT_AN_ID.test(between) || phoneShaped(text.slice(i, run.end))) break;

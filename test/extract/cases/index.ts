@@ -12,12 +12,13 @@ import { zoomCases, zoomNegatives } from './zoom.js';
 import { evasionCases } from './evasions.js';
 import { hardNegativeCases } from './hard-negatives.js';
 import { languageCases } from './languages.js';
-import { raidCallCases } from './raid-calls.js';
+import { realPostCases } from './real-posts.js';
+import { moreRaidCallCases, raidCallCases } from './raid-calls.js';
 
 export const ALL_CASES: Case[] = [
   ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
   ...webexCases, ...webexNegatives, ...otherPlatformCases, ...otherPlatformNegatives,
   ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
   ...postCases, ...negativeCases,
-  ...raidCallCases, ...languageCases, ...evasionCases, ...hardNegativeCases,
+  ...raidCallCases, ...moreRaidCallCases, ...languageCases, ...evasionCases, ...hardNegativeCases, ...realPostCases,
 ];
