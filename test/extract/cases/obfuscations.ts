@@ -67,5 +67,7 @@ export const obfuscationNegatives: Case[] = [
   { name: 'spaced prose is not a link', text: 'I left at 10 . Us kids stayed / j was late', expect: [] },
   // Found by the property tests: a list comma before a link is not a dot substitute.
   { name: 'a list comma before a link and a comma after', text: 'a, meet.google.com/aaa-aaaa-aaa a,a', expect: [{ platform: 'google-meet', meetingId: 'aaa-aaaa-aaa' }] },
+  { name: 'a spaced full stop before a link', text: 'a\t. meet.google.com/aaa-aaaa-aaa and more', expect: [{ platform: 'google-meet', meetingId: 'aaa-aaaa-aaa' }] },
+  { name: 'a spaced full stop before a vanity link', text: 'see you there . westfield.zoom.us/j/84512397261', expect: [{ platform: 'zoom', meetingId: '84512397261', orgHint: { kind: 'zoom-subdomain', value: 'westfield' } }] },
   { name: 'a comma with a blank after it before a vanity link', text: 'classes, westfield.zoom.us/j/84512397261 and room,b', expect: [{ platform: 'zoom', meetingId: '84512397261', orgHint: { kind: 'zoom-subdomain', value: 'westfield' } }] },
 ];
