@@ -21,7 +21,9 @@ import { gather } from './gather.js';
 import { gong } from './gong.js';
 import { googleHangouts } from './google-hangouts.js';
 import { googleMeet } from './google-meet.js';
+import { googleMeetStream } from './google-meet-stream.js';
 import { goto } from './goto.js';
+import { gotoWebinar } from './goto-webinar.js';
 import { huawei } from './huawei.js';
 import { jitsi } from './jitsi.js';
 import { joinMe } from './join-me.js';
@@ -30,6 +32,8 @@ import { lark } from './lark.js';
 import { lifesize } from './lifesize.js';
 import { livekit } from './livekit.js';
 import { livestorm } from './livestorm.js';
+import { luma } from './luma.js';
+import { meetecho } from './meetecho.js';
 import { mirotalk } from './mirotalk.js';
 import { nextcloudTalk } from './nextcloud-talk.js';
 import type { Platform } from './platform.js';
@@ -44,12 +48,15 @@ import { skypeForBusiness } from './skype-for-business.js';
 import { skype } from './skype.js';
 import { slack } from './slack.js';
 import { starleaf } from './starleaf.js';
+import { streamyard } from './streamyard.js';
 import { teams } from './teams.js';
 import { teamviewer } from './teamviewer.js';
 import { telegram } from './telegram.js';
 import { telemost } from './telemost.js';
 import { tencent } from './tencent.js';
 import { tuple } from './tuple.js';
+import { venue } from './venue.js';
+import { vimeo } from './vimeo.js';
 import { vonage } from './vonage.js';
 import { vsee } from './vsee.js';
 import { webex } from './webex.js';
@@ -69,6 +76,7 @@ export const PLATFORMS: readonly Platform[] = [
   tencent, lark, zhumu, huawei, telemost, salutejazz, konturTalk, nextcloudTalk, adobeConnect, vonage, starleaf,
   joinMe, dialpad, freeConferenceCall, teamviewer, doxyMe, around, pumble, livekit, protonMeet, signal, whatsapp,
   telegram, mirotalk, gather, livestorm, workplace, calVideo, vsee, pop, tuple, gong, demio, riverside,
+  googleMeetStream, gotoWebinar, streamyard, vimeo, luma, meetecho, venue,
 ];
 
 const byDomain = new Map<string, Platform>();

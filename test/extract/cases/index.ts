@@ -9,10 +9,12 @@ import { googleMeetCases, googleMeetNegatives } from './google-meet.js';
 import { teamsCases, teamsNegatives } from './teams.js';
 import { webexCases, webexNegatives } from './webex.js';
 import { zoomCases, zoomNegatives } from './zoom.js';
+import { streamAndEventCases, streamAndEventNegatives } from './streams-and-events.js';
 
 export const ALL_CASES: Case[] = [
   ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
   ...webexCases, ...webexNegatives, ...otherPlatformCases, ...otherPlatformNegatives,
+  ...streamAndEventCases, ...streamAndEventNegatives,
   ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
   ...postCases, ...negativeCases,
 ];
