@@ -10,11 +10,13 @@ import { teamsCases, teamsNegatives } from './teams.js';
 import { webexCases, webexNegatives } from './webex.js';
 import { zoomCases, zoomNegatives } from './zoom.js';
 import { streamAndEventCases, streamAndEventNegatives } from './streams-and-events.js';
+import { virtualOfficeCases, virtualOfficeNegatives } from './virtual-offices.js';
 
 export const ALL_CASES: Case[] = [
   ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
   ...webexCases, ...webexNegatives, ...otherPlatformCases, ...otherPlatformNegatives,
   ...streamAndEventCases, ...streamAndEventNegatives,
+  ...virtualOfficeCases, ...virtualOfficeNegatives,
   ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
   ...postCases, ...negativeCases,
 ];
