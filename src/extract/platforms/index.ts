@@ -10,8 +10,10 @@ import { blackboardCollaborate } from './blackboard-collaborate.js';
 import { bluejeans } from './bluejeans.js';
 import { calVideo } from './cal-video.js';
 import { chime } from './chime.js';
+import { chorus } from './chorus.js';
 import { coscreen } from './coscreen.js';
 import { demio } from './demio.js';
+import { demodesk } from './demodesk.js';
 import { dialpad } from './dialpad.js';
 import { discord } from './discord.js';
 import { doxyMe } from './doxy-me.js';
@@ -42,8 +44,10 @@ import { nextcloudTalk } from './nextcloud-talk.js';
 import { ovice } from './ovice.js';
 import type { Platform } from './platform.js';
 import { pop } from './pop.js';
+import { preply } from './preply.js';
 import { protonMeet } from './proton-meet.js';
 import { pumble } from './pumble.js';
+import { reclaim } from './reclaim.js';
 import { ringcentral } from './ringcentral.js';
 import { riverside } from './riverside.js';
 import { salutejazz } from './salutejazz.js';
@@ -61,6 +65,7 @@ import { telegram } from './telegram.js';
 import { telemost } from './telemost.js';
 import { tencent } from './tencent.js';
 import { tuple } from './tuple.js';
+import { userzoom } from './userzoom.js';
 import { venue } from './venue.js';
 import { vimeo } from './vimeo.js';
 import { vonage } from './vonage.js';
@@ -84,7 +89,7 @@ export const PLATFORMS: readonly Platform[] = [
   joinMe, dialpad, freeConferenceCall, teamviewer, doxyMe, around, pumble, livekit, protonMeet, signal, whatsapp,
   telegram, mirotalk, gather, livestorm, workplace, calVideo, vsee, pop, tuple, gong, demio, riverside,
   googleMeetStream, gotoWebinar, googleDuo, streamyard, vimeo, luma, meetecho, venue, coscreen, teemyco, ovice, jam,
-  vowel, suitConference,
+  vowel, suitConference, preply, userzoom, demodesk, chorus, reclaim,
 ];
 
 const byDomain = new Map<string, Platform>();

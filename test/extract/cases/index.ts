@@ -11,12 +11,14 @@ import { webexCases, webexNegatives } from './webex.js';
 import { zoomCases, zoomNegatives } from './zoom.js';
 import { streamAndEventCases, streamAndEventNegatives } from './streams-and-events.js';
 import { virtualOfficeCases, virtualOfficeNegatives } from './virtual-offices.js';
+import { salesAndTutoringCases, salesAndTutoringNegatives } from './sales-and-tutoring.js';
 
 export const ALL_CASES: Case[] = [
   ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
   ...webexCases, ...webexNegatives, ...otherPlatformCases, ...otherPlatformNegatives,
   ...streamAndEventCases, ...streamAndEventNegatives,
   ...virtualOfficeCases, ...virtualOfficeNegatives,
+  ...salesAndTutoringCases, ...salesAndTutoringNegatives,
   ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
   ...postCases, ...negativeCases,
 ];
