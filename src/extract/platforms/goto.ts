@@ -1,6 +1,7 @@
 /**
  * GoTo Meeting (catalogue row 11, §2.5): `meet.goto.com/ID` or a room name,
- * `global.gotomeeting.com/join/ID`, `app.goto.com/meeting/ID` and personal
+ * `global.gotomeeting.com/join/ID` and the invitation's "get the app" link
+ * `/install/ID` to the same meeting, `app.goto.com/meeting/ID` and personal
  * rooms `gotomeet.me/NAME` (legacy `g2m.me`). `goto.com/meeting` and other
  * marketing pages are not meetings.
  */
@@ -28,7 +29,7 @@ export const goto: Platform = {
       }
     } else if (link.host === 'app.goto.com' && first.toLowerCase() === 'meeting') {
       id = digitsOf(parts[1] ?? '', 9, 10);
-    } else if (link.host.endsWith('gotomeeting.com') && first.toLowerCase() === 'join') {
+    } else if (link.host.endsWith('gotomeeting.com') && /^(?:join|install)$/i.test(first)) {
       id = digitsOf(parts[1] ?? '', 9, 10);
     }
     return id === null ? null : { meetingId: id, url: `https://meet.goto.com/${id}` };

@@ -12,6 +12,7 @@ import { zoomCases, zoomNegatives } from './zoom.js';
 import { streamAndEventCases, streamAndEventNegatives } from './streams-and-events.js';
 import { virtualOfficeCases, virtualOfficeNegatives } from './virtual-offices.js';
 import { salesAndTutoringCases, salesAndTutoringNegatives } from './sales-and-tutoring.js';
+import { meetingBarParityCases, meetingBarParityNegatives } from './meetingbar-parity.js';
 
 export const ALL_CASES: Case[] = [
   ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
@@ -19,6 +20,7 @@ export const ALL_CASES: Case[] = [
   ...streamAndEventCases, ...streamAndEventNegatives,
   ...virtualOfficeCases, ...virtualOfficeNegatives,
   ...salesAndTutoringCases, ...salesAndTutoringNegatives,
+  ...meetingBarParityCases, ...meetingBarParityNegatives,
   ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
   ...postCases, ...negativeCases,
 ];
