@@ -9,6 +9,7 @@ export const userzoom = pathPlatform({
   slug: 'userzoom',
   domains: ['userzoom.com'],
   hosts: ['go.userzoom.com'],
-  keywords: ['userzoom'],
+  // Zoom's own keyword, `zoom` before a dot, already wakes the prefilter for `userzoom.com`.
+  keywords: ['zoom'],
   path: /^\/participate\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/,
 });
