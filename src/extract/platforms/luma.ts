@@ -9,6 +9,7 @@ import { pathPlatform } from './platform.js';
 export const luma = pathPlatform({
   slug: 'luma',
   domains: ['lu.ma', 'luma.com'],
-  keywords: [String.raw`(?<![a-z])lu\.ma`, 'luma'],
+  // `lu` must start the host, also inside a percent-encoded wrapper (`%2F%2Flu.ma`).
+  keywords: [String.raw`(?:(?<![a-z])|(?<=%2f))lu\.ma`, 'luma'],
   path: /^\/join\/(g-[A-Za-z0-9]{15})\/?$/,
 });

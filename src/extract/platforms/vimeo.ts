@@ -17,7 +17,8 @@ const SPACE = /^[A-Za-z0-9_-]{1,64}$/;
 export const vimeo: Platform = {
   slug: 'vimeo',
   domains: ['vimeo.com'],
-  keywords: [String.raw`vimeo\.com\/event`, String.raw`venues\.vimeo\.com`],
+  // Specific to events and Venues, so that links to ordinary videos do not wake the prefilter.
+  keywords: [String.raw`vimeo\.com(?:\/|%2f)event`, String.raw`venues\.vimeo\.com`],
   parse(link) {
     const parts = link.segments;
     if (link.host === 'venues.vimeo.com') {
