@@ -5,7 +5,7 @@
  * ids of the real shape, and the ones we were missing (Zhumu's web client,
  * Skype `/invite/`, GoTo's `/install/`, Hangouts' `/hangouts/_/`, Skype for
  * Business on `join.` hosts and `/meet/` paths, RingCentral start and webinar
- * links). Its placeholder ids (`us02web.zoom.us/j/12345`, Webex
+ * links, Collaborate's `/collab/ui/session/` links). Its placeholder ids (`us02web.zoom.us/j/12345`, Webex
  * `MTID=aO5678eFGH`) are negatives here.
  */
 import { domain, zoomSub, type Case } from './case.js';
@@ -37,6 +37,9 @@ export const meetingBarParityCases: Case[] = [
   // RingCentral
   { name: 'MeetingBar: RingCentral Meetings start link', text: 'start: https://meetings.ringcentral.com/s/6993012426', expect: [{ platform: 'ringcentral', meetingId: '6993012426', hostStart: true }] },
   { name: 'MeetingBar: RingCentral webinar attendee link', text: 'your webinar link https://v.ringcentral.com/w/a/join/k2w9x7q4m8z3p6r1t5y0v2b7n', expect: [{ platform: 'ringcentral', meetingId: 'k2w9x7q4m8z3p6r1t5y0v2b7n' }] },
+  // Blackboard Collaborate (MeetingBar reads every us.bbcollab.com path)
+  { name: 'MeetingBar: Collaborate session guest link', text: 'Bb Collaborate : https://ca.bbcollab.com/collab/ui/session/guest/5e1f0c9a2b7d4e38a6c1f09d3b8e7a24', expect: [{ platform: 'blackboard-collaborate', meetingId: '5e1f0c9a2b7d4e38a6c1f09d3b8e7a24' }] },
+  { name: 'MeetingBar: Collaborate session join link', text: 'https://us.bbcollab.com/collab/ui/session/join/c83a6e12f4b94d07a5e2918b6d0f3c71.', expect: [{ platform: 'blackboard-collaborate', meetingId: 'c83a6e12f4b94d07a5e2918b6d0f3c71' }] },
   // The rest of MeetingBar's test list, with real-shaped ids
   { name: 'MeetingBar: Around on meet.around.co', text: 'https://meet.around.co/r/kyafvk1b', expect: [{ platform: 'around', meetingId: 'kyafvk1b' }] },
   { name: 'MeetingBar: LiveKit staging host', text: 'https://meet.staging.livekit.io/rooms/of4q-y10s', expect: [{ platform: 'livekit', meetingId: 'of4q-y10s' }] },
@@ -61,5 +64,6 @@ export const meetingBarParityNegatives: Case[] = [
   { name: 'lync. host without the meet path', text: 'https://lync.stateu.example/jdoe/K7QX2M4P', expect: [] },
   { name: 'RingCentral dial-in page', text: 'https://v.ringcentral.com/teleconference/', expect: [] },
   { name: 'RingCentral placeholder webinar link', text: 'https://v.ringcentral.com/w/a/join/instant', expect: [] },
+  { name: 'Collaborate recording playback', text: 'https://us.bbcollab.com/collab/ui/session/playback/load/53a1c8e0f7d24b6e9c0a51f3e8b2d764', expect: [] },
   { name: 'bare Hangouts host path', text: 'https://hangouts.google.com/hangouts/_/', expect: [] },
 ];
