@@ -3,10 +3,11 @@
  * its detection tests) recognises for services we already had, so that our
  * catalogue reads everything it does: the forms it tests with, rewritten with
  * ids of the real shape, and the ones we were missing (Zhumu's web client,
- * Skype `/invite/`, GoTo's `/install/`, Hangouts' `/hangouts/_/`, Skype for
- * Business on `join.` hosts and `/meet/` paths, RingCentral start and webinar
- * links, Collaborate's `/collab/ui/session/` links). Its placeholder ids (`us02web.zoom.us/j/12345`, Webex
- * `MTID=aO5678eFGH`) are negatives here.
+ * Skype `/invite/`, GoTo's `/install/` and `?meetingId=`, BlueJeans Events,
+ * Hangouts' `/hangouts/_/`, Skype for Business on `join.` hosts and `/meet/`
+ * paths, RingCentral start and webinar links, Collaborate's
+ * `/collab/ui/session/` links). Its placeholder ids
+ * (`us02web.zoom.us/j/12345`, Webex `MTID=aO5678eFGH`) are negatives here.
  */
 import { domain, zoomSub, type Case } from './case.js';
 
@@ -31,6 +32,9 @@ export const meetingBarParityCases: Case[] = [
   { name: 'MeetingBar: Skype for Business Server simple URL as a path', text: 'https://lync.stateu.example/meet/jdoe/K7QX2M4P.', expect: [{ platform: 'skype-for-business', meetingId: 'K7QX2M4P', orgHint: domain('lync.stateu.example') }] },
   // GoTo
   { name: 'MeetingBar: GoTo invitation app link', text: 'New to GoToMeeting? Get the app now and be ready when your first meeting starts: https://global.gotomeeting.com/install/691834157', expect: [{ platform: 'goto', meetingId: '691834157' }] },
+  { name: 'MeetingBar: GoTo web app link', text: 'To join this meeting: <a href="https://app.gotomeeting.com/?meetingId=590481736" target="_blank">Go to</a>', expect: [{ platform: 'goto', meetingId: '590481736' }] },
+  // BlueJeans Events
+  { name: 'MeetingBar: BlueJeans Events live event', text: "<a href='https://primetime.bluejeans.com/a2m/live-event/qk47zt2m'>open the BlueJeans meeting</a>", expect: [{ platform: 'bluejeans', meetingId: 'qk47zt2m' }] },
   // Google Hangouts
   { name: 'MeetingBar: Hangouts calendar link', text: 'https://hangouts.google.com/hangouts/_/kq3m7tzp2vxw9bn4hfd6gyc8rje', expect: [{ platform: 'google-hangouts', meetingId: 'kq3m7tzp2vxw9bn4hfd6gyc8rje' }] },
   { name: 'MeetingBar: Hangouts named room of a Workspace domain', text: 'standup: https://hangouts.google.com/hangouts/_/westfield.edu/science-dept?authuser=0', expect: [{ platform: 'google-hangouts', meetingId: 'westfield.edu/science-dept' }] },
@@ -65,5 +69,7 @@ export const meetingBarParityNegatives: Case[] = [
   { name: 'RingCentral dial-in page', text: 'https://v.ringcentral.com/teleconference/', expect: [] },
   { name: 'RingCentral placeholder webinar link', text: 'https://v.ringcentral.com/w/a/join/instant', expect: [] },
   { name: 'Collaborate recording playback', text: 'https://us.bbcollab.com/collab/ui/session/playback/load/53a1c8e0f7d24b6e9c0a51f3e8b2d764', expect: [] },
+  { name: 'GoTo web app without a meeting id', text: 'https://app.gotomeeting.com/?locale=en_US', expect: [] },
+  { name: 'BlueJeans Events recording playback', text: 'https://primetime.bluejeans.com/a2m/events/playback/4a13ca22-53df-4fee-a61d-514331093d7b', expect: [] },
   { name: 'bare Hangouts host path', text: 'https://hangouts.google.com/hangouts/_/', expect: [] },
 ];
