@@ -7,7 +7,8 @@
  * rare in prose and looks *behind* it:
  * - `.` or `:` after a catalogued host label (`zoom.us`, `zoom [.] us`, `zoommtg:`),
  *   or a comma standing for the dot (`discord,gg`);
- * - `/` after a path or short host (`/rooms/`, `g.co/`);
+ * - `/` after a path or short host (`/rooms/`, `g.co/`), or its percent-encoded
+ *   `%2F` inside a wrapper (`?url=https%3A%2F%2Fjam.systems%2F…`);
  * - the first digit of a number after an id label or dial-string prefix
  *   (`Meeting ID: 8…`, `,,8…`), see {@link LABELLED_DIGITS};
  * - `-` inside a Meet-code shape (`abc-defg-hij`);
@@ -30,6 +31,7 @@ const HOST_HINTS = [
   String.raw`[.:](?<=(?:${DOT_KEYWORDS})${OPENERS}[.:])`,
   String.raw`,(?=[a-z])(?<=(?:${DOT_KEYWORDS}),)`,
   String.raw`\/(?<=(?:${SLASH_KEYWORDS})\/)`,
+  String.raw`%2f(?<=(?:${SLASH_KEYWORDS})%2f)`,
 ];
 
 /**

@@ -23,10 +23,12 @@ const SECRET_PARAMS = new Set(['pwd', 'passwd', 'passcode', 'password', 'zak', '
 
 /**
  * Parameters that are secrets inside a meeting link only: Teams' `p`,
- * FaceTime's `p` and `k`, RingCentral's `pw`, Meet's phone `pin`. Elsewhere
- * `p=` is a blog's post number.
+ * FaceTime's `p` and `k`, RingCentral's `pw`, Meet's phone `pin`, the web
+ * client's passcode key `wpk` (Zoom, Zhumu), SaluteJazz's `psw`, Riverside's
+ * `t`, Gather's `spawnToken` and the `token` of Venue and Workplace links.
+ * Elsewhere `p=` is a blog's post number.
  */
-const MEETING_LINK_PARAMS = new Set([...SECRET_PARAMS, 'p', 'pw', 'pass', 'pin', 'k']);
+const MEETING_LINK_PARAMS = new Set([...SECRET_PARAMS, 'p', 'pw', 'pass', 'pin', 'k', 'wpk', 'psw', 't', 'spawntoken', 'token']);
 
 /**
  * `name=value` after a `?`, `&`, `#` or `;` — each also percent-encoded, once

@@ -38,6 +38,12 @@ const PLATFORM_NAMES: Readonly<Record<string, string>> = {
   tencent: 'Tencent Meeting',
   telemost: 'Yandex Telemost',
   'kontur-talk': 'Kontur.Talk',
+  'goto-webinar': 'GoTo Webinar',
+  streamyard: 'StreamYard',
+  ovice: 'oVice',
+  coscreen: 'CoScreen',
+  userzoom: 'UserZoom',
+  reclaim: 'Reclaim.ai',
 };
 
 /** Words of a slug (`proton-meet` → `Proton Meet`), for platforms without a display name. */

@@ -33,6 +33,12 @@ const LEAKED: [string, string[]][] = [
   ['Zoom: https://zoom.us/j/84512397260\nContraseña: 5x7Kp2', ['5x7Kp2']],
   ['https://meet.google.com/abc-mnop-xyz  PIN: 123 456 789#', ['123456789']],
   ['+16465588656,,84512397261#,,,,*662810# US (New York)', ['662810']],
+  ['open day https://app.venue.live/app/spring-open-day?token=Hq82nZk3Lw', ['Hq82nZk3Lw']],
+  ['https://welink.zhumu.com/wc/join/150525986?wpk=wcpk5b53e1a07c', ['wcpk5b53e1a07c']],
+  ['https://zoom.us/wc/join/84512397261?wpk=wcpk0f3a9c77e2b1', ['wcpk0f3a9c77e2b1']],
+  ['https://salutejazz.ru/calls/abc123?psw=Xyz789Qw', ['Xyz789Qw']],
+  ['https://riverside.fm/studio/acme-podcast?t=Gu3stT0ken9', ['Gu3stT0ken9']],
+  ['https://acme.workplace.com/groupcall/729384?token=Wp7Call5ecret', ['Wp7Call5ecret']],
 ];
 
 describe('maskSecrets', () => {

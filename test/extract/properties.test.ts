@@ -104,6 +104,8 @@ const reference = fc.oneof(
   fc.stringMatching(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/).map((code) => ({ text: `meet.google.com/${code}`, platform: 'google-meet', id: code })),
   fc.stringMatching(/^[A-Z][a-zA-Z]{4,12}[0-9]{0,3}$/).map((room) => ({ text: `https://meet.jit.si/${room}`, platform: 'jitsi', id: room })),
   fc.stringMatching(/^[a-z]{3,10}$/).map((name) => ({ text: `https://stateu.webex.com/meet/${name}`, platform: 'webex', id: name })),
+  fc.stringMatching(/^[a-z0-9]{9}[0-9]$/).map((code) => ({ text: `https://streamyard.com/${code}`, platform: 'streamyard', id: code })),
+  fc.uuid().map((id) => ({ text: `https://stream.meet.google.com/stream/${id}`, platform: 'google-meet-stream', id })),
   fc.stringMatching(/^[A-Za-z0-9]{48}$/).map((b64) => ({
     text: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${b64}%40thread.v2/0`,
     platform: 'teams',

@@ -10,7 +10,10 @@ import { blackboardCollaborate } from './blackboard-collaborate.js';
 import { bluejeans } from './bluejeans.js';
 import { calVideo } from './cal-video.js';
 import { chime } from './chime.js';
+import { chorus } from './chorus.js';
+import { coscreen } from './coscreen.js';
 import { demio } from './demio.js';
+import { demodesk } from './demodesk.js';
 import { dialpad } from './dialpad.js';
 import { discord } from './discord.js';
 import { doxyMe } from './doxy-me.js';
@@ -19,10 +22,14 @@ import { facetime } from './facetime.js';
 import { freeConferenceCall } from './freeconferencecall.js';
 import { gather } from './gather.js';
 import { gong } from './gong.js';
+import { googleDuo } from './google-duo.js';
 import { googleHangouts } from './google-hangouts.js';
 import { googleMeet } from './google-meet.js';
+import { googleMeetStream } from './google-meet-stream.js';
 import { goto } from './goto.js';
+import { gotoWebinar } from './goto-webinar.js';
 import { huawei } from './huawei.js';
+import { jam } from './jam.js';
 import { jitsi } from './jitsi.js';
 import { joinMe } from './join-me.js';
 import { konturTalk } from './kontur-talk.js';
@@ -30,12 +37,17 @@ import { lark } from './lark.js';
 import { lifesize } from './lifesize.js';
 import { livekit } from './livekit.js';
 import { livestorm } from './livestorm.js';
+import { luma } from './luma.js';
+import { meetecho } from './meetecho.js';
 import { mirotalk } from './mirotalk.js';
 import { nextcloudTalk } from './nextcloud-talk.js';
+import { ovice } from './ovice.js';
 import type { Platform } from './platform.js';
 import { pop } from './pop.js';
+import { preply } from './preply.js';
 import { protonMeet } from './proton-meet.js';
 import { pumble } from './pumble.js';
+import { reclaim } from './reclaim.js';
 import { ringcentral } from './ringcentral.js';
 import { riverside } from './riverside.js';
 import { salutejazz } from './salutejazz.js';
@@ -44,13 +56,20 @@ import { skypeForBusiness } from './skype-for-business.js';
 import { skype } from './skype.js';
 import { slack } from './slack.js';
 import { starleaf } from './starleaf.js';
+import { streamyard } from './streamyard.js';
+import { suitConference } from './suit-conference.js';
 import { teams } from './teams.js';
 import { teamviewer } from './teamviewer.js';
+import { teemyco } from './teemyco.js';
 import { telegram } from './telegram.js';
 import { telemost } from './telemost.js';
 import { tencent } from './tencent.js';
 import { tuple } from './tuple.js';
+import { userzoom } from './userzoom.js';
+import { venue } from './venue.js';
+import { vimeo } from './vimeo.js';
 import { vonage } from './vonage.js';
+import { vowel } from './vowel.js';
 import { vsee } from './vsee.js';
 import { webex } from './webex.js';
 import { whatsapp } from './whatsapp.js';
@@ -69,6 +88,8 @@ export const PLATFORMS: readonly Platform[] = [
   tencent, lark, zhumu, huawei, telemost, salutejazz, konturTalk, nextcloudTalk, adobeConnect, vonage, starleaf,
   joinMe, dialpad, freeConferenceCall, teamviewer, doxyMe, around, pumble, livekit, protonMeet, signal, whatsapp,
   telegram, mirotalk, gather, livestorm, workplace, calVideo, vsee, pop, tuple, gong, demio, riverside,
+  googleMeetStream, gotoWebinar, googleDuo, streamyard, vimeo, luma, meetecho, venue, coscreen, teemyco, ovice, jam,
+  vowel, suitConference, preply, userzoom, demodesk, chorus, reclaim,
 ];
 
 const byDomain = new Map<string, Platform>();

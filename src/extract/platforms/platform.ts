@@ -69,6 +69,18 @@ export function subdomainOf(host: string, domain: string): string {
   return host.slice(0, host.length - domain.length - 1);
 }
 
+/**
+ * For services that give each customer a subdomain (`acme.ovice.in`,
+ * `turkcell.conference.istesuit.com`): the host as a `meeting-domain` hint
+ * when one tenant label stands before `domain` and it is not one of the
+ * service's own (`shared`: `www`, `app`, …); null otherwise.
+ */
+export function tenantHint(host: string, domain: string, shared: ReadonlySet<string>): OrgHint | null {
+  const sub = subdomainOf(host, domain);
+  if (sub === '' || sub.includes('.') || shared.has(sub)) return null;
+  return { kind: 'meeting-domain', value: host };
+}
+
 /** The catalogued domain `host` belongs to, on a label boundary; null when none. */
 export function domainOf(host: string, domains: readonly string[]): string | null {
   for (const d of domains) if (host === d || host.endsWith(`.${d}`)) return d;
@@ -97,6 +109,8 @@ export interface PathPlatformSpec {
   reserved?: readonly string[];
   /** Query parameter that carries the passcode. */
   passcodeParam?: string;
+  /** What in the link's host names the owning organisation, if anything (see {@link tenantHint}). */
+  orgHint?: (host: string) => OrgHint | null;
 }
 
 /**
@@ -121,7 +135,8 @@ export function pathPlatform(spec: PathPlatformSpec): Platform {
       const pass = spec.passcodeParam === undefined ? null : param(query, spec.passcodeParam);
       const passcode = pass !== null && /^[A-Za-z0-9._~-]{1,64}$/.test(pass) ? pass : null;
       const path = spec.inFragment ? `/#${m[0]}` : m[0];
-      return { meetingId: id, passcode, url: joinUrl(link.host, path, spec.passcodeParam ? { [spec.passcodeParam]: passcode } : {}) };
+      const url = joinUrl(link.host, path, spec.passcodeParam ? { [spec.passcodeParam]: passcode } : {});
+      return { meetingId: id, passcode, url, orgHint: spec.orgHint?.(link.host) ?? null };
     },
   };
 }

@@ -1,4 +1,7 @@
-/** Skype consumer meeting invites (catalogue row 9): `join.skype.com/INVITE`. Retired in 2025 but still in archived posts. */
+/**
+ * Skype consumer meeting invites (catalogue row 9): `join.skype.com/INVITE`
+ * and `join.skype.com/invite/INVITE`. Retired in 2025 but still in archived posts.
+ */
 import { pathPlatform } from './platform.js';
 
 export const skype = pathPlatform({
@@ -6,5 +9,5 @@ export const skype = pathPlatform({
   domains: ['skype.com'],
   hosts: ['join.skype.com'],
   keywords: ['skype'],
-  path: /^\/([A-Za-z0-9]{8,20})\/?$/,
+  path: /^(?:\/invite)?\/([A-Za-z0-9]{8,20})\/?$/,
 });

@@ -1,4 +1,4 @@
-/** Google Meet: codes, nicknames, g.co/meet, the phone page, and Meet-shaped strings that are not Meet. */
+/** Google Meet: codes, nicknames, g.co/meet, the phone page, live streams, and Meet-shaped strings that are not Meet. */
 import type { Case } from './case.js';
 
 export const googleMeetCases: Case[] = [
@@ -19,6 +19,7 @@ export const googleMeetCases: Case[] = [
   { name: 'labelled code in text', text: 'Google Meet: abc-defg-hij (knock and I will let you in)', expect: [{ platform: 'google-meet', meetingId: 'abc-defg-hij' }] },
   { name: 'meeting code label', text: 'meeting code is pqr-stuv-wxy', expect: [{ platform: 'google-meet', meetingId: 'pqr-stuv-wxy' }] },
   { name: 'Spanish code label', text: 'Código de la reunión: ghj-klmn-pqr', expect: [{ platform: 'google-meet', meetingId: 'ghj-klmn-pqr' }] },
+  { name: 'livestream viewer link is its own platform', text: 'https://stream.meet.google.com/stream/11111111-2222-3333-4444-555555555555', expect: [{ platform: 'google-meet-stream', meetingId: '11111111-2222-3333-4444-555555555555' }] },
   { name: 'two meet links', text: 'A: https://meet.google.com/aaa-bbbb-ccc B: https://meet.google.com/ddd-eeee-fff', expect: [{ platform: 'google-meet', meetingId: 'aaa-bbbb-ccc' }, { platform: 'google-meet', meetingId: 'ddd-eeee-fff' }] },
 ];
 
@@ -27,7 +28,6 @@ export const googleMeetNegatives: Case[] = [
   { name: 'meet new-meeting page', text: 'start one at https://meet.google.com/new', expect: [] },
   { name: 'meet landing page', text: 'https://meet.google.com/landing?authuser=1', expect: [] },
   { name: 'code with digits is not Meet', text: 'https://meet.google.com/abc-1234-hij', expect: [] },
-  { name: 'livestream viewer', text: 'https://stream.meet.google.com/stream/11111111-2222-3333-4444-555555555555', expect: [] },
   { name: 'Meet-shaped words in prose', text: 'this is the-best-way to learn, not the-only-one', expect: [] },
   { name: 'meet as a verb before a Meet-shaped string', text: 'meet me at the-food-bar after school', expect: [] },
   { name: 'Meet-shaped slug on another site', text: 'https://blog.example.com/how-does-meet/the-best-way', expect: [] },

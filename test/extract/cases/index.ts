@@ -14,10 +14,18 @@ import { hardNegativeCases } from './hard-negatives.js';
 import { languageCases } from './languages.js';
 import { realPostCases } from './real-posts.js';
 import { moreRaidCallCases, raidCallCases } from './raid-calls.js';
+import { streamAndEventCases, streamAndEventNegatives } from './streams-and-events.js';
+import { virtualOfficeCases, virtualOfficeNegatives } from './virtual-offices.js';
+import { salesAndTutoringCases, salesAndTutoringNegatives } from './sales-and-tutoring.js';
+import { meetingBarParityCases, meetingBarParityNegatives } from './meetingbar-parity.js';
 
 export const ALL_CASES: Case[] = [
   ...zoomCases, ...zoomNegatives, ...googleMeetCases, ...googleMeetNegatives, ...teamsCases, ...teamsNegatives,
   ...webexCases, ...webexNegatives, ...otherPlatformCases, ...otherPlatformNegatives,
+  ...streamAndEventCases, ...streamAndEventNegatives,
+  ...virtualOfficeCases, ...virtualOfficeNegatives,
+  ...salesAndTutoringCases, ...salesAndTutoringNegatives,
+  ...meetingBarParityCases, ...meetingBarParityNegatives,
   ...textIdCases, ...obfuscationCases, ...obfuscationNegatives,
   ...postCases, ...negativeCases,
   ...raidCallCases, ...moreRaidCallCases, ...languageCases, ...evasionCases, ...hardNegativeCases, ...realPostCases,

@@ -55,6 +55,11 @@ export const obfuscationCases: Case[] = [
   { name: 'percent-encoded > left after a link', text: 'https://zoom.us/j/84512397261%3E', expect: zoom },
   { name: 'h**p scheme', text: 'h**ps://zoom[.]us/j/84512397261', expect: zoom },
   { name: 'zero-width characters inside a text id', text: 'Meeting ID: 845\u200b 1239\u200b 7261 Passcode: 66\u200b2810', expect: [{ platform: 'zoom', meetingId: ID, passcode: '662810' }] },
+  // Percent-encoded inside a wrapper, for hosts the prefilter knows by their path ("jam.systems/")
+  { name: 'SafeLinks-wrapped Reclaim link', text: 'https://nam12.safelinks.protection.outlook.com/?url=https%3A%2F%2Freclaim.ai%2Fz%2FKf83hQz2Lm%2F9TwPx4Rv&data=05%7C02', expect: [{ platform: 'reclaim', meetingId: 'Kf83hQz2Lm/9TwPx4Rv' }] },
+  { name: 'Google-wrapped Luma join link', text: 'https://www.google.com/url?q=https%3A%2F%2Flu.ma%2Fjoin%2Fg-Qw7ErT2yU9iOp3A&sa=D', expect: [{ platform: 'luma', meetingId: 'g-Qw7ErT2yU9iOp3A' }] },
+  { name: 'Google-wrapped Vimeo event', text: 'https://www.google.com/url?q=https%3A%2F%2Fvimeo.com%2Fevent%2F4154130&sa=D', expect: [{ platform: 'vimeo', meetingId: '4154130' }] },
+  { name: 'Google-wrapped Venue link with its token', text: 'https://www.google.com/url?q=https%3A%2F%2Fapp.venue.live%2Fapp%2Fspring-open-day%3Ftoken%3DHq82nZk3Lw&sa=D', expect: [{ platform: 'venue', meetingId: 'spring-open-day', passcode: 'Hq82nZk3Lw' }] },
 ];
 
 export const obfuscationNegatives: Case[] = [
@@ -67,5 +72,7 @@ export const obfuscationNegatives: Case[] = [
   { name: 'spaced prose is not a link', text: 'I left at 10 . Us kids stayed / j was late', expect: [] },
   // Found by the property tests: a list comma before a link is not a dot substitute.
   { name: 'a list comma before a link and a comma after', text: 'a, meet.google.com/aaa-aaaa-aaa a,a', expect: [{ platform: 'google-meet', meetingId: 'aaa-aaaa-aaa' }] },
+  { name: 'a spaced full stop before a link', text: 'a\t. meet.google.com/aaa-aaaa-aaa and more', expect: [{ platform: 'google-meet', meetingId: 'aaa-aaaa-aaa' }] },
+  { name: 'a spaced full stop before a vanity link', text: 'see you there . westfield.zoom.us/j/84512397261', expect: [{ platform: 'zoom', meetingId: '84512397261', orgHint: { kind: 'zoom-subdomain', value: 'westfield' } }] },
   { name: 'a comma with a blank after it before a vanity link', text: 'classes, westfield.zoom.us/j/84512397261 and room,b', expect: [{ platform: 'zoom', meetingId: '84512397261', orgHint: { kind: 'zoom-subdomain', value: 'westfield' } }] },
 ];
