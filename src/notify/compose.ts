@@ -169,7 +169,23 @@ function owedLeak(context: ComposeContext, row: OutboxRow): LeakRow | string {
   const generation = (row.payload as { generation?: number }).generation ?? leak.generation;
   if (generation !== leak.generation) return `the leak re-opened since (a newer alert is queued)`;
   if (!STILL_OWED.has(leak.status)) return `the leak is ${leak.status}`;
+  if (leak.match_kind === 'identifier' && !identifierStillProven(context.db, leak)) return 'the identifier it was matched by is no longer proven by the organisation';
   return leak;
+}
+
+/**
+ * An alert that came through an identifier (a Zoom subdomain, a Teams
+ * tenant) is owed only while the organisation still holds that identifier
+ * proven: a claim undone (an admin's email that proved nothing, migration
+ * 004) or revoked takes its pending alerts with it.
+ */
+function identifierStillProven(db: Db, leak: Pick<LeakRow, 'id' | 'org_id'>): boolean {
+  return statement(
+    db,
+    `SELECT 1 FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id
+     JOIN identifiers i ON i.kind = s.org_hint_kind AND i.value = s.org_hint_value AND i.org_id = ? AND i.status = 'verified'
+     WHERE ls.leak_id = ? LIMIT 1`,
+  ).pluck().get(leak.org_id, leak.id) === 1;
 }
 
 function composeAlert(context: ComposeContext, row: OutboxRow): Composed {

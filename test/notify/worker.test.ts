@@ -12,7 +12,7 @@ import { backoffDelay, Notifier } from '../../src/notify/worker.js';
 import { createLogger } from '../../src/logger.js';
 import { getLeak, listLeaks } from '../../src/match/leaks.js';
 import { changeLeakStatus } from '../../src/match/lifecycle.js';
-import { addIdentifier, sendVerificationEmail } from '../../src/registry/identifiers.js';
+import { addIdentifier, sendVerificationEmail, verifyManually } from '../../src/registry/identifiers.js';
 import { FakeClock, notifierConfig } from '../support/notify.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { school, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
@@ -79,6 +79,19 @@ function ingest(...texts: string[]): void {
 const LEAK_TEXT = 'maths class <script>alert(1)</script> Meeting ID: 845 1239 7260 Passcode: 662810 lets raid it';
 
 describe('an alert email', () => {
+  it('is not sent once the identifier it came through is no longer proven (a squatted Zoom subdomain undone)', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    addIdentifier(store.db, { orgId: org, kind: 'zoom-subdomain', value: 'lincolnhigh' }, VERIFICATION, 'test');
+    verifyManually(store.db, { orgId: org, value: 'lincolnhigh' }, 'test', store.registration.onVerified);
+    ingest('https://lincolnhigh.zoom.us/j/84512397260');
+    expect(listOutbox(store.db, { status: 'pending' }).filter((r) => r.kind === 'alert')).toHaveLength(1);
+    // What migration 004 does to a proof that was only an admin's email.
+    store.db.prepare("UPDATE identifiers SET status = 'pending', method = NULL WHERE value = 'lincolnhigh'").run();
+    expect(await notifier().flush()).toMatchObject({ sent: 0, cancelled: 1 });
+    expect(smtp.received).toHaveLength(0);
+    expect(listOutbox(store.db, { status: 'cancelled' })[0]!.lastError).toMatch(/no longer proven/);
+  });
+
   it('is sent once to the organiser, with everything it needs and no full passcode', async () => {
     const org = westfield();
     ingest(LEAK_TEXT);
