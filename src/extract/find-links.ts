@@ -7,7 +7,7 @@
  */
 import type { Candidate } from './candidate.js';
 import { LINK_HINT } from './gate.js';
-import { meetingLinkSecrets } from './secrets.js';
+import { meetingLinkSecrets, type Span } from './secrets.js';
 import { parseLink, percentDecode, type Link } from './link.js';
 import { PLATFORMS, SELF_HOSTED, platformForHost, platformForScheme, type LinkMeeting, type Platform } from './platforms/index.js';
 import { unwrap } from './unwrap.js';
@@ -157,6 +157,19 @@ function linkStart(token: string): number {
   return BARE_HOST.exec(token)?.index ?? -1;
 }
 
+/**
+ * The secrets of the meeting link at `[start, end)`: its secret parameters,
+ * and a passcode the platform reads from elsewhere in the link (BlueJeans'
+ * `/ID/PASSCODE` path) where it is written.
+ */
+function linkSecretsOf(text: string, start: number, end: number, passcode: string | null): Span[] {
+  const spans = meetingLinkSecrets(text, start, end);
+  if (passcode === null || passcode.length === 0) return spans;
+  const at = text.lastIndexOf(passcode, end - passcode.length);
+  if (at >= start && !spans.some((s) => s.start <= at && at + passcode.length <= s.end)) spans.push({ start: at, end: at + passcode.length });
+  return spans;
+}
+
 /** Every catalogued meeting link in `text`, in order, with offsets into `text`. */
 export function findLinkMeetings(text: string): Candidate[] {
   const found: Candidate[] = [];
@@ -204,7 +217,7 @@ export function findLinkMeetings(text: string): Candidate[] {
       end,
       hostStart: meeting.hostStart === true,
       fromText: false,
-      secrets: meetingLinkSecrets(text, start, end),
+      secrets: linkSecretsOf(text, start, end, meeting.passcode ?? null),
     });
   }
   return found;

@@ -8,7 +8,7 @@
  * so that nothing recoverable is stored, shown or sent.
  */
 import { analyse } from './index.js';
-import type { Span } from './secrets.js';
+import { mergeSpans, type Span } from './secrets.js';
 
 /** What a masked character becomes. Not a link or passcode character, so a masked secret reads as no secret. */
 export const MASK_CHAR = '•';
@@ -37,7 +37,9 @@ export function maskSecrets(text: string, spans?: readonly Span[]): MaskedText {
   let residual = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const again = analyse(masked);
-    const left = again.secrets.filter((s) => unmasked(masked, s));
+    // Whatever passcode the extractor can still read is a secret left, even where it reports no span for it.
+    const readable = again.refs.filter((r) => [r.passcode, r.token].some((p) => p !== null && /[^•\s]/.test(p))).map((r) => r.span);
+    const left = mergeSpans([...again.secrets.filter((s) => unmasked(masked, s)), ...readable]);
     if (left.length === 0) return { text: masked, residual };
     residual += left.length;
     const wider = left.map((s) => again.refs.find((r) => r.span.start <= s.start && s.end <= r.span.end)?.span ?? s);
