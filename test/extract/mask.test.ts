@@ -33,6 +33,8 @@ const LEAKED: [string, string[]][] = [
   ['Zoom: https://zoom.us/j/84512397260\nContraseña: 5x7Kp2', ['5x7Kp2']],
   ['https://meet.google.com/abc-mnop-xyz  PIN: 123 456 789#', ['123456789']],
   ['+16465588656,,84512397261#,,,,*662810# US (New York)', ['662810']],
+  ['BlueJeans: https://bluejeans.com/729384516/8642', ['8642']],
+  ['webinar https://global.gotowebinar.com/join/4821937560382719465/604918273', ['604918273']],
   ['open day https://app.venue.live/app/spring-open-day?token=Hq82nZk3Lw', ['Hq82nZk3Lw']],
   ['https://welink.zhumu.com/wc/join/150525986?wpk=wcpk5b53e1a07c', ['wcpk5b53e1a07c']],
   ['https://zoom.us/wc/join/84512397261?wpk=wcpk0f3a9c77e2b1', ['wcpk0f3a9c77e2b1']],
