@@ -9,26 +9,15 @@ import { extractRefs } from '../../src/extract/index.js';
 import { percentDecodeDeep } from '../../src/extract/link.js';
 import { normalize } from '../../src/extract/normalize.js';
 import type { MeetingRef } from '../../src/extract/types.js';
+import { fastest } from '../support/timing.js';
 
 const MAX_TEXT = 100_000;
 const BUDGET_MS = 50;
 
-/**
- * Runs the extractor and returns its wall time. One slow call may be a GC
- * pause, the JIT compiling a new path, or another process taking the CPU;
- * a few more calls on the same text tell those apart from a slow algorithm,
- * which is slow every time. (CPU time is no better: it counts V8's
- * compiler and GC threads too.)
- */
+/** Runs the extractor and returns its wall time, the best of a few calls (see test/support/timing.ts). */
 function timedExtract(text: string): { refs: MeetingRef[]; ms: number } {
-  let best = { refs: [] as MeetingRef[], ms: Infinity };
-  for (let attempt = 0; attempt < 5 && best.ms > BUDGET_MS; attempt++) {
-    const t0 = performance.now();
-    const refs = extractRefs(text);
-    const ms = performance.now() - t0;
-    if (ms < best.ms) best = { refs, ms };
-  }
-  return best;
+  const { result, ms } = fastest(() => extractRefs(text), BUDGET_MS);
+  return { refs: result, ms };
 }
 
 /** Pieces that stress each part of the extractor when repeated. */
