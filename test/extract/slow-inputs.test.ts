@@ -22,6 +22,18 @@ function withinBudget(text: string) {
   return result;
 }
 
+/** `piece` repeated, with a counter in each copy so that no two are the same link. */
+function distinct(piece: (i: number) => string, length: number): string {
+  const parts: string[] = [];
+  let total = 0;
+  for (let i = 0; total < length; i++) {
+    const p = piece(i);
+    parts.push(p);
+    total += p.length;
+  }
+  return parts.join('');
+}
+
 const LINK = 'https://zoom.us/j/84512397261';
 
 beforeAll(() => {
@@ -43,5 +55,19 @@ describe('runs of commas (one-tap dial strings)', () => {
     const commas = ','.repeat(30_000);
     const refs = withinBudget(`+16465588656${commas}84512397261#${commas}*662810# US (New York)`);
     expect(refs.map((r) => [r.platform, r.meetingId, r.passcode])).toEqual([['zoom', '84512397261', '662810']]);
+  });
+});
+
+describe('long hosts', () => {
+  it('a word list joined by commas, read as one host', () => {
+    withinBudget(`${LINK} ${'a,'.repeat(50_000)}`);
+  });
+
+  it('a word list spelled with spaced dots, read as one host', () => {
+    withinBudget(`${LINK} ${'a . '.repeat(25_000)}`);
+  });
+
+  it('links whose hosts have a thousand labels', () => {
+    withinBudget(distinct((i) => `https://${'a.'.repeat(1_000)}${i}.zoom.us/j/84512397261 `, 100_000));
   });
 });
