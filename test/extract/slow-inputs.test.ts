@@ -71,3 +71,9 @@ describe('long hosts', () => {
     withinBudget(distinct((i) => `https://${'a.'.repeat(1_000)}${i}.zoom.us/j/84512397261 `, 100_000));
   });
 });
+
+describe('long links', () => {
+  it('Teams links whose JSON context never closes', () => {
+    withinBudget(distinct((i) => `https://teams.microsoft.com/l/meetup-join/${i}?context={ `, 100_000));
+  });
+});
