@@ -77,3 +77,11 @@ describe('long links', () => {
     withinBudget(distinct((i) => `https://teams.microsoft.com/l/meetup-join/${i}?context={ `, 100_000));
   });
 });
+
+describe('invisible characters', () => {
+  it('300,000 zero-width spaces around a link neither throw nor hide it', () => {
+    const zw = '\u200b'.repeat(150_000);
+    const refs = withinBudget(`${zw}${LINK}${zw}`);
+    expect(refs.map((r) => r.meetingId)).toEqual(['84512397261']);
+  });
+});
