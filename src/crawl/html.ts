@@ -7,7 +7,9 @@ import { load } from 'cheerio';
  */
 export function htmlToText(html: string): { text: string; links: string[] } {
   if (!/[<&]/.test(html)) return { text: html, links: [] };
-  const $ = load(`<body>${html}</body>`);
+  // Opened, not closed: a closing `</body>` would end a body that ends inside an unfinished tag
+  // or an unclosed `<textarea>` and read as part of it (`<a href=…</body>`).
+  const $ = load(`<body>${html}`);
   const links = new Set<string>();
   $('a[href]').each((_, element) => {
     const href = $(element).attr('href');
