@@ -49,15 +49,21 @@ function withoutTrailingPunctuation(raw: string): string {
 }
 const MAX_LINK = 2048;
 
+/** Longest plain JSON context read as part of a link. */
+const MAX_CONTEXT = 600;
+
 function scanEnd(text: string, from: number): number {
   const limit = Math.min(text.length, from + MAX_LINK);
   let i = from;
   while (i < limit && isLinkChar(text.charCodeAt(i))) i++;
   // Outlook renders Teams links with a plain JSON context: `context={"Tid":"…"}`.
   if (text.charCodeAt(i) === 0x7b && text.charCodeAt(i - 1) === 0x3d) {
-    const close = text.indexOf('}', i);
-    if (close > i && close - i < 600 && !/\s/.test(text.slice(i, close))) {
-      i = close + 1;
+    // Looked for within its longest length only: a search to the end of the text for every
+    // `={` that is never closed would cost the text's length each time.
+    const context = text.slice(i, i + MAX_CONTEXT);
+    const close = context.indexOf('}');
+    if (close > 0 && !/\s/.test(context.slice(0, close))) {
+      i += close + 1;
       while (i < limit && isLinkChar(text.charCodeAt(i))) i++;
     }
   }

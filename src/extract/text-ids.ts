@@ -430,9 +430,24 @@ function phoneShaped(written: string): boolean {
   return /^1[ .-]\d{3}[ .-]\d{3}[ .-]\d{4}$/.test(written);
 }
 
-/** One-tap mobile strings: `+16465588656,,84512397261#,,,,*662810#` (Zoom), `,,*01*2554485253##*01*` (Webex). */
-const ONE_TAP = /,,+(\*01\*)?(\d{8,15})(#{1,2})(?:(?:,+|#)(?:\d{1,3}#,+)?\*?(\d{3,10})#)?/g;
-const PHONE_BEFORE = /\+?\d[\d \-().]{5,22}$/;
+/**
+ * One-tap mobile strings: `+16465588656,,84512397261#,,,,*662810#` (Zoom),
+ * `,,*01*2554485253##*01*` (Webex). A match starts only at the first comma of
+ * a run: tried from every comma, a run of n commas with no id after it costs
+ * n² (40,000 commas took seconds). A comma run inside the match is only
+ * followed by a digit or `*` when the run is whole, so backtracking into it
+ * costs its length once.
+ */
+const ONE_TAP = /(?<!,),,+(\*01\*)?(\d{8,15})(#{1,2})(?:(?:,+|#)(?:\d{1,3}#,+)?\*?(\d{3,10})#)?/g;
+
+/** The phone number ending where a one-tap string starts, read backwards from there (sticky), so its cost is its length. */
+const PHONE_BEFORE = /(?<=(\+?\d[\d \-().]{5,22}))/y;
+
+/** The phone number that ends at `at`, or null. */
+function phoneBefore(text: string, at: number): string | null {
+  PHONE_BEFORE.lastIndex = at;
+  return PHONE_BEFORE.exec(text)?.[1] ?? null;
+}
 
 /** SIP and H.323 dial strings. */
 const SIP = /(?<![\w.])(\d{8,15})(?:\.(\d{3,12}))?@((?:[a-z0-9-]+\.)*[a-z0-9-]+\.[a-z]{2,24})(?![\w-])/gi;
@@ -450,15 +465,15 @@ function textCandidate(platform: string, meetingId: string, start: number, end: 
 function oneTaps(text: string, contexts: Contexts, out: Candidate[]): void {
   ONE_TAP.lastIndex = 0;
   for (let m = ONE_TAP.exec(text); m !== null; m = ONE_TAP.exec(text)) {
-    const before = PHONE_BEFORE.exec(text.slice(Math.max(0, m.index - 25), m.index));
+    const phone = phoneBefore(text, m.index);
     const id = m[2] ?? '';
-    if (before === null) continue;
-    const start = m.index - before[0].length;
+    if (phone === null) continue;
+    const start = m.index - phone.length;
     const webexStyle = m[1] !== undefined || m[3] === '##';
     const near = webexStyle ? null : nearestPlatform(contexts.list, m.index, notMeet);
     // Teams prints its phone conference id, not the meeting id, in one-tap strings; and it writes the
     // phone number with blanks and dashes (`+1 323-849-4874,,839592437#`), Zoom never does.
-    if (near === 'teams' || (near === null && !webexStyle && /[ ().-]/.test(before[0].trim()))) continue;
+    if (near === 'teams' || (near === null && !webexStyle && /[ ().-]/.test(phone.trim()))) continue;
     const platform = webexStyle ? 'webex' : near !== null && fits(near, id) ? near : fits('zoom', id) ? 'zoom' : null;
     if (platform === null || !fits(platform, id)) continue;
     out.push(textCandidate(platform, id, start, m.index + m[0].length, { passcode: webexStyle ? null : (m[4] ?? null) }));

@@ -72,23 +72,42 @@ export function unicodeEdits(text: string): Edit[] {
   NON_ASCII_RUN.lastIndex = 0;
   for (let m = NON_ASCII_RUN.exec(text); m !== null; m = NON_ASCII_RUN.exec(text)) {
     const run = m[0];
-    let folded = '';
-    let aligned = true;
-    const pieces: Edit[] = [];
-    let at = m.index;
-    for (const cp of run) {
-      const f = foldCodePoint(cp);
-      if (f.length !== cp.length) aligned = false;
-      if (f !== cp) pieces.push({ start: at, end: at + cp.length, replacement: f });
-      folded += f;
-      at += cp.length;
-    }
+    const { folded, aligned } = foldRun(run);
     if (folded === run) continue;
     // A run that folds unit for unit (full-width text) is one edit, not one per character.
     if (aligned) edits.push({ start: m.index, end: m.index + run.length, replacement: folded, aligned: true });
-    else edits.push(...pieces);
+    else pushCodePointEdits(run, m.index, edits);
   }
   return edits;
+}
+
+/** `run` folded, and whether every code point folded to as many units as it had. */
+function foldRun(run: string): { folded: string; aligned: boolean } {
+  const parts: string[] = [];
+  let aligned = true;
+  for (const cp of run) {
+    const f = foldCodePoint(cp);
+    if (f.length !== cp.length) aligned = false;
+    parts.push(f);
+  }
+  return { folded: parts.join(''), aligned };
+}
+
+/**
+ * One edit per code point of `run` (at `at` in the text) that folding
+ * changes, except that invisible characters in a row are one deletion.
+ * Appended one by one: a run can hold more code points than a spread
+ * argument list takes.
+ */
+function pushCodePointEdits(run: string, at: number, edits: Edit[]): void {
+  let pos = at;
+  for (const cp of run) {
+    const f = foldCodePoint(cp);
+    const last = edits[edits.length - 1];
+    if (f === '' && last !== undefined && last.replacement === '' && last.end === pos) last.end += cp.length;
+    else if (f !== cp) edits.push({ start: pos, end: pos + cp.length, replacement: f });
+    pos += cp.length;
+  }
 }
 
 const INVISIBLE_ALL = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u20e3\u3164\ufe00-\ufe0f\ufeff\uffa0]|\udb40[\udc00-\udc7f]/g;

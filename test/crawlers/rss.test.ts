@@ -158,6 +158,17 @@ describe('RSS and Atom crawler', () => {
     expect(cursor('/feed.atom')).toEqual({ newest: '2026-09-21T12:00:00.000Z', ids: ['tag:blog.hillcrest-students.example,2026-09-21:/2026/09/late-notice'] });
   });
 
+  it('an item of 100,000 nested <div>s holds the crawl for no time: it and the items after it are read', async () => {
+    // Markup that deep is read as its text only, so the link is the one written out.
+    const deep = `${'<div>'.repeat(100_000)}join https://westfield.zoom.us/j/44455566677 ${'</div>'.repeat(100_000)}`;
+    serveFeed('/feed.atom', () => withEntries(entry('deep-markup', '2026-09-21T12:00:00Z', deep)), 'application/atom+xml');
+    const started = performance.now();
+    expect(await crawl(['/feed.atom'])).toMatchObject({ status: 'succeeded', posts: 4 });
+    // Before the markup was bounded, this entry alone kept the crawl busy for minutes.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(store.db.prepare('SELECT meeting_id FROM sightings ORDER BY id').pluck().all()).toContain('44455566677');
+  });
+
   it('reads an RSS 1.0 (RDF) feed and keeps undated items by id', async () => {
     let items = ['a'];
     const rdf = () => `<?xml version="1.0"?>

@@ -5,7 +5,8 @@
  */
 import { Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { scanStream, type ScanOptions } from '../../src/extract/scan.js';
+import { scanBatch, scanStream, type ScanOptions } from '../../src/extract/scan.js';
+import { fastest } from '../support/timing.js';
 
 /** A writable that keeps what it was given, optionally slowly and with a tiny buffer. */
 class Sink extends Writable {
@@ -134,6 +135,15 @@ describe('scanStream', () => {
     expect(out.lines.map((l) => JSON.parse(l).post)).toEqual(['a', 'b']);
     expect(err.lines).toEqual(['line 2: longer than 2000 bytes; skipped']);
     expect(summary).toEqual({ lines: 3, posts: 2, references: 2, malformed: 1 });
+  });
+
+  it('scans a post of a link and 100 kB of commas within the extractor budget (it took 8.5 s)', () => {
+    const line = post('p1', `https://zoom.us/j/84512397261 ${','.repeat(100_000)}`);
+    scanBatch(line, 1, false);
+    // 50 ms per 100 kB, best of a few calls: the property tests' budget (test/extract/properties.test.ts).
+    const { result, ms } = fastest(() => scanBatch(line, 1, false), 50);
+    expect(ms).toBeLessThan(50);
+    expect(result.references).toBe(1);
   });
 
   it('plain mode treats every line as a post numbered by its line', async () => {

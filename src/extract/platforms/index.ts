@@ -95,6 +95,8 @@ export const PLATFORMS: readonly Platform[] = [
 const byDomain = new Map<string, Platform>();
 const byScheme = new Map<string, Platform>();
 const slugs = new Set<string>();
+/** Labels of the longest catalogued domain: a host's labels before its last this many never decide its owner. */
+let maxLabels = 1;
 for (const platform of PLATFORMS) {
   if (slugs.has(platform.slug)) throw new Error(`platform catalogue: duplicate slug \`${platform.slug}\``);
   slugs.add(platform.slug);
@@ -102,6 +104,7 @@ for (const platform of PLATFORMS) {
     const owner = byDomain.get(domain);
     if (owner !== undefined) throw new Error(`platform catalogue: \`${domain}\` claimed by both \`${owner.slug}\` and \`${platform.slug}\``);
     byDomain.set(domain, platform);
+    maxLabels = Math.max(maxLabels, domain.split('.').length);
   }
   for (const scheme of platform.schemes ?? []) byScheme.set(scheme, platform);
 }
@@ -115,7 +118,9 @@ export const SELF_HOSTED: readonly Platform[] = PLATFORMS.filter((p) => p.selfHo
  * `zoom.us.attacker.example` → nothing).
  */
 export function platformForHost(host: string): Platform | null {
-  let rest = host;
+  // Only the last few labels can be a catalogued domain. Trying every suffix would hash a
+  // host of n labels n times: quadratic for the word lists that read as one long host.
+  let rest = lastLabels(host, maxLabels);
   for (;;) {
     const found = byDomain.get(rest);
     if (found !== undefined) return found;
@@ -128,4 +133,14 @@ export function platformForHost(host: string): Platform | null {
 /** The platform whose deep links use `scheme` (`zoommtg`, `msteams`), or null. */
 export function platformForScheme(scheme: string): Platform | null {
   return byScheme.get(scheme) ?? null;
+}
+
+/** The last `count` dot-separated labels of `host` (all of it when it has fewer). */
+function lastLabels(host: string, count: number): string {
+  let at = host.length;
+  for (let n = 0; n < count; n++) {
+    at = host.lastIndexOf('.', at - 1);
+    if (at <= 0) return host;
+  }
+  return host.slice(at + 1);
 }
