@@ -85,3 +85,22 @@ describe('invisible characters', () => {
     expect(refs.map((r) => r.meetingId)).toEqual(['84512397261']);
   });
 });
+
+describe('raid-call reading (platform names, informal labels, evasions)', () => {
+  it.each([
+    ['a platform name repeated', 'zoom '.repeat(20_000)],
+    ['a platform name and a short number repeated', 'zoom 1 '.repeat(14_000)],
+    ['Teams repeated', 'Teams '.repeat(16_000)],
+    ['a name and a partial id repeated', 'zoom 845 '.repeat(11_000)],
+    ['ids with informal labels repeated', 'zoom 84512397260 code pw key '.repeat(3_500)],
+    ['letter-spaced names repeated', 'z o o m '.repeat(12_000)],
+    ['digit words repeated', 'one two three four five six seven '.repeat(2_900)],
+    ['Markdown markers repeated', '**a** _b_ ||c|| '.repeat(6_000)],
+    ['look-alike letters repeated', 'zоm мeet '.repeat(10_000)],
+    ['passcode labels repeated', 'passcode pw pass code pin '.repeat(4_000)],
+    ['spaced Meet codes repeated', 'meet code abc mnop xyz '.repeat(4_300)],
+    ['emoji between digits repeated', '845💥1239💥'.repeat(9_000)],
+  ])('%s', (_name, text) => {
+    withinBudget(text);
+  });
+});
