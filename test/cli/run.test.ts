@@ -66,7 +66,14 @@ describe('leakwatch run', () => {
     // The web endpoint for the links in emails answers.
     const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
     expect(web).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(`${web}/healthz`)).text()).toBe('ok\n');
+    const health = await fetch(`${web}/healthz`);
+    expect(health.status).toBe(200);
+    const report = (await health.json()) as { status: string; sources: Record<string, { state: string; stale: boolean }>; database: { quickCheck: { ok: boolean } } };
+    expect(report.status).toBe('ok');
+    expect(report.database.quickCheck.ok).toBe(true);
+    // The shipped defaults name no feeds, channels, forums or pages.
+    expect(report.sources.rss).toMatchObject({ state: 'nothing-to-crawl', stale: false });
+    expect(report.sources.x).toMatchObject({ state: 'disabled', stale: false });
 
     running.child.kill(signal);
     expect(await running.exited).toEqual({ code: 0, signal: null });
@@ -84,7 +91,7 @@ describe('leakwatch run', () => {
     const running = await startDaemon([], dir);
     const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
     for (const request of MALFORMED_REQUESTS) await rawRequest(web, request, 1000);
-    expect(await (await fetch(`${web}/healthz`)).text()).toBe('ok\n');
+    expect((await fetch(`${web}/healthz`)).status).toBe(200);
     expect(running.child.exitCode).toBeNull();
     expect(running.lines.some((l) => l.msg === 'malformed HTTP request refused')).toBe(true);
     running.child.kill('SIGTERM');
