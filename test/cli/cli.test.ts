@@ -100,6 +100,15 @@ describe('usage errors (in-process)', () => {
     expect(result.stderr).toContain('schema version 4242, newer than this leakwatch knows');
   });
 
+  it('config lists the warnings of a configuration that is valid but will not reach anyone', async () => {
+    const result = await runMain(['config', '--db', 'x.db']);
+    const { warnings } = JSON.parse(result.stdout) as { warnings: { code: string; message: string }[] };
+    expect(warnings).toEqual([
+      { code: 'default-mail-from', message: expect.stringContaining('mail.from is still the shipped leakwatch@localhost.localdomain') },
+      { code: 'no-smtp', message: 'no SMTP server is configured: emails wait in the outbox until LEAKWATCH_SMTP_URL (or mail.smtpUrl) is set' },
+    ]);
+  });
+
   it('config prints the effective configuration with secrets shown only as set or unset', async () => {
     process.env.LEAKWATCH_SMTP_URL = 'smtp://user:hunter2@mail.example:587';
     try {
@@ -109,6 +118,8 @@ describe('usage errors (in-process)', () => {
       expect(printed.config.db.path).toBe('x.db');
       expect(printed.secrets.smtpUrl).toEqual({ env: 'LEAKWATCH_SMTP_URL', set: true });
       expect(result.stdout).not.toContain('hunter2');
+      // Emails would go out with buttons pointing at localhost, from the shipped sender.
+      expect((printed as unknown as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['public-url-local', 'default-mail-from']);
     } finally {
       delete process.env.LEAKWATCH_SMTP_URL;
     }

@@ -62,6 +62,11 @@ describe('leakwatch run', () => {
     const { jobs } = running.lines.find((l) => l.msg === 'leakwatch running') as { jobs: string[] };
     expect(jobs).toEqual(['housekeeping', ...['reddit', 'mastodon', 'bluesky', 'hackernews', 'fourchan', 'telegram', 'lemmy', 'discourse', 'rss', 'webpage'].map((s) => `crawl:${s}`), 'calendar-feeds']);
     expect(running.lines.find((l) => l.msg === 'job scheduled')).toMatchObject({ job: 'housekeeping', cron: '17 3 * * *' });
+    // The shipped defaults send no email, and would send it from a placeholder address.
+    expect(running.lines.filter((l) => l.warning).map((l) => [l.level, l.warning])).toEqual([
+      [40, 'default-mail-from'],
+      [40, 'no-smtp'],
+    ]);
 
     // The web endpoint for the links in emails answers.
     const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
@@ -74,6 +79,9 @@ describe('leakwatch run', () => {
     // The shipped defaults name no feeds, channels, forums or pages.
     expect(report.sources.rss).toMatchObject({ state: 'nothing-to-crawl', stale: false });
     expect(report.sources.x).toMatchObject({ state: 'disabled', stale: false });
+    const metrics = await fetch(`${web}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^leakwatch_outbox_depth\{channel="email"\} 0$/m);
 
     running.child.kill(signal);
     expect(await running.exited).toEqual({ code: 0, signal: null });
@@ -131,6 +139,7 @@ describe('leakwatch run', () => {
       expect((await lw(['ingest', '--source', 'reddit'], JSON.stringify({ id: 'p1', text: 'zoom.us/j/84512397260' }))).code).toBe(0);
 
       const running = await startDaemon(['--db', db, '--config', config], dir, { LEAKWATCH_SMTP_URL: smtp.url });
+      expect(running.lines.filter((l) => l.warning).map((l) => l.warning)).toEqual(['default-mail-from']);
       await smtp.waitFor(1);
       const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
       const html = String(smtp.received[0]!.parsed.html);
@@ -146,6 +155,14 @@ describe('leakwatch run', () => {
     } finally {
       await smtp.close();
     }
+  });
+
+  it('warns at start-up when the buttons in emails would point at localhost', async () => {
+    const running = await startDaemon(['--db', join(dir, 'w.db')], dir, { LEAKWATCH_SMTP_URL: 'smtp://127.0.0.1:9', LEAKWATCH_MAIL_FROM: 'alerts@westfield.example' });
+    const warnings = running.lines.filter((l) => l.warning);
+    expect(warnings).toMatchObject([{ level: 40, warning: 'public-url-local', msg: expect.stringMatching(/^web\.publicUrl is http:\/\/localhost:8080 while SMTP is configured/) }]);
+    running.child.kill('SIGTERM');
+    expect((await running.exited).code).toBe(0);
   });
 
   it('runs without the web endpoint, saying so, when its port is taken', async () => {
