@@ -2,6 +2,8 @@ import type { Config, Secrets, SourceName } from '../config/schema.js';
 import { extractRefs } from '../extract/index.js';
 import type { Logger } from '../logger.js';
 import type { Matcher } from '../match/matcher.js';
+import { capText } from '../match/post-cap.js';
+import { postText } from '../extract/reply.js';
 import { metrics } from '../metrics.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
@@ -96,7 +98,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
     });
     for await (const page of pages) {
       if (summary.dryRun) {
-        summary.references += page.posts.reduce((n, post) => n + extractRefs(`${post.text}\n${post.links.join('\n')}`).length, 0);
+        summary.references += page.posts.reduce((n, post) => n + extractRefs(capText(postText(post), config.ingest.maxPostBytes)).length, 0);
       } else {
         const counts = options.matcher.ingestPage(page.posts, {
           now: now(),
