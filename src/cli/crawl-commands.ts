@@ -1,6 +1,8 @@
 import { CRAWLERS, crawlerFor } from '../../crawlers/index.js';
-import { SOURCE_NAMES } from '../config/schema.js';
+import { SOURCE_NAMES, type SourceName } from '../config/schema.js';
 import { httpClientFromConfig } from '../crawl/http-client.js';
+import { nothingToCrawl } from '../crawl/nothing-to-crawl.js';
+import { searchQueries } from '../crawl/queries.js';
 import { type CrawlSummary, runCrawl, sourceHealth } from '../crawl/runner.js';
 import { UsageError } from '../errors.js';
 import { type CommandContext, printJson } from './context.js';
@@ -40,8 +42,10 @@ export function crawlCommand(context: CommandContext, options: { source?: string
     }
     if (context.options.json) printJson(context.io, summaries);
     else {
-      const lines = summaries.map(
-        (s) => `${s.source}: ${s.status}${s.dryRun ? ' (dry run: nothing written)' : ''}: ${s.pages} pages, ${s.posts} posts, ${s.references} references, ${s.leaks} new leaks, ${s.queued} alerts queued${s.error ? `; error: ${s.error}` : ''}`,
+      const lines = summaries.map((s) =>
+        s.status === 'nothing-to-crawl'
+          ? `${s.source}: nothing to crawl: ${s.nothingToCrawl}`
+          : `${s.source}: ${s.status}${s.dryRun ? ' (dry run: nothing written)' : ''}: ${s.pages} pages, ${s.posts} posts, ${s.references} references, ${s.leaks} new leaks, ${s.queued} alerts queued${s.error ? `; error: ${s.error}` : ''}`,
       );
       context.io.stdout.write(`${(lines.length ? lines : ['no enabled source has a crawler yet']).join('\n')}\n`);
     }
@@ -52,18 +56,23 @@ export function crawlCommand(context: CommandContext, options: { source?: string
 /** `leakwatch sources`: per source whether it is enabled, its last success, last error and failures in a row. */
 export function sourcesCommand(context: CommandContext): Promise<number> {
   return withRegistry(context, (db) => {
-    const health = sourceHealth(db, SOURCE_NAMES).map((h) => ({
-      ...h,
-      enabled: context.config.sources[h.source as (typeof SOURCE_NAMES)[number]].enabled,
-      crawler: crawlerFor(h.source) !== undefined,
-    }));
+    const health = sourceHealth(db, SOURCE_NAMES).map((h) => {
+      const name = h.source as SourceName;
+      const source = context.config.sources[name];
+      return {
+        ...h,
+        enabled: source.enabled,
+        crawler: crawlerFor(name) !== undefined,
+        nothingToCrawl: nothingToCrawl(name, context.config.sources, 'queries' in source ? searchQueries(source.queries, db) : [], context.secrets),
+      };
+    });
     if (context.options.json) {
       printJson(context.io, health);
       return 0;
     }
     const lines = health.map(
       (h) =>
-        `${h.source.padEnd(11)} ${h.enabled ? 'enabled ' : 'disabled'} ${h.crawler ? '' : '(no crawler yet) '}last success ${h.lastSuccess ?? 'never'}` +
+        `${h.source.padEnd(11)} ${h.enabled ? 'enabled ' : 'disabled'} ${h.crawler ? '' : '(no crawler yet) '}${h.enabled && h.nothingToCrawl ? `nothing to crawl: ${h.nothingToCrawl}; ` : ''}last success ${h.lastSuccess ?? 'never'}` +
         `${h.consecutiveFailures ? `, ${h.consecutiveFailures} failure(s) in a row, last: ${h.lastError}` : ''}${h.warning ? `\n            WARNING: ${h.warning}` : ''}`,
     );
     context.io.stdout.write(`${lines.join('\n')}\n`);

@@ -227,14 +227,14 @@ export function meetingRemoveCommand(context: CommandContext, id: string, option
 }
 
 export function meetingImportCommand(context: CommandContext, file: string, options: { org: string; skipInvalid?: boolean; owner?: string }): Promise<number> {
-  return withRegistry(context, (db, registration) => {
+  return withRegistry(context, async (db, registration) => {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
       throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const result = importMeetingFile(
+    const result = await importMeetingFile(
       db,
       file,
       text,

@@ -1,3 +1,4 @@
+import { configWarnings } from '../config/warnings.js';
 import { startDaemon } from '../schedule/daemon.js';
 import { migrate } from '../store/database.js';
 import { type CommandContext, openConfiguredDatabase } from './context.js';
@@ -11,6 +12,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  */
 export async function runCommand(context: CommandContext): Promise<number> {
   const { log, config } = context;
+  for (const warning of configWarnings(config, context.secrets)) log.warn({ warning: warning.code }, warning.message);
   const db = openConfiguredDatabase(context);
   const migration = migrate(db);
   if (migration.applied.length > 0) log.info(migration, 'database migrated');

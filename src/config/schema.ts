@@ -61,6 +61,14 @@ export const sourcesSchema = z.strictObject({
   webpage: z.strictObject({ ...sourceBase, pages: z.array(httpUrl) }),
 });
 
+type SourceKey = keyof typeof sourcesSchema.shape;
+const SOURCE_KEYS = Object.keys(sourcesSchema.shape) as SourceKey[];
+
+/** An optional value per source name (`{ "rss": 240 }`); unknown names are refused like any misspelt key. */
+function perSource<T extends z.ZodType>(value: T) {
+  return z.strictObject(Object.fromEntries(SOURCE_KEYS.map((key) => [key, value.optional()])) as { [K in SourceKey]: z.ZodOptional<T> });
+}
+
 export const configSchema = z.strictObject({
   db: z.strictObject({
     /** SQLite file; relative paths are taken from the working directory. Env `LEAKWATCH_DB`, flag `--db`. */
@@ -177,6 +185,26 @@ export const configSchema = z.strictObject({
      * organisations; absent, it receives every organisation's alerts.
      */
     webhooks: z.array(z.strictObject({ url: httpUrl, orgs: z.array(positiveInt).optional() })),
+  }),
+  ingest: z.strictObject({
+    /**
+     * A post's text longer than this many bytes (UTF-8) is cut before it is
+     * read for meetings, the rest replaced by a note `[… cut: N bytes]`: for
+     * crawled posts and `leakwatch ingest` lines alike. Default 262144 (256 KiB).
+     */
+    maxPostBytes: z.int().min(1024),
+  }),
+  health: z.strictObject({
+    /**
+     * `/healthz` calls a source stale when it has not succeeded for this many
+     * minutes. Default null: per source, three times the longest gap between
+     * the next runs of its `cron`.
+     */
+    staleAfterMinutes: positiveInt.nullable(),
+    /** The same per source (`{ "webpage": 1440 }`), over `staleAfterMinutes`. Default none. */
+    sourceStaleAfterMinutes: perSource(positiveInt),
+    /** `/healthz` says the outbox is backing up when a message has been due for longer than this. Default 15. */
+    outboxMaxAgeMinutes: positiveInt,
   }),
   web: z.strictObject({
     /** The address people reach leakwatch's web endpoint at; links in emails start with it. */

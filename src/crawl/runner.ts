@@ -2,16 +2,22 @@ import type { Config, Secrets, SourceName } from '../config/schema.js';
 import { extractRefs } from '../extract/index.js';
 import type { Logger } from '../logger.js';
 import type { Matcher } from '../match/matcher.js';
+import { capText } from '../match/post-cap.js';
+import { postText } from '../extract/reply.js';
+import { metrics } from '../metrics.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
 import type { Crawler } from './crawler.js';
-import { BlockedError, ParseError, RateLimitedError, RetryableError } from './errors.js';
+import { ParseError } from './errors.js';
 import type { HttpClient } from './http-client.js';
+import { briefCrawlError, crawlErrorKind, loggedErrors } from './error-log.js';
+import { nothingToCrawl } from './nothing-to-crawl.js';
 import { searchQueries } from './queries.js';
 
 export interface CrawlSummary {
   source: SourceName;
-  status: 'succeeded' | 'failed';
+  /** `nothing-to-crawl`: enabled, but nothing is configured for it (no feeds, boards, queries…); no run is recorded. */
+  status: 'succeeded' | 'failed' | 'nothing-to-crawl';
   pages: number;
   posts: number;
   references: number;
@@ -21,6 +27,10 @@ export interface CrawlSummary {
   error: string | null;
   /** The failure was the source's answer not having the expected shape. */
   parseError: boolean;
+  /** What kind of failure: `retryable`, `rate-limited`, `blocked`, `parse` or `other`; null unless failed. */
+  errorKind: string | null;
+  /** Why there was nothing to crawl, when the status says so. */
+  nothingToCrawl: string | null;
   dryRun: boolean;
 }
 
@@ -50,7 +60,16 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
   const now = options.now ?? (() => new Date());
   const source = crawler.name;
   const sourceConfig = config.sources[source];
-  const summary: CrawlSummary = { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, dryRun: options.dryRun ?? false };
+  const summary: CrawlSummary = { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, errorKind: null, nothingToCrawl: null, dryRun: options.dryRun ?? false };
+  const queries = 'queries' in sourceConfig ? searchQueries(sourceConfig.queries, db) : [];
+  summary.nothingToCrawl = nothingToCrawl(source, config.sources, queries, options.secrets);
+  if (summary.nothingToCrawl !== null) {
+    summary.status = 'nothing-to-crawl';
+    log.info({ source, reason: summary.nothingToCrawl }, `${source}: nothing to crawl`);
+    return summary;
+  }
+  const started = Date.now();
+  let maskedWhole = 0;
   const runId = summary.dryRun
     ? null
     : (statement(db, "INSERT INTO crawl_runs (source, started_at, status) VALUES (?, ?, 'running') RETURNING id").pluck().get(source, now().toISOString()) as number);
@@ -58,27 +77,28 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
     (statement(db, 'SELECT scope, cursor FROM crawl_cursors WHERE source = ?').raw().all(source) as [string, string][]).map(([scope, cursor]) => [scope, cursor]),
   );
   const signal = options.signal ?? new AbortController().signal;
-  const runLog = log.child({ source, run: runId });
+  // Errors the crawl expects (network, rate limit, refusal, markup drift) are logged without their stack.
+  const logged = loggedErrors();
+  const runLog = log.child({ source, run: runId }, { serializers: { err: briefCrawlError(logged) } });
   const writeCursor = statement(
     db,
     'INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (source, scope) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at',
   );
 
-  let errorKind: string | null = null;
   try {
     const pages = crawler.crawl({
       config: sourceConfig as never,
       secrets: options.secrets,
       http: options.http,
       cursor: (scope) => cursors.get(scope) ?? null,
-      queries: 'queries' in sourceConfig ? searchQueries(sourceConfig.queries, db) : [],
+      queries,
       minIntervalMs: sourceConfig.requestIntervalMs,
       signal,
       log: runLog,
     });
     for await (const page of pages) {
       if (summary.dryRun) {
-        summary.references += page.posts.reduce((n, post) => n + extractRefs(`${post.text}\n${post.links.join('\n')}`).length, 0);
+        summary.references += page.posts.reduce((n, post) => n + extractRefs(capText(postText(post), config.ingest.maxPostBytes)).length, 0);
       } else {
         const counts = options.matcher.ingestPage(page.posts, {
           now: now(),
@@ -93,6 +113,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
         summary.references += counts.references;
         summary.leaks += counts.leaks;
         summary.queued += counts.queued;
+        maskedWhole += counts.maskedWhole;
         if (counts.maskedWhole > 0) runLog.warn({ secrets: counts.maskedWhole }, 'secrets were still found after masking by position; their whole references were masked');
       }
       summary.pages++;
@@ -104,10 +125,14 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
     summary.status = 'failed';
     summary.error = error instanceof Error ? error.message : String(error);
     summary.parseError = error instanceof ParseError;
-    errorKind = errorKindOf(error);
+    summary.errorKind = crawlErrorKind(error);
     options.http.forgetValidators();
-    runLog.warn({ err: error }, 'crawl failed');
+    // Logged once: an error a crawler logged already (its only feed failed; each failed instance) is not repeated.
+    const seen = error instanceof Error && (logged.has(error) || (error.cause instanceof Error && logged.has(error.cause)));
+    if (seen) runLog.warn({ kind: summary.errorKind }, 'crawl failed (the error is logged above)');
+    else runLog.warn({ kind: summary.errorKind, err: error }, 'crawl failed');
   }
+  if (!summary.dryRun) metrics.crawled({ ...summary, maskedWhole, durationMs: Date.now() - started });
 
   if (runId !== null) {
     statement(db, 'UPDATE crawl_runs SET finished_at = ?, status = ?, refs = ?, leaks = ?, error = ?, error_kind = ? WHERE id = ?').run(
@@ -116,7 +141,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
       summary.references,
       summary.leaks,
       summary.error,
-      errorKind,
+      summary.errorKind,
       runId,
     );
   }
@@ -156,12 +181,4 @@ export function sourceHealth(db: Db, sources: readonly string[]): SourceHealth[]
       warning: parseFailures >= 3 ? `${parseFailures} runs in a row could not read ${source}'s answers: its markup or API has probably changed` : null,
     };
   });
-}
-
-function errorKindOf(error: unknown): string {
-  if (error instanceof ParseError) return 'parse';
-  if (error instanceof RateLimitedError) return 'rate-limited';
-  if (error instanceof BlockedError) return 'blocked';
-  if (error instanceof RetryableError) return 'retryable';
-  return 'other';
 }

@@ -16,6 +16,7 @@ interface Job {
   firstLine: number;
   start: boolean;
   plain: boolean;
+  invalidUtf8: number[];
 }
 
 type Reply = { id: number; result: BatchResult } | { id: number; error: string };
@@ -32,7 +33,7 @@ export function serveScanWorker(): void {
   port.on('message', (job: Job) => {
     let reply: Reply;
     try {
-      reply = { id: job.id, result: scanBatch(batchText(job.bytes, job.start), job.firstLine, job.plain) };
+      reply = { id: job.id, result: scanBatch(batchText(job.bytes, job.start), job.firstLine, job.plain, job.invalidUtf8) };
     } catch (error) {
       reply = { id: job.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
@@ -64,12 +65,12 @@ export class ScanPool {
     return this.#workers.length * 2;
   }
 
-  run(batch: LineBatch, plain: boolean): Promise<BatchResult> {
+  run(batch: LineBatch, plain: boolean, invalidUtf8: number[] = []): Promise<BatchResult> {
     if (this.#failure !== null) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     const bytes = new Uint8Array(batch.bytes.length);
     bytes.set(batch.bytes);
-    const job: Job = { id, bytes, firstLine: batch.firstLine, start: batch.start, plain };
+    const job: Job = { id, bytes, firstLine: batch.firstLine, start: batch.start, plain, invalidUtf8 };
     return new Promise<BatchResult>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#workers[id % this.#workers.length]!.postMessage(job, [bytes.buffer]);

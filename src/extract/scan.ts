@@ -9,6 +9,7 @@
  * worker entry — on worker threads (`scan-pool.ts`). Results are written in
  * input order either way, so the output does not depend on how it was made.
  */
+import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { extractRefs } from './index.js';
 import { parsePost, readFlatPost } from './post-line.js';
@@ -65,6 +66,9 @@ export interface LineBatch {
   start: boolean;
 }
 
+/** What is said of a line that is not valid UTF-8: it is read all the same, each bad byte sequence a U+FFFD. */
+export const INVALID_UTF8 = 'not valid UTF-8; read with U+FFFD in place of the bad bytes';
+
 const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
 const DEFAULT_BATCH = 1024 * 1024;
 const DEFAULT_PARALLEL_MIN = 2 * 1024 * 1024;
@@ -78,17 +82,23 @@ export function batchText(bytes: Uint8Array, start: boolean): string {
 /**
  * Scans whole lines of `text` (every line ends in `\n`), the first of which
  * is line `firstLine` of the input: one JSON line per reference in `out`,
- * `line N: what is wrong` per malformed line in `err`. Blank lines are
- * skipped silently.
+ * `line N: what is wrong` per malformed line in `err`, and a note per line
+ * of `invalidUtf8` (line numbers, ascending), which is scanned all the same.
+ * Blank lines are skipped silently.
  */
-export function scanBatch(text: string, firstLine: number, plain: boolean): BatchResult {
+export function scanBatch(text: string, firstLine: number, plain: boolean, invalidUtf8: readonly number[] = []): BatchResult {
   const result: BatchResult = { out: '', err: '', lines: 0, posts: 0, references: 0, malformed: 0 };
   const out: string[] = [];
   const err: string[] = [];
   let pos = 0;
+  let invalid = 0;
   for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', pos)) {
     const lineNumber = firstLine + result.lines;
     result.lines++;
+    if (invalidUtf8[invalid] === lineNumber) {
+      invalid++;
+      err.push(`line ${lineNumber}: ${INVALID_UTF8}\n`);
+    }
     const end = nl > pos && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
     const line = text.slice(pos, end);
     pos = nl + 1;
@@ -126,6 +136,20 @@ export function scanBatch(text: string, firstLine: number, plain: boolean): Batc
   result.out = out.join('');
   result.err = err.join('');
   return result;
+}
+
+/** The numbers of the lines of a batch that are not valid UTF-8 (none, in the common case, found at SIMD speed). */
+export function invalidUtf8Lines(batch: LineBatch): number[] {
+  if (isUtf8(batch.bytes)) return [];
+  const lines: number[] = [];
+  let number = batch.firstLine;
+  for (let start = 0; start < batch.bytes.length; number++) {
+    const newline = batch.bytes.indexOf(10, start);
+    const end = newline === -1 ? batch.bytes.length : newline;
+    if (!isUtf8(batch.bytes.subarray(start, end))) lines.push(number);
+    start = end + 1;
+  }
+  return lines;
 }
 
 function countNewlines(bytes: Buffer): number {
@@ -263,7 +287,8 @@ export async function scanStream(
           const { ScanPool } = await import('./scan-pool.js');
           pool = new ScanPool(parallel.workerUrl, parallel.workers);
         }
-        result = pool !== null ? pool.run(slot, plain) : scanBatch(batchText(slot.bytes, slot.start), slot.firstLine, plain);
+        const invalid = invalidUtf8Lines(slot);
+        result = pool !== null ? pool.run(slot, plain, invalid) : scanBatch(batchText(slot.bytes, slot.start), slot.firstLine, plain, invalid);
       }
       const promise = Promise.resolve(result);
       promise.catch(() => {}); // awaited in order below; this only stops an early failure counting as unhandled

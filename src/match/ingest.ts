@@ -1,6 +1,7 @@
-import { createInterface } from 'node:readline';
 import type { Db } from '../store/database.js';
+import { jsonLines } from './json-lines.js';
 import type { IncomingPost, Matcher, MatchCounts } from './matcher.js';
+import { CUT_NOTE_MAX_BYTES, DEFAULT_MAX_POST_BYTES } from './post-cap.js';
 
 export interface IngestOptions {
   /** Source name recorded with every post (`reddit`, `manual`, …). */
@@ -9,6 +10,10 @@ export interface IngestOptions {
   pageSize?: number;
   /** Told about each malformed line (1-based line number, what is wrong). */
   onMalformed?: (line: number, problem: string) => void;
+  /** Told about each line that is not valid UTF-8; it is read with U+FFFD in place of the bad bytes. */
+  onInvalidUtf8?: (line: number) => void;
+  /** `ingest.maxPostBytes`: what of a huge line is held in memory (the matcher cuts each post to it). Default 256 KiB. */
+  maxPostBytes?: number;
   now?: () => Date;
   /** Runs inside each page's transaction. */
   alsoInTransaction?: (db: Db) => void;
@@ -16,6 +21,8 @@ export interface IngestOptions {
 
 export interface IngestSummary extends MatchCounts {
   malformed: number;
+  /** Lines that were not valid UTF-8 (read with replacement characters, not skipped). */
+  invalidUtf8: number;
 }
 
 /**
@@ -23,10 +30,16 @@ export interface IngestSummary extends MatchCounts {
  * `createdAt`, `links`, and `replyTo`: the id of the post it replies to, of
  * the same source) and drives them through the pipeline as if crawled, a
  * page per transaction. Re-ingesting the same posts changes nothing.
+ *
+ * A line of up to four times `maxPostBytes` is read whole; a longer one has
+ * each of its strings cut to about `maxPostBytes` as it is read, so a 50 MB
+ * line costs what a 1 MB one does (the matcher cuts every post's text to
+ * `maxPostBytes` anyway), and one still longer after that is malformed.
  */
-export async function ingestJsonLines(input: NodeJS.ReadableStream, matcher: Matcher, options: IngestOptions): Promise<IngestSummary> {
+export async function ingestJsonLines(input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>, matcher: Matcher, options: IngestOptions): Promise<IngestSummary> {
   const pageSize = options.pageSize ?? 500;
-  const total: IngestSummary = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, maskedWhole: 0, malformed: 0 };
+  const maxPostBytes = options.maxPostBytes ?? DEFAULT_MAX_POST_BYTES;
+  const total: IngestSummary = { posts: 0, stored: 0, references: 0, leaks: 0, queued: 0, maskedWhole: 0, malformed: 0, invalidUtf8: 0 };
   let page: IncomingPost[] = [];
   const flush = () => {
     if (page.length === 0) return;
@@ -34,14 +47,24 @@ export async function ingestJsonLines(input: NodeJS.ReadableStream, matcher: Mat
     for (const key of ['posts', 'stored', 'references', 'leaks', 'queued', 'maskedWhole'] as const) total[key] += counts[key];
     page = [];
   };
-  let lineNumber = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    const post = parsePost(line, options.source);
+  const lineLimit = 4 * maxPostBytes;
+  // A cut string and its note stay within maxPostBytes, so the matcher has nothing more to cut.
+  const lines = jsonLines(input as AsyncIterable<Uint8Array | string>, { wholeLineBytes: lineLimit, stringBytes: Math.max(1, maxPostBytes - 2 * CUT_NOTE_MAX_BYTES), maxCutLineBytes: lineLimit });
+  for await (const line of lines) {
+    if ('tooLong' in line) {
+      total.malformed++;
+      options.onMalformed?.(line.number, `longer than ${lineLimit} bytes even with its long strings cut; skipped`);
+      continue;
+    }
+    if (line.text.trim() === '') continue;
+    if (line.invalidUtf8) {
+      total.invalidUtf8++;
+      options.onInvalidUtf8?.(line.number);
+    }
+    const post = parsePost(line.text, options.source);
     if (typeof post === 'string') {
       total.malformed++;
-      options.onMalformed?.(lineNumber, post);
+      options.onMalformed?.(line.number, post);
       continue;
     }
     page.push(post);

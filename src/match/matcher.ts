@@ -8,6 +8,7 @@ import { compareFingerprint, comparePasscode, FINGERPRINT_KEY_NAME, maskPasscode
 import type { Db } from '../store/database.js';
 import { installationKey } from '../store/settings.js';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY, queueAlerts } from './alerts.js';
+import { capText, DEFAULT_MAX_POST_BYTES } from './post-cap.js';
 import { ReferenceFilter } from './reference-filter.js';
 import { recordLeakEvent, type LeakStatus } from './lifecycle.js';
 import { assessSeverity, type MatchKind, type PasscodeState, severityRank, type Severity } from './severity.js';
@@ -32,12 +33,15 @@ export interface MatchSettings {
   repeatedPosts: number;
   /** Digests, escalations and webhooks (`notify.*`); defaults when absent. */
   alerts?: AlertPolicy;
+  /** A post longer than this (bytes, UTF-8; text and links) is cut before it is read (`ingest.maxPostBytes`). Default 256 KiB. */
+  maxPostBytes?: number;
 }
 
-/** The matcher's settings from the configuration: `matching.*` and the queuing part of `notify.*`. */
-export function matchSettingsFrom(config: Pick<Config, 'matching' | 'notify'>): MatchSettings {
+/** The matcher's settings from the configuration: `matching.*`, `ingest.maxPostBytes` and the queuing part of `notify.*`. */
+export function matchSettingsFrom(config: Pick<Config, 'matching' | 'notify' | 'ingest'>): MatchSettings {
   return {
     ...config.matching,
+    maxPostBytes: config.ingest.maxPostBytes,
     alerts: { digestHours: config.notify.digestHours, escalateAfterMinutes: config.notify.escalateAfterMinutes, webhooks: config.notify.webhooks },
   };
 }
@@ -289,7 +293,8 @@ export class Matcher {
   }
 
   #ingestPost(post: IncomingPost, now: Date, counts: MatchCounts): void {
-    const text = postText(post);
+    // Where every post enters the pipeline, crawled or ingested: cut before anything reads it.
+    const text = capText(postText(post), this.#settings.maxPostBytes ?? DEFAULT_MAX_POST_BYTES);
     const replyTo = typeof post.replyTo === 'string' && post.replyTo !== '' && post.replyTo !== post.sourceId ? post.replyTo : null;
     let refs: MeetingRef[];
     // A reply may carry the passcode of the meeting its parent names; other posts need only their references.

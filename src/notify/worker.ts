@@ -12,6 +12,7 @@ import { redactUrl, redactUrlsIn } from '../net/redact.js';
 import PQueue from 'p-queue';
 import type { Config, Secrets } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { metrics } from '../metrics.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
 import { compose, type Composed } from './compose.js';
@@ -260,6 +261,7 @@ export class Notifier {
     const retry = verdict.retry && attempts < maxAttempts;
     const retryAt = retry ? new Date(this.#clock().getTime() + backoffDelay(attempts, backoffBaseMs, backoffMaxMs, this.#random())) : null;
     markFailed(this.#db, row.id, verdict.reason, retryAt, subject);
+    metrics.messageFailed(row.channel, retryAt === null);
     const fields = { id: row.id, kind: row.kind, channel: row.channel, attempts, error: verdict.reason };
     if (retryAt !== null) this.#log.warn({ ...fields, retryAt: retryAt.toISOString() }, 'send failed; will retry');
     else this.#log.error(fields, verdict.retry ? 'send failed on its last attempt; marked dead' : 'send failed permanently; marked dead');
@@ -288,5 +290,6 @@ export class Notifier {
         );
       }
     })();
+    metrics.messageSent(row.channel);
   }
 }

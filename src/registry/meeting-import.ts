@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../errors.js';
 import { extractRefs } from '../extract/index.js';
 import { audit } from '../store/audit.js';
@@ -19,6 +20,23 @@ export interface ImportOptions {
   origin?: 'csv' | 'ics' | 'feed';
   /** Prefixed to event UIDs, so each feed's events are kept apart (`<feed id>/`). */
   uidPrefix?: string;
+  /** CSV: meetings written per transaction. Default 5000. */
+  batchSize?: number;
+}
+
+const BATCH_SIZE = 5000;
+
+/**
+ * How long to leave the write lock free after a batch that held it `heldMs`.
+ * A writer waiting on another connection (a crawl of `leakwatch run`) is in
+ * SQLite's busy handler, which sleeps 1, 2, 5, 10, 15, 20, 25… ms between
+ * tries, at most 100 ms: never more than a few ms longer than it has waited
+ * so far. One that began waiting during the batch has waited at most
+ * `heldMs`, so a pause a little longer than that (and never more than
+ * 100 ms) lets it in; a fast import pauses briefly.
+ */
+function pauseAfter(heldMs: number): number {
+  return Math.min(100, Math.max(10, Math.ceil(heldMs) + 5));
 }
 
 /** Stores (or updates) one meeting and runs what follows a registration (the retro-hunt). */
@@ -36,7 +54,7 @@ export interface ImportResult {
 }
 
 /** Imports a CSV or iCalendar file, chosen by its extension (`.csv`, `.ics`/`.ical`/`.ifb`). */
-export function importMeetingFile(db: Db, file: string, text: string, options: ImportOptions, store: StoreMeeting, actor: string): ImportResult {
+export async function importMeetingFile(db: Db, file: string, text: string, options: ImportOptions, store: StoreMeeting, actor: string): Promise<ImportResult> {
   const extension = extname(file).toLowerCase();
   if (extension === '.csv') return importMeetingCsv(db, text, options, store, actor);
   if (['.ics', '.ical', '.ifb', '.icalendar'].includes(extension)) return importICalendar(db, text, { ...options, origin: 'ics' }, store, actor);
@@ -46,8 +64,16 @@ export function importMeetingFile(db: Db, file: string, text: string, options: I
 /**
  * Imports the documented CSV columns. Every bad row is reported with its row
  * and column; a file with errors imports nothing unless `skipInvalid`.
+ *
+ * Every row is checked before anything is written; then the meetings are
+ * written in batches of `batchSize`, each its own transaction, with a pause
+ * between them, so a long import does not hold the database's write lock
+ * for seconds and the crawls of a running daemon get their writes in. An
+ * import cut short (a crash) leaves the batches it committed: importing the
+ * file again finishes it, since meetings already registered are updated,
+ * not doubled.
  */
-export function importMeetingCsv(db: Db, text: string, options: ImportOptions, store: StoreMeeting, actor: string): ImportResult {
+export async function importMeetingCsv(db: Db, text: string, options: ImportOptions, store: StoreMeeting, actor: string): Promise<ImportResult> {
   getOrganisation(db, options.orgId);
   const { rows, problems } = parseMeetingCsv(text);
   const prepared: PreparedMeeting[] = [];
@@ -105,14 +131,20 @@ export function importMeetingCsv(db: Db, text: string, options: ImportOptions, s
     throw new InputError(`nothing imported: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the file (fix them, or pass --skip-invalid to import the valid rows):\n${problems.map((p) => `  ${formatCsvProblem(p)}`).join('\n')}`);
   }
   const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: problems.map(formatCsvProblem) };
-  db.transaction(() => {
-    for (const meeting of prepared) {
+  const batchSize = options.batchSize ?? BATCH_SIZE;
+  const writeBatch = db.transaction((batch: readonly PreparedMeeting[]) => {
+    for (const meeting of batch) {
       const { created } = store(meeting);
       if (created) result.added++;
       else result.updated++;
     }
-    audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: 'csv', detail: { added: result.added, skipped: result.skipped.length } });
-  })();
+  });
+  for (let start = 0; start < prepared.length; start += batchSize) {
+    const began = performance.now();
+    writeBatch(prepared.slice(start, start + batchSize));
+    if (start + batchSize < prepared.length) await sleep(pauseAfter(performance.now() - began));
+  }
+  audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: 'csv', detail: { added: result.added, skipped: result.skipped.length } });
   return result;
 }
 

@@ -7,11 +7,12 @@ import type { Logger } from '../logger.js';
 import { Matcher, matchSettingsFrom } from '../match/matcher.js';
 import { Registration } from '../match/registration.js';
 import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
-import type { Db } from '../store/database.js';
+import { type Db, quickCheck } from '../store/database.js';
 import { runHousekeeping } from '../store/housekeeping.js';
 import { Scheduler } from './scheduler.js';
 import { linkKey, purgeUsedLinks } from '../notify/links.js';
 import { Notifier } from '../notify/worker.js';
+import { HealthCheck } from '../web/health.js';
 import { startWebServer, type WebServer } from '../web/server.js';
 
 export interface DaemonOptions {
@@ -56,7 +57,8 @@ export function buildScheduler(
       name: `crawl:${name}`,
       cron: source.cron,
       jitterSecs: source.jitterSecs,
-      run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal }).finally(afterWrite),
+      // The runner logged the error with its kind; the job's result does not repeat it.
+      run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal }).then(({ error: _logged, ...result }) => result).finally(afterWrite),
     });
   }
   scheduler.add({
@@ -91,12 +93,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     debug: (message) => cronLog.debug(String(message)),
   });
   const { config, secrets, db, log } = options;
+  const startedAt = new Date();
+  const check = quickCheck(db, startedAt);
+  if (check.ok) log.info({ durationMs: check.durationMs }, 'database quick check passed');
+  else log.error({ result: check.result, durationMs: check.durationMs }, 'database quick check failed: /healthz reports it; restore a backup (`leakwatch db backup` makes them)');
   const matcher = new Matcher(db, matchSettingsFrom(config));
   const registration = new Registration(db, matcher);
   let web: WebServer | null = null;
   if (config.web.enabled) {
     try {
-      web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port });
+      const health = new HealthCheck({ db, config, secrets, startedAt, quickCheck: check });
+      web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port, health });
     } catch (error) {
       // Crawling and alerting matter more than the pages behind the email buttons: run without them, loudly.
       const code = (error as NodeJS.ErrnoException).code;

@@ -8,7 +8,8 @@
  * | `GET`/`POST /unsubscribe/<token>` | unsubscribe (the POST is RFC 8058 one-click) |
  * | `GET`/`POST /manage/<token>` | the recipient's leaks at the organisation; unsubscribe or subscribe again |
  * | `GET`/`POST /verify/<token>` | confirms control of a domain (identifier verification by email) |
- * | `GET /healthz` | `ok` |
+ * | `GET`/`HEAD /healthz` | JSON health report (`health.ts`); 503 when a source is stale, the outbox backs up or the database fails |
+ * | `GET /metrics` | Prometheus metrics (`../metrics.ts`) |
  *
  * A GET never changes anything: mail scanners (Outlook Safe Links and the
  * like) fetch every link in an email, so each action needs a button press,
@@ -22,6 +23,7 @@ import type { Logger } from '../logger.js';
 import { changeLeakStatus, type LeakStatus } from '../match/lifecycle.js';
 import { isUnsubscribed } from '../notify/compose.js';
 import { escapeHtml } from '../notify/html.js';
+import { metrics as processMetrics, type Metrics } from '../metrics.js';
 import { type LeakAction, LEAK_ACTIONS, type LinkClaims, linkUsed, useLink, verifyLink } from '../notify/links.js';
 import { platformName } from '../notify/rotation.js';
 import { maskMeetingId } from '../notify/templates.js';
@@ -29,6 +31,7 @@ import { confirmVerificationToken, type OnVerified } from '../registry/identifie
 import { audit } from '../store/audit.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
+import type { HealthCheck, HealthReport } from './health.js';
 
 export interface WebServerOptions {
   db: Db;
@@ -39,6 +42,10 @@ export interface WebServerOptions {
   host: string;
   port: number;
   clock?: () => Date;
+  /** What `/healthz` reports. Without it, only whether the database answers. */
+  health?: HealthCheck;
+  /** What `/metrics` serves. Default: the process's ({@link processMetrics}). */
+  metrics?: Metrics;
 }
 
 export interface WebServer {
@@ -131,6 +138,8 @@ function describe(leak: LeakSummary): string {
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const { db, log } = options;
   const clock = options.clock ?? (() => new Date());
+  const meter = options.metrics ?? processMetrics;
+  meter.collectProcessMetrics();
 
   function checked(response: ServerResponse, token: string, actions: readonly string[]): LinkClaims | null {
     const check = verifyLink(options.linkKey, token, clock());
@@ -286,8 +295,10 @@ ${leaks.length === 0 ? '<p>None.</p>' : `<table style="border-collapse:collapse;
 
   async function respond(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     const [, route, token, extra] = path.split('/');
-    if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) {
-      response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('ok\n');
+    if (path === '/healthz' && (request.method === 'GET' || request.method === 'HEAD')) return healthz(request, response);
+    if (path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) {
+      const text = await meter.scrape(db, clock());
+      response.writeHead(200, { 'content-type': meter.contentType, 'cache-control': 'no-store' }).end(request.method === 'HEAD' ? undefined : text);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'POST') {
@@ -302,6 +313,14 @@ ${leaks.length === 0 ? '<p>None.</p>' : `<table style="border-collapse:collapse;
     send(response, 404, page('Not found', '<p>There is nothing here.</p>'));
   }
 
+  function healthz(request: IncomingMessage, response: ServerResponse): void {
+    const report = options.health?.report() ?? databaseOnly(db, clock());
+    const body = `${JSON.stringify(report, null, 2)}\n`;
+    response
+      .writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) })
+      .end(request.method === 'HEAD' ? undefined : body);
+  }
+
   function failed(response: ServerResponse, error: unknown, status: number): void {
     log.error({ err: error, status }, 'web request failed');
     if (!response.headersSent) send(response, status, page('Something went wrong', '<p>Nothing was changed. Try again later.</p>'));
@@ -310,6 +329,7 @@ ${leaks.length === 0 ? '<p>None.</p>' : `<table style="border-collapse:collapse;
 
   // Nothing a client sends may end the process: every error of a request is answered and logged here.
   const server: Server = createServer(function handle(request, response) {
+    response.once('finish', () => meter.httpResponse(response.statusCode));
     const path = requestPath(request.url);
     if (path === null) return send(response, 400, page('Bad request', '<p>The address of this request is not valid.</p>'));
     let pending: Promise<void>;
@@ -324,6 +344,7 @@ ${leaks.length === 0 ? '<p>None.</p>' : `<table style="border-collapse:collapse;
     log.warn({ code: error.code, reason: error.message }, 'malformed HTTP request refused');
     if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      meter.httpResponse(Number(status.slice(0, 3)));
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     } else {
       socket.destroy();
@@ -346,6 +367,17 @@ ${leaks.length === 0 ? '<p>None.</p>' : `<table style="border-collapse:collapse;
         server.closeAllConnections();
       }),
   };
+}
+
+/** The report of a server started without a {@link HealthCheck}: whether the database answers. */
+function databaseOnly(db: Db, now: Date): Pick<HealthReport, 'status' | 'checkedAt' | 'problems' | 'database'> {
+  try {
+    statement(db, 'SELECT 1').pluck().get();
+    return { status: 'ok', checkedAt: now.toISOString(), problems: [], database: { ok: true, error: null, quickCheck: null } };
+  } catch (error) {
+    const message = (error as Error).message;
+    return { status: 'unhealthy', checkedAt: now.toISOString(), problems: [`database: ${message}`], database: { ok: false, error: message, quickCheck: null } };
+  }
 }
 
 /**

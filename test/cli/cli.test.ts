@@ -1,8 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, runMain, tempDir } from '../support/cli.js';
+import { cleanEnv, runCli, runMain, tempDir } from '../support/cli.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -19,7 +21,39 @@ describe('leakwatch executable', () => {
     for (const line of commands) expect(line).toMatch(/^ {2}\S+( \S+)*\s{2,}\S.*$/);
   });
 
-  it('with no command prints usage on stderr and exits 2', async () => {
+  it('runs as `leakwatch` from anywhere once on the PATH through symlinks, as `npm link` puts it there', async () => {
+    // npm link: <prefix>/lib/node_modules/leakwatch -> the repository, <prefix>/bin/leakwatch -> ../lib/node_modules/leakwatch/src/cli/bin.js
+    const prefix = join(dir, 'prefix');
+    mkdirSync(join(prefix, 'lib', 'node_modules'), { recursive: true });
+    mkdirSync(join(prefix, 'bin'));
+    symlinkSync(fileURLToPath(new URL('../..', import.meta.url)), join(prefix, 'lib', 'node_modules', 'leakwatch'), 'dir');
+    symlinkSync('../lib/node_modules/leakwatch/src/cli/bin.js', join(prefix, 'bin', 'leakwatch'));
+    const work = join(dir, 'elsewhere');
+    mkdirSync(work);
+    const leakwatch = (args: string[], input = '') =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        // Found by PATH lookup, as a shell finds it; the working directory is not the repository.
+        const child = spawn('leakwatch', args, { cwd: work, env: cleanEnv({ PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH ?? ''}` }) });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(input);
+      });
+    expect(await leakwatch(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    // The README's first steps, as printed (the database lands in data/ of the working directory).
+    expect(await leakwatch(['org', 'add', '--name', 'Westfield High School', '--admin', 'it@westfield.example'])).toMatchObject({ code: 0 });
+    expect(existsSync(join(work, 'data', 'leakwatch.db'))).toBe(true);
+    const listed = await leakwatch(['org', 'list', '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ id: 1, name: 'Westfield High School' }]);
+    const scanned = await leakwatch(['scan'], '{"id":"p1","text":"zoom.us/j/84512397260"}\n');
+    expect(scanned.code).toBe(0);
+    expect(JSON.parse(scanned.stdout)).toMatchObject({ post: 'p1', platform: 'zoom', meetingId: '84512397260' });
+  });
+
+    it('with no command prints usage on stderr and exits 2', async () => {
     const result = await runCli([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -100,6 +134,15 @@ describe('usage errors (in-process)', () => {
     expect(result.stderr).toContain('schema version 4242, newer than this leakwatch knows');
   });
 
+  it('config lists the warnings of a configuration that is valid but will not reach anyone', async () => {
+    const result = await runMain(['config', '--db', 'x.db']);
+    const { warnings } = JSON.parse(result.stdout) as { warnings: { code: string; message: string }[] };
+    expect(warnings).toEqual([
+      { code: 'default-mail-from', message: expect.stringContaining('mail.from is still the shipped leakwatch@localhost.localdomain') },
+      { code: 'no-smtp', message: 'no SMTP server is configured: emails wait in the outbox until LEAKWATCH_SMTP_URL (or mail.smtpUrl) is set' },
+    ]);
+  });
+
   it('config prints the effective configuration with secrets shown only as set or unset', async () => {
     process.env.LEAKWATCH_SMTP_URL = 'smtp://user:hunter2@mail.example:587';
     try {
@@ -109,6 +152,8 @@ describe('usage errors (in-process)', () => {
       expect(printed.config.db.path).toBe('x.db');
       expect(printed.secrets.smtpUrl).toEqual({ env: 'LEAKWATCH_SMTP_URL', set: true });
       expect(result.stdout).not.toContain('hunter2');
+      // Emails would go out with buttons pointing at localhost, from the shipped sender.
+      expect((printed as unknown as { warnings: { code: string }[] }).warnings.map((w) => w.code)).toEqual(['public-url-local', 'default-mail-from']);
     } finally {
       delete process.env.LEAKWATCH_SMTP_URL;
     }

@@ -62,11 +62,26 @@ describe('leakwatch run', () => {
     const { jobs } = running.lines.find((l) => l.msg === 'leakwatch running') as { jobs: string[] };
     expect(jobs).toEqual(['housekeeping', ...['reddit', 'mastodon', 'bluesky', 'hackernews', 'fourchan', 'telegram', 'lemmy', 'discourse', 'rss', 'webpage'].map((s) => `crawl:${s}`), 'calendar-feeds']);
     expect(running.lines.find((l) => l.msg === 'job scheduled')).toMatchObject({ job: 'housekeeping', cron: '17 3 * * *' });
+    // The shipped defaults send no email, and would send it from a placeholder address.
+    expect(running.lines.filter((l) => l.warning).map((l) => [l.level, l.warning])).toEqual([
+      [40, 'default-mail-from'],
+      [40, 'no-smtp'],
+    ]);
 
     // The web endpoint for the links in emails answers.
     const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
     expect(web).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(`${web}/healthz`)).text()).toBe('ok\n');
+    const health = await fetch(`${web}/healthz`);
+    expect(health.status).toBe(200);
+    const report = (await health.json()) as { status: string; sources: Record<string, { state: string; stale: boolean }>; database: { quickCheck: { ok: boolean } } };
+    expect(report.status).toBe('ok');
+    expect(report.database.quickCheck.ok).toBe(true);
+    // The shipped defaults name no feeds, channels, forums or pages.
+    expect(report.sources.rss).toMatchObject({ state: 'nothing-to-crawl', stale: false });
+    expect(report.sources.x).toMatchObject({ state: 'disabled', stale: false });
+    const metrics = await fetch(`${web}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^leakwatch_outbox_depth\{channel="email"\} 0$/m);
 
     running.child.kill(signal);
     expect(await running.exited).toEqual({ code: 0, signal: null });
@@ -84,7 +99,7 @@ describe('leakwatch run', () => {
     const running = await startDaemon([], dir);
     const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
     for (const request of MALFORMED_REQUESTS) await rawRequest(web, request, 1000);
-    expect(await (await fetch(`${web}/healthz`)).text()).toBe('ok\n');
+    expect((await fetch(`${web}/healthz`)).status).toBe(200);
     expect(running.child.exitCode).toBeNull();
     expect(running.lines.some((l) => l.msg === 'malformed HTTP request refused')).toBe(true);
     running.child.kill('SIGTERM');
@@ -124,6 +139,7 @@ describe('leakwatch run', () => {
       expect((await lw(['ingest', '--source', 'reddit'], JSON.stringify({ id: 'p1', text: 'zoom.us/j/84512397260' }))).code).toBe(0);
 
       const running = await startDaemon(['--db', db, '--config', config], dir, { LEAKWATCH_SMTP_URL: smtp.url });
+      expect(running.lines.filter((l) => l.warning).map((l) => l.warning)).toEqual(['default-mail-from']);
       await smtp.waitFor(1);
       const { web } = running.lines.find((l) => l.msg === 'leakwatch running') as { web: string };
       const html = String(smtp.received[0]!.parsed.html);
@@ -139,6 +155,14 @@ describe('leakwatch run', () => {
     } finally {
       await smtp.close();
     }
+  });
+
+  it('warns at start-up when the buttons in emails would point at localhost', async () => {
+    const running = await startDaemon(['--db', join(dir, 'w.db')], dir, { LEAKWATCH_SMTP_URL: 'smtp://127.0.0.1:9', LEAKWATCH_MAIL_FROM: 'alerts@westfield.example' });
+    const warnings = running.lines.filter((l) => l.warning);
+    expect(warnings).toMatchObject([{ level: 40, warning: 'public-url-local', msg: expect.stringMatching(/^web\.publicUrl is http:\/\/localhost:8080 while SMTP is configured/) }]);
+    running.child.kill('SIGTERM');
+    expect((await running.exited).code).toBe(0);
   });
 
   it('runs without the web endpoint, saying so, when its port is taken', async () => {

@@ -87,7 +87,7 @@ describe('X crawler', () => {
   it('without a Bearer token asks nothing and says once what it needs', async () => {
     handler = (_request, response) => json(response, answer([]));
     const { log, lines } = capturedLogger();
-    expect(await crawl({ secrets: {}, log })).toMatchObject({ status: 'succeeded', pages: 0, posts: 0 });
+    expect(await crawl({ secrets: {}, log })).toMatchObject({ status: 'nothing-to-crawl', pages: 0, posts: 0 });
     expect(server.requests).toHaveLength(0);
     const notes = lines.filter((line) => line.includes('LEAKWATCH_X_BEARER_TOKEN'));
     expect(notes).toHaveLength(1);

@@ -22,9 +22,9 @@ function importFile(name: string, text: string, options: Partial<ImportOptions> 
 }
 
 describe('CSV import', () => {
-  it('imports every documented column, by id or by join link', () => {
+  it('imports every documented column, by id or by join link', async () => {
     // Its last row is the first row's meeting again, as a zoommtg:// link.
-    const result = importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
+    const result = await importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
     expect(result).toEqual({ added: 4, updated: 0, removed: 0, skipped: ['row 7, column url: the same meeting as row 2: "84512397261"'] });
     const meetings = listMeetings(store.db, org);
     expect(meetings.map((m) => [m.platform, m.meetingId])).toEqual([
@@ -39,13 +39,13 @@ describe('CSV import', () => {
     expect(meetings[3]).toMatchObject({ title: 'The "Geography" club', ownerEmail: 'p.shah@harbour.example' });
   });
 
-  it('re-importing the same file adds nothing', () => {
-    importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
-    expect(importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true })).toMatchObject({ added: 0, updated: 4 });
+  it('re-importing the same file adds nothing', async () => {
+    await importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
+    expect(await importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true })).toMatchObject({ added: 0, updated: 4 });
     expect(count(store.db, 'meetings')).toBe(4);
   });
 
-  it('a file with errors imports nothing and lists every problem with its row and column', () => {
+  it('a file with errors imports nothing and lists every problem with its row and column', async () => {
     const csv = [
       'owner_email,platform,meeting_id,url',
       'a@westfield.example,zoom,845 1239 7260,',
@@ -56,7 +56,7 @@ describe('CSV import', () => {
     ].join('\n');
     let message = '';
     try {
-      importFile('bad.csv', csv);
+      await importFile('bad.csv', csv);
     } catch (error) {
       message = (error as Error).message;
     }
@@ -68,22 +68,31 @@ describe('CSV import', () => {
     expect(count(store.db, 'meetings')).toBe(0);
   });
 
-  it('--skip-invalid imports the valid rows and reports the rest', () => {
+  it('--skip-invalid imports the valid rows and reports the rest', async () => {
     const csv = 'owner_email,platform,meeting_id\na@westfield.example,zoom,84512397260\nbob@,zoom,84512397261\n';
-    const result = importFile('some-bad.csv', csv, { skipInvalid: true });
+    const result = await importFile('some-bad.csv', csv, { skipInvalid: true });
     expect(result.added).toBe(1);
     expect(result.skipped).toEqual([expect.stringMatching(/^row 3, column owner_email: /)]);
   });
 
-  it('refuses files that are neither CSV nor iCalendar', () => {
-    expect(() => importFile('meetings.xlsx', 'PK...')).toThrow('cannot import meetings.xlsx: expected a .csv or .ics file');
+  it('writes in batches, each its own transaction, and still imports nothing from a file with an error', async () => {
+    const rows = Array.from({ length: 5 }, (_, i) => `t${i}@westfield.example,zoom,${84512397260 + i}`);
+    await expect(importFile('bad.csv', ['owner_email,platform,meeting_id', ...rows, 'bob@,zoom,123'].join('\n'), { batchSize: 2 })).rejects.toThrow(/^nothing imported: 1 problem in the file/);
+    expect(count(store.db, 'meetings')).toBe(0);
+    expect(await importFile('good.csv', ['owner_email,platform,meeting_id', ...rows].join('\n'), { batchSize: 2 })).toMatchObject({ added: 5, skipped: [] });
+    expect(count(store.db, 'meetings')).toBe(5);
+    expect(count(store.db, 'audit_log', "action = 'meeting.imported'")).toBe(1);
+  });
+
+    it('refuses files that are neither CSV nor iCalendar', async () => {
+    await expect(importFile('meetings.xlsx', 'PK...')).rejects.toThrow('cannot import meetings.xlsx: expected a .csv or .ics file');
   });
 });
 
 describe('iCalendar import', () => {
-  it('reads join links and ids from Zoom, Google and Teams invitations', () => {
+  it('reads join links and ids from Zoom, Google and Teams invitations', async () => {
     // Zoom's own .ics names no organiser: the owner comes from --owner.
-    for (const name of ['zoom.ics', 'google-meet.ics', 'outlook-teams.ics']) importFile(name, fixture(name), { defaultOwner: 'p.shah@westfield.example' });
+    for (const name of ['zoom.ics', 'google-meet.ics', 'outlook-teams.ics']) await importFile(name, fixture(name), { defaultOwner: 'p.shah@westfield.example' });
     const meetings = listMeetings(store.db, org);
     expect(meetings.map((m) => m.platform).sort()).toEqual(expect.arrayContaining(['google-meet', 'teams', 'zoom']));
     const zoom = meetings.find((m) => m.platform === 'zoom')!;
@@ -91,8 +100,8 @@ describe('iCalendar import', () => {
     expect(meetings.every((m) => m.originUid)).toBe(true);
   });
 
-  it('keeps the recurrence of a weekly class and skips its overridden instances', () => {
-    importFile('weekly-class.ics', fixture('weekly-class.ics'));
+  it('keeps the recurrence of a weekly class and skips its overridden instances', async () => {
+    await importFile('weekly-class.ics', fixture('weekly-class.ics'));
     const meetings = listMeetings(store.db, org);
     expect(meetings.find((m) => m.meetingId === 'rbe-xfjn-pqa')).toMatchObject({
       recurrence: 'FREQ=WEEKLY;WKST=MO;UNTIL=20261218T235959Z;BYDAY=MO,WE',
@@ -101,10 +110,10 @@ describe('iCalendar import', () => {
     });
   });
 
-  it('removes the meeting of a cancelled event', () => {
-    importFile('outlook-teams.ics', fixture('outlook-teams.ics'));
+  it('removes the meeting of a cancelled event', async () => {
+    await importFile('outlook-teams.ics', fixture('outlook-teams.ics'));
     const before = count(store.db, 'meetings');
-    const result = importFile('outlook-cancel.ics', fixture('outlook-cancel.ics'));
+    const result = await importFile('outlook-cancel.ics', fixture('outlook-cancel.ics'));
     expect(result.removed).toBeGreaterThan(0);
     expect(count(store.db, 'meetings')).toBe(before - result.removed);
   });
@@ -119,26 +128,26 @@ describe('iCalendar import', () => {
     expect(count(store.db, 'meetings')).toBe(0);
   });
 
-  it('reports events without a link or an organiser as skipped', () => {
+  it('reports events without a link or an organiser as skipped', async () => {
     const ics = [
       'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//x//EN',
       'BEGIN:VEVENT', 'UID:a', 'SUMMARY:Staff lunch', 'DTSTART:20260901T120000Z', 'LOCATION:Canteen', 'END:VEVENT',
       'BEGIN:VEVENT', 'UID:b', 'SUMMARY:Club', 'DTSTART:20260901T120000Z', 'LOCATION:https://meet.google.com/abc-defg-hij', 'END:VEVENT',
       'END:VCALENDAR',
     ].join('\r\n');
-    expect(importFile('cal.ics', ics).skipped).toEqual(['event a ("Staff lunch"): no meeting link or id in it', 'event b ("Club"): no ORGANIZER; pass --owner EMAIL']);
-    expect(importFile('cal.ics', ics, { defaultOwner: 'club@westfield.example' }).added).toBe(1);
+    expect((await importFile('cal.ics', ics)).skipped).toEqual(['event a ("Staff lunch"): no meeting link or id in it', 'event b ("Club"): no ORGANIZER; pass --owner EMAIL']);
+    expect((await importFile('cal.ics', ics, { defaultOwner: 'club@westfield.example' })).added).toBe(1);
   });
 
-  it('a broken file imports nothing and names the line', () => {
+  it('a broken file imports nothing and names the line', async () => {
     const broken = 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:not-a-date\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
-    expect(() => importFile('broken.ics', broken)).toThrow(/^nothing imported: not a valid iCalendar file: .*line 4/);
+    await expect(importFile('broken.ics', broken)).rejects.toThrow(/^nothing imported: not a valid iCalendar file: .*line 4/);
     expect(count(store.db, 'meetings')).toBe(0);
   });
 
-  it('imported meetings are retro-hunted against stored posts', () => {
+  it('imported meetings are retro-hunted against stored posts', async () => {
     store.matcher.ingestPage([{ source: 'reddit', sourceId: '1', text: 'free geography zoom lol https://zoom.us/j/84512397261' }], { now: new Date('2026-08-25T00:00:00Z') });
-    importFile('zoom.ics', fixture('zoom.ics'), { defaultOwner: 'p.shah@westfield.example' });
+    await importFile('zoom.ics', fixture('zoom.ics'), { defaultOwner: 'p.shah@westfield.example' });
     expect(listLeaks(store.db, { orgId: org })).toEqual([expect.objectContaining({ meetingId: '84512397261', matchKind: 'meeting' })]);
   });
 });
