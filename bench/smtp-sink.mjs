@@ -5,15 +5,17 @@
 import { SMTPServer } from 'smtp-server';
 
 let accepted = 0;
+const each = process.argv.includes('--each');
 const server = new SMTPServer({
   disabledCommands: ['STARTTLS', 'AUTH'],
   authOptional: true,
   logger: false,
   maxClients: 100,
-  onData(stream, _session, callback) {
+  onData(stream, session, callback) {
     stream.on('data', () => {});
     stream.on('end', () => {
       accepted++;
+      if (each) process.stdout.write(`${Date.now()} ${session.envelope.rcptTo[0]?.address ?? ''}\n`);
       callback();
     });
   },

@@ -1,0 +1,189 @@
+// Benchmark of the whole daemon (npm run bench:e2e).
+//
+// A local server replays Hacker News' Algolia search API: 1,000,000 posts
+// (1% of them carrying the link of a registered meeting), made available
+// at a steady rate as if they were being posted, spread over 20 queries.
+// `leakwatch run` — a child process with the shipped configuration but for
+// the replay source, crawling it every second — reads them, matches them and
+// emails the organisers through a local SMTP server in a third process.
+// Prints posts per second through the daemon, post-to-accepted-email latency
+// (from the moment a post became readable to the moment the SMTP server took
+// its alert) and the daemon's peak RSS. Each figure one JSON line.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../src/config/load.js';
+import { Matcher, matchSettingsFrom } from '../src/match/matcher.js';
+import { Registration } from '../src/match/registration.js';
+import { migrate, openDatabase } from '../src/store/database.js';
+
+const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
+/** Posts made readable per second: the load offered to the daemon. */
+const RATE = Number(process.env.BENCH_RATE ?? 25_000);
+const LEAK_EVERY = 100;
+const QUERIES = 20;
+const BASE_TIME = 1_790_000_000;
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 300_000);
+const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'e2e', ...figure }));
+
+const WORDS = 'the class homework teacher today join meeting link later tonight anyone help please thanks exam study group project deadline'.split(' ');
+const meetingOf = (i: number) => String(81_000_000_000 + i * 7);
+const ownerOf = (i: number) => `teacher${i}@westfield.example`;
+function comment(i: number): string {
+  const words = Array.from({ length: 12 + (i % 30) }, (_, w) => WORDS[(i * 7 + w * 3) % WORDS.length]);
+  if (i % LEAK_EVERY === 0) words.splice(5, 0, `https://zoom.us/j/${meetingOf(i)}`);
+  return words.join(' ');
+}
+
+// Post i belongs to query i % QUERIES, is created at BASE_TIME + i (one a
+// second, so the crawler's re-read overlap covers few) and is readable from
+// start + i / RATE.
+let start = Number.POSITIVE_INFINITY;
+/** Which posts the replay has handed out, to count each once. */
+const served = new Uint8Array(POSTS);
+let distinctServed = 0;
+let reServed = 0;
+const readableAt = (i: number) => start + (i * 1000) / RATE;
+function readableCount(now: number): number {
+  return Math.max(0, Math.min(POSTS, Math.floor(((now - start) * RATE) / 1000) + 1));
+}
+
+/** Algolia's search_by_date over one query's posts: numericFilters on created_at_i, newest first, 1,000 hits at most. */
+function search(params: URLSearchParams, now: number): string {
+  const q = Number((params.get('query') ?? 'q0').slice(1));
+  const perPage = Math.min(1000, Number(params.get('hitsPerPage') ?? 20));
+  const page = Number(params.get('page') ?? 0);
+  let lowAt = -Infinity;
+  let highAt = Infinity;
+  for (const filter of (params.get('numericFilters') ?? '').split(',').filter(Boolean)) {
+    const m = /^created_at_i(>=|<=|>|<)(\d+)$/.exec(filter);
+    if (!m) continue;
+    const v = Number(m[2]);
+    if (m[1] === '>=') lowAt = Math.max(lowAt, v);
+    if (m[1] === '>') lowAt = Math.max(lowAt, v + 1);
+    if (m[1] === '<=') highAt = Math.min(highAt, v);
+    if (m[1] === '<') highAt = Math.min(highAt, v - 1);
+  }
+  // Indices of the query's readable posts, i = q + k * QUERIES, within the time filter.
+  const readable = readableCount(now);
+  const lastI = readable - 1;
+  const kMax = Math.floor((Math.min(lastI, highAt - BASE_TIME) - q) / QUERIES);
+  const kMin = Math.max(0, Math.ceil((lowAt - BASE_TIME - q) / QUERIES));
+  const total = Math.max(0, kMax - kMin + 1);
+  const nbHits = Math.min(total, 1000);
+  const hits = [];
+  for (let n = page * perPage; n < Math.min(nbHits, (page + 1) * perPage); n++) {
+    const i = q + (kMax - n) * QUERIES;
+    if (served[i] === 0) {
+      served[i] = 1;
+      distinctServed++;
+    } else {
+      reServed++;
+    }
+    hits.push({ objectID: String(10_000_000 + i), created_at_i: BASE_TIME + i, created_at: new Date((BASE_TIME + i) * 1000).toISOString(), author: `user${i % 997}`, comment_text: comment(i), _tags: ['comment'] });
+  }
+  return JSON.stringify({ hits, page, nbPages: Math.ceil(nbHits / perPage), nbHits: total, hitsPerPage: perPage });
+}
+
+const replay = createServer(function algolia(request, response) {
+  const url = new URL(request.url ?? '/', 'http://replay');
+  if (url.pathname !== '/api/v1/search_by_date') return void response.writeHead(404).end();
+  response.writeHead(200, { 'content-type': 'application/json' }).end(search(url.searchParams, Date.now()));
+});
+await new Promise<void>((resolve) => replay.listen(0, '127.0.0.1', resolve));
+const baseUrl = `http://127.0.0.1:${(replay.address() as AddressInfo).port}`;
+
+// The SMTP server, in a process of its own: it prints the time and recipient of every message it takes.
+const sink = spawn(process.execPath, [fileURLToPath(new URL('./smtp-sink.mjs', import.meta.url)), '--each'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sinkLines = createInterface({ input: sink.stdout });
+const smtpPort = await new Promise<number>((resolve) => sinkLines.once('line', (line) => resolve(Number(line))));
+const accepted = new Map<string, number>();
+let allAccepted: () => void = () => {};
+const everyAlert = new Promise<void>((resolve) => (allAccepted = resolve));
+const LEAKS = Math.ceil(POSTS / LEAK_EVERY);
+sinkLines.on('line', (line) => {
+  const [at, to] = line.split(' ');
+  if (to !== undefined && !accepted.has(to)) accepted.set(to, Number(at));
+  if (accepted.size >= LEAKS) allAccepted();
+});
+
+// The school, its domain proven, and one registered meeting (with its own organiser) per leaking post.
+const dir = mkdtempSync(join(tmpdir(), 'leakwatch-bench-e2e-'));
+const dbPath = join(dir, 'leakwatch.db');
+const { config } = loadConfig({ env: {} });
+{
+  const db = openDatabase(dbPath);
+  migrate(db);
+  const registration = new Registration(db, new Matcher(db, matchSettingsFrom(config)));
+  const now = new Date();
+  db.transaction(() => {
+    db.prepare('INSERT INTO organisations (id, name) VALUES (1, ?)').run('Westfield High School');
+    db.prepare("INSERT INTO contacts (org_id, email, role) VALUES (1, 'it@westfield.example', 'admin')").run();
+    db.prepare("INSERT INTO identifiers (org_id, kind, value, status, method, verified_at) VALUES (1, 'email-domain', 'westfield.example', 'verified', 'manual', ?)").run(now.toISOString());
+    for (let i = 0; i < POSTS; i += LEAK_EVERY) registration.addMeeting({ orgId: 1, platform: 'zoom', meetingId: meetingOf(i), ownerEmail: ownerOf(i), title: `Class ${i}` }, 'bench', now);
+  })();
+  db.close();
+}
+
+const sources = Object.fromEntries(Object.keys(config.sources).map((name) => [name, { enabled: false }]));
+const configFile = join(dir, 'config.json');
+writeFileSync(
+  configFile,
+  JSON.stringify({
+    sources: { ...sources, hackernews: { enabled: true, cron: '* * * * * *', jitterSecs: 0, requestIntervalMs: 0, baseUrl, queries: Array.from({ length: QUERIES }, (_, q) => `q${q}`) } },
+    http: { allowPrivateHosts: true, respectRobotsTxt: false, retries: 0 },
+    web: { port: 0, publicUrl: 'https://leakwatch.bench.example' },
+    mail: { from: 'alerts@leakwatch.bench.example' },
+  }),
+);
+
+const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
+start = Date.now() + 1000;
+const daemon = spawn(process.execPath, [bin, 'run', '--db', dbPath, '--config', configFile, '--log-level', 'warn'], {
+  env: { ...process.env, LEAKWATCH_SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+
+// Every post handed out once is read once the daemon commits its page: the
+// runs' counts in the database it writes (read-only, as an operator would
+// watch it) say when the last page is in.
+const watch = new Database(dbPath, { readonly: true, fileMustExist: true });
+const pagesPosts = () => (watch.prepare('SELECT coalesce(sum(posts), 0) FROM crawl_runs').pluck().get() as number);
+let allReadAt = 0;
+const deadline = Date.now() + TIMEOUT_MS;
+while (Date.now() < deadline) {
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  if (allReadAt === 0 && distinctServed >= POSTS && pagesPosts() >= distinctServed + reServed) allReadAt = Date.now();
+  if (allReadAt !== 0 && accepted.size >= LEAKS) break;
+}
+await Promise.race([everyAlert, new Promise((resolve) => setTimeout(resolve, 1000))]);
+const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${daemon.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const read = distinctServed;
+const seconds = ((allReadAt || Date.now()) - start) / 1000;
+
+const latencies: number[] = [];
+for (let i = 0; i < POSTS; i += LEAK_EVERY) {
+  const at = accepted.get(ownerOf(i));
+  if (at !== undefined) latencies.push(at - readableAt(i));
+}
+latencies.sort((a, b) => a - b);
+const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
+
+emit({ figure: 'posts_per_s', value: Math.round(read / seconds), unit: 'posts/s', posts: read, of: POSTS, reRead: reServed, offeredPerS: RATE, seconds: +seconds.toFixed(1), note: 'distinct posts read and committed by the running daemon, from the first readable post to the last one committed' });
+emit({ figure: 'post_to_email_p50', value: quantile(0.5), unit: 'ms', emails: latencies.length, of: LEAKS });
+emit({ figure: 'post_to_email_p99', value: quantile(0.99), unit: 'ms', max: latencies.at(-1) ?? null, pollIntervalMs: config.notify.pollIntervalMs, target: config.notify.pollIntervalMs + 5000 });
+emit({ figure: 'daemon_peak_rss', value: +peakRssMb.toFixed(1), unit: 'MB' });
+
+daemon.kill('SIGTERM');
+await new Promise((resolve) => daemon.once('exit', resolve));
+sink.kill('SIGTERM');
+watch.close();
+replay.close();
+if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
