@@ -12,6 +12,7 @@ import { redactUrl, redactUrlsIn } from '../net/redact.js';
 import PQueue from 'p-queue';
 import type { Config, Secrets } from '../config/schema.js';
 import type { Logger } from '../logger.js';
+import { FailureStreak, type FailureBackoff } from '../schedule/failure-streak.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
 import { compose, type Composed } from './compose.js';
@@ -30,6 +31,8 @@ export interface NotifierOptions {
   clock?: () => Date;
   /** In [0, 1): the jitter of retry delays. */
   random?: () => number;
+  /** How `start`'s loop waits after a failure it cannot handle (the database): doubling from 1 s up to 60 s by default. */
+  errorBackoff?: FailureBackoff;
 }
 
 export interface FlushSummary {
@@ -63,6 +66,7 @@ export class Notifier {
   readonly #ownsMailer: boolean;
   readonly #clock: () => Date;
   readonly #random: () => number;
+  readonly #errorBackoff: FailureBackoff;
   readonly #links: LinkMaker;
   readonly #queue: PQueue;
   readonly #warned = new Set<string>();
@@ -70,7 +74,10 @@ export class Notifier {
   readonly #inFlight = new Map<string, number>();
   #running: Promise<void> | null = null;
   #stopping = false;
-  #wake: (() => void) | null = null;
+  /** Ends the loop's current wait. */
+  #interrupt: (() => void) | null = null;
+  /** The loop waits out a failure: a wake-up must not cut its backoff short. */
+  #backingOff = false;
 
   constructor(options: NotifierOptions) {
     this.#db = options.db;
@@ -79,6 +86,7 @@ export class Notifier {
     this.#log = options.log.child({ component: 'notifier' });
     this.#clock = options.clock ?? (() => new Date());
     this.#random = options.random ?? Math.random;
+    this.#errorBackoff = options.errorBackoff ?? {};
     const smtpUrl = options.secrets.smtpUrl ?? options.config.mail.smtpUrl;
     if (options.mailer !== undefined) {
       this.#mailer = options.mailer;
@@ -126,42 +134,57 @@ export class Notifier {
     this.#running = this.#loop();
   }
 
-  /** Looks for due messages now instead of at the next poll. */
+  /** Looks for due messages now instead of at the next poll (unless the worker is backing off after a failure). */
   wake(): void {
-    this.#wake?.();
+    if (!this.#backingOff) this.#interrupt?.();
   }
 
   /** Finishes the sends in flight, stops, and closes the SMTP pool. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#wake?.();
+    this.#interrupt?.();
     await this.#running;
     this.#running = null;
     await this.#queue.onIdle();
     if (this.#ownsMailer) this.#mailer?.close();
   }
 
+  /**
+   * Nothing in here may end the process: a failure (a full disk, a damaged
+   * index) is logged once per streak and the next try waits longer each time.
+   */
   async #loop(): Promise<void> {
+    const streak = new FailureStreak(this.#log, 'outbox worker', this.#errorBackoff);
     while (!this.#stopping) {
+      let waitMs: number;
       try {
         const summary = await this.flush();
         if (summary.sent + summary.retrying + summary.dead + summary.cancelled > 0) this.#log.info(summary, 'outbox flushed');
+        waitMs = this.#untilDue();
+        streak.succeeded();
       } catch (error) {
-        this.#log.error({ err: error }, 'outbox worker failed; trying again at the next poll');
+        waitMs = streak.failed(error);
       }
       if (this.#stopping) break;
-      const due = nextDue(this.#db);
-      const poll = this.#config.notify.pollIntervalMs;
-      const wait = due === null ? poll : Math.max(10, Math.min(poll, due.getTime() - this.#clock().getTime()));
+      this.#backingOff = streak.failing;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        this.#wake = () => {
+        const timer = setTimeout(resolve, waitMs);
+        this.#interrupt = () => {
           clearTimeout(timer);
           resolve();
         };
       });
-      this.#wake = null;
+      this.#interrupt = null;
+      this.#backingOff = false;
     }
+    streak.end();
+  }
+
+  /** How long until the next message is due, at most one poll interval. */
+  #untilDue(): number {
+    const due = nextDue(this.#db);
+    const poll = this.#config.notify.pollIntervalMs;
+    return due === null ? poll : Math.max(10, Math.min(poll, due.getTime() - this.#clock().getTime()));
   }
 
   /** Warns once per cause, not once per message. */

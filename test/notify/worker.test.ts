@@ -13,6 +13,9 @@ import { createLogger } from '../../src/logger.js';
 import { getLeak, listLeaks } from '../../src/match/leaks.js';
 import { changeLeakStatus } from '../../src/match/lifecycle.js';
 import { addIdentifier, sendVerificationEmail } from '../../src/registry/identifiers.js';
+import { openDatabase } from '../../src/store/database.js';
+import { damageIndexPage } from '../support/damage.js';
+import { capturedLogger } from '../support/logger.js';
 import { FakeClock, notifierConfig } from '../support/notify.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { school, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
@@ -402,5 +405,37 @@ describe('the running worker (leakwatch run)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Log lines that carry a stack trace. */
+function withStacks(entries: Record<string, unknown>[]): Record<string, unknown>[] {
+  return entries.filter((entry) => /\n\s+at /.test(JSON.stringify(entry).replaceAll('\\n', '\n')));
+}
+
+describe('database faults (leakwatch run)', () => {
+  it('a damaged index does not end the worker: it logs the failure once, without a stack, and backs off', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    store.db.close();
+    damageIndexPage(store.path, 'outbox_due');
+    const db = openDatabase(store.path);
+    const { log, entries } = capturedLogger();
+    const worker = new Notifier({ db, config: notifierConfig({ notify: { pollIntervalMs: 20 } }), secrets: {}, log, mailer: mailer(), errorBackoff: { baseMs: 50, maxMs: 200 } } as never);
+    try {
+      worker.start();
+      await sleep(800);
+      await worker.stop();
+    } finally {
+      db.close();
+    }
+    const errors = entries().filter((e) => (e.level as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!.msg)).toMatch(/outbox worker.*damaged/);
+    expect(withStacks(entries())).toEqual([]);
+    expect(entries().find((e) => /outbox worker stopped while failing/.test(String(e.msg)))).toMatchObject({ failures: expect.any(Number) });
+    expect(smtp.received).toHaveLength(0);
   });
 });
