@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { enqueue, getOutboxRow, listOutbox, OUTBOX_STATUSES, type OutboxRow, type OutboxStatus, retryMessage } from '../notify/outbox.js';
+import { getOutboxRow, listOutbox, OUTBOX_STATUSES, type OutboxMessage, type OutboxRow, type OutboxStatus, retryMessage } from '../notify/outbox.js';
 import type { FlushSummary, Notifier } from '../notify/worker.js';
 import { redactUrl } from '../net/redact.js';
 import { normaliseEmail } from '../registry/email-address.js';
@@ -107,19 +107,14 @@ export function notifyTestCommand(context: CommandContext, options: { to: string
   const to = normaliseEmail(options.to);
   return withNotifier(context, async (notifier, db) => {
     const run = randomUUID();
-    const queued: { channel: string; recipient: string; id: number }[] = [];
-    const queue = (channel: 'email' | 'webhook', recipient: string) => {
-      const dedupeKey = `test:${run}:${channel}:${recipient}`;
-      enqueue(db, { dedupeKey, channel, recipient, kind: 'test', payload: {} });
-      const id = db.prepare('SELECT id FROM outbox WHERE dedupe_key = ?').pluck().get(dedupeKey) as number;
-      queued.push({ channel, recipient, id });
-    };
-    queue('email', to);
-    for (const webhook of context.config.notify.webhooks) queue('webhook', webhook.url);
-    const outcomes = await notifier.sendNow(queued.map((q) => q.id));
-    const results = queued.map((q) => {
-      const row = getOutboxRow(db, q.id)!;
-      return { channel: q.channel, recipient: shownRecipient(row), outcome: outcomes.get(q.id) ?? 'skipped', error: row.status === 'sent' ? null : row.lastError };
+    const samples: OutboxMessage[] = [
+      { dedupeKey: `test:${run}:email:${to}`, channel: 'email', recipient: to, kind: 'test', payload: {} },
+      ...context.config.notify.webhooks.map((webhook): OutboxMessage => ({ dedupeKey: `test:${run}:webhook:${webhook.url}`, channel: 'webhook', recipient: webhook.url, kind: 'test', payload: {} })),
+    ];
+    const sent = await notifier.sendNow(samples);
+    const results = sent.map(({ id, outcome }) => {
+      const row = getOutboxRow(db, id)!;
+      return { channel: row.channel, recipient: shownRecipient(row), outcome, error: row.status === 'sent' ? null : row.lastError };
     });
     // A sample that could not go stays out of the real outbox's way.
     db.prepare("UPDATE outbox SET status = 'cancelled' WHERE kind = 'test' AND status IN ('pending', 'sending') AND dedupe_key LIKE ?").run(`test:${run}:%`);

@@ -1,9 +1,12 @@
 /**
  * The outbox worker: sends what is due, retries what may pass with
  * exponential backoff and jitter, marks the rest dead, and never sends a
- * message twice on purpose — a row is leased while it is sent, and a row
- * whose lease ran out (the process died mid-send) goes again with the same
- * Message-ID, so the receiving side sees one message, not two different ones.
+ * message twice on purpose. A row is leased when its send starts (not when
+ * it joins the worker's queue) and the lease is renewed while it is sent, so
+ * another worker — a second daemon on the same database, `outbox flush` —
+ * takes only what nobody is sending; a row whose lease ran out (the process
+ * died mid-send) goes again with the same Message-ID, so the receiving side
+ * sees one message, not two different ones.
  *
  * `leakwatch run` keeps one running (`start`/`stop`); `leakwatch outbox
  * flush` calls `flush` once.
@@ -14,16 +17,31 @@ import type { Config, Secrets } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { FailureStreak, type FailureBackoff } from '../schedule/failure-streak.js';
 import type { Db } from '../store/database.js';
+import { Heartbeat, type LeaseHolder, leaseHolder } from '../store/leases.js';
 import { statement } from '../store/statements.js';
 import { compose, type Composed } from './compose.js';
 import { LinkMaker, linkKey } from './links.js';
-import { claimDue, claimIds, markCancelled, markFailed, markSent, nextDue, type OutboxRow, postpone, replacePayload, sentSince } from './outbox.js';
+import {
+  dueIds,
+  enqueue,
+  leaseMessage,
+  markCancelled,
+  markFailed,
+  markSent,
+  nextDue,
+  type OutboxMessage,
+  type OutboxRow,
+  postpone,
+  renewMessageLease,
+  replacePayload,
+  sentSince,
+} from './outbox.js';
 import { classifySmtpError, type FailureVerdict, type MailTransport, smtpTransport } from './smtp.js';
 import { classifyWebhookError, postWebhook } from './webhook.js';
 
 export interface NotifierOptions {
   db: Db;
-  config: Pick<Config, 'notify' | 'mail' | 'web' | 'http'>;
+  config: Pick<Config, 'notify' | 'mail' | 'web' | 'http' | 'leases'>;
   secrets: Secrets;
   log: Logger;
   /** Defaults to SMTP at `LEAKWATCH_SMTP_URL` or `mail.smtpUrl`; null when neither is set (email then waits). */
@@ -33,6 +51,8 @@ export interface NotifierOptions {
   random?: () => number;
   /** How `start`'s loop waits after a failure it cannot handle (the database): doubling from 1 s up to 60 s by default. */
   errorBackoff?: FailureBackoff;
+  /** Who leases the messages this worker sends. Default: a holder of its own. */
+  holder?: LeaseHolder;
 }
 
 export interface FlushSummary {
@@ -46,6 +66,9 @@ export interface FlushSummary {
 }
 
 export type Outcome = keyof FlushSummary;
+
+/** What became of a message a worker meant to send: an outcome, or skipped (another worker leased it first). */
+type Attempt = Outcome | 'skipped';
 
 /** Kinds the daily cap applies to (a verification email or a test is never held back). */
 const CAPPED = new Set(['alert', 'digest', 'escalation']);
@@ -67,6 +90,7 @@ export class Notifier {
   readonly #clock: () => Date;
   readonly #random: () => number;
   readonly #errorBackoff: FailureBackoff;
+  readonly #holder: LeaseHolder;
   readonly #links: LinkMaker;
   readonly #queue: PQueue;
   readonly #warned = new Set<string>();
@@ -87,6 +111,7 @@ export class Notifier {
     this.#clock = options.clock ?? (() => new Date());
     this.#random = options.random ?? Math.random;
     this.#errorBackoff = options.errorBackoff ?? {};
+    this.#holder = options.holder ?? leaseHolder();
     const smtpUrl = options.secrets.smtpUrl ?? options.config.mail.smtpUrl;
     if (options.mailer !== undefined) {
       this.#mailer = options.mailer;
@@ -99,27 +124,43 @@ export class Notifier {
     this.#queue = new PQueue({ concurrency: options.config.notify.concurrency });
   }
 
+  /** Whose leases this worker's sends are under. */
+  get holder(): LeaseHolder {
+    return this.#holder;
+  }
+
   /** Sends everything due now; messages that fail again, or must wait, are left for later. */
   async flush(): Promise<FlushSummary> {
     const summary: FlushSummary = { sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0 };
     const batch = this.#config.notify.concurrency * 8;
     for (;;) {
       if (this.#stopping) break;
-      const now = this.#clock();
-      const rows = claimDue(this.#db, now, new Date(now.getTime() + this.#config.notify.sendTimeoutMs), batch);
-      if (rows.length === 0) break;
-      const outcomes = await Promise.all(rows.map((row) => this.#queue.add(() => this.#deliver(row))));
-      for (const outcome of outcomes) summary[outcome]++;
+      const ids = dueIds(this.#db, this.#clock(), batch);
+      if (ids.length === 0) break;
+      const attempts = await Promise.all(ids.map((id) => this.#queue.add(() => this.#attempt(id))));
+      for (const attempt of attempts) if (attempt !== 'skipped') summary[attempt]++;
     }
     return summary;
   }
 
-  /** Sends the given messages now, whatever their time; returns each one's outcome. */
-  async sendNow(ids: readonly number[]): Promise<Map<number, Outcome>> {
+  /**
+   * Queues the given messages and sends them at once, whatever their time
+   * (`notify test` sends its samples so); returns each one's row and outcome.
+   * They are leased as they are queued, so no other worker sends them first.
+   */
+  async sendNow(messages: readonly OutboxMessage[]): Promise<{ id: number; outcome: Outcome | 'skipped' }[]> {
     const now = this.#clock();
-    const rows = claimIds(this.#db, ids, now, new Date(now.getTime() + this.#config.notify.sendTimeoutMs));
-    const outcomes = await Promise.all(rows.map(async (row) => [row.id, await this.#queue.add(() => this.#deliver(row))] as const));
-    return new Map(outcomes);
+    const ids = this.#db
+      .transaction(() =>
+        messages.map((message) => {
+          enqueue(this.#db, message, now);
+          const id = statement(this.#db, 'SELECT id FROM outbox WHERE dedupe_key = ?').pluck().get(message.dedupeKey) as number;
+          leaseMessage(this.#db, id, this.#holder.id, now, this.#leaseUntil(), { anyTime: true });
+          return id;
+        }),
+      )
+      .immediate();
+    return Promise.all(ids.map(async (id) => ({ id, outcome: await this.#queue.add(() => this.#attempt(id, { anyTime: true })) })));
   }
 
   /** Closes the SMTP pool (when this notifier opened it). */
@@ -187,6 +228,28 @@ export class Notifier {
     return due === null ? poll : Math.max(10, Math.min(poll, due.getTime() - this.#clock().getTime()));
   }
 
+  #leaseUntil(): Date {
+    return new Date(this.#clock().getTime() + this.#config.leases.ttlMs);
+  }
+
+  /** Leases a message as its send starts, renews the lease while it is sent, and delivers it. */
+  async #attempt(id: number, options: { anyTime?: boolean } = {}): Promise<Attempt> {
+    if (this.#stopping) return 'skipped';
+    const row = leaseMessage(this.#db, id, this.#holder.id, this.#clock(), this.#leaseUntil(), options);
+    if (row === null) return 'skipped';
+    const heartbeat = new Heartbeat({
+      everyMs: Math.max(1, Math.floor(this.#config.leases.ttlMs / 3)),
+      renew: () => renewMessageLease(this.#db, id, this.#holder.id, this.#leaseUntil()),
+      log: this.#log.child({ id, kind: row.kind }),
+      what: `the send lease of outbox message ${id}`,
+    });
+    try {
+      return await this.#deliver(row);
+    } finally {
+      heartbeat.stop();
+    }
+  }
+
   /** Warns once per cause, not once per message. */
   #warnOnce(key: string, message: string): void {
     if (this.#warned.has(key)) return;
@@ -203,7 +266,7 @@ export class Notifier {
       return this.#failed(row, { retry: true, reason: `could not render: ${(error as Error).message}` }, null);
     }
     if ('cancel' in composed) {
-      markCancelled(this.#db, row.id, composed.cancel);
+      markCancelled(this.#db, row.id, this.#holder.id, composed.cancel);
       this.#log.debug({ id: row.id, kind: row.kind, why: composed.cancel }, 'message no longer owed');
       return 'cancelled';
     }
@@ -211,12 +274,12 @@ export class Notifier {
     if (composed.channel === 'email') {
       if (this.#mailer === null) {
         this.#warnOnce('smtp', 'emails are waiting in the outbox: no SMTP server is configured (LEAKWATCH_SMTP_URL or mail.smtpUrl)');
-        postpone(this.#db, row.id, later, 'no SMTP server configured');
+        postpone(this.#db, row.id, this.#holder.id, later, 'no SMTP server configured');
         return 'waiting';
       }
       const capped = this.#capped(row, now);
       if (capped !== null) {
-        postpone(this.#db, row.id, capped, `daily cap of ${this.#config.notify.dailyCap} messages to ${row.recipient} reached`);
+        postpone(this.#db, row.id, this.#holder.id, capped, `daily cap of ${this.#config.notify.dailyCap} messages to ${row.recipient} reached`);
         return 'waiting';
       }
       const counted = CAPPED.has(row.kind);
@@ -243,7 +306,7 @@ export class Notifier {
       const secret = this.#secrets.webhookSecret;
       if (!secret) {
         this.#warnOnce('webhook', 'webhook calls are waiting in the outbox: LEAKWATCH_WEBHOOK_SECRET is not set, and webhooks are only sent signed');
-        postpone(this.#db, row.id, later, 'LEAKWATCH_WEBHOOK_SECRET is not set');
+        postpone(this.#db, row.id, this.#holder.id, later, 'LEAKWATCH_WEBHOOK_SECRET is not set');
         return 'waiting';
       }
       try {
@@ -282,7 +345,7 @@ export class Notifier {
     const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.#config.notify;
     const retry = verdict.retry && attempts < maxAttempts;
     const retryAt = retry ? new Date(this.#clock().getTime() + backoffDelay(attempts, backoffBaseMs, backoffMaxMs, this.#random())) : null;
-    markFailed(this.#db, row.id, verdict.reason, retryAt, subject);
+    markFailed(this.#db, row.id, this.#holder.id, verdict.reason, retryAt, subject);
     const fields = { id: row.id, kind: row.kind, channel: row.channel, attempts, error: verdict.reason };
     if (retryAt !== null) this.#log.warn({ ...fields, retryAt: retryAt.toISOString() }, 'send failed; will retry');
     else this.#log.error(fields, verdict.retry ? 'send failed on its last attempt; marked dead' : 'send failed permanently; marked dead');
