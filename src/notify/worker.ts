@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { FailureStreak, type FailureBackoff } from '../schedule/failure-streak.js';
 import type { Db } from '../store/database.js';
 import { Heartbeat, type LeaseHolder, leaseHolder } from '../store/leases.js';
+import { errorLine, sqliteErrorOf } from '../store/sqlite-errors.js';
 import { statement } from '../store/statements.js';
 import { compose, type Composed } from './compose.js';
 import { LinkMaker, linkKey } from './links.js';
@@ -67,8 +68,33 @@ export interface FlushSummary {
 
 export type Outcome = keyof FlushSummary;
 
-/** What became of a message a worker meant to send: an outcome, or skipped (another worker leased it first). */
+/** What became of a message a worker meant to send: an outcome, or skipped (another worker leased it first, or the batch stopped). */
 type Attempt = Outcome | 'skipped';
+
+/** A batch of sends stops at the first failure of the database: the messages after it are not even leased. */
+interface Batch {
+  failure: { error: unknown } | null;
+}
+
+/** A message the server took whose row could not be marked sent. */
+interface Unmarked {
+  row: OutboxRow;
+  subject: string;
+  sentAt: Date;
+  /** Keeps its lease while it waits to be marked, so no other worker sends it again. */
+  heartbeat: Heartbeat;
+}
+
+/** Thrown by a delivery that went out but could not be recorded. */
+class SentNotMarked extends Error {
+  constructor(
+    readonly subject: string,
+    readonly sentAt: Date,
+    options: ErrorOptions,
+  ) {
+    super('sent, but not marked sent', options);
+  }
+}
 
 /** Kinds the daily cap applies to (a verification email or a test is never held back). */
 const CAPPED = new Set(['alert', 'digest', 'escalation']);
@@ -96,6 +122,11 @@ export class Notifier {
   readonly #warned = new Set<string>();
   /** Capped messages being sent now, per recipient: counted against the cap with those already sent. */
   readonly #inFlight = new Map<string, number>();
+  /**
+   * Sent while the database refused to record it, by row id: never sent again
+   * by this worker, and marked sent as soon as the database takes writes.
+   */
+  readonly #unmarked = new Map<number, Unmarked>();
   #running: Promise<void> | null = null;
   #stopping = false;
   /** Ends the loop's current wait. */
@@ -129,16 +160,23 @@ export class Notifier {
     return this.#holder;
   }
 
-  /** Sends everything due now; messages that fail again, or must wait, are left for later. */
+  /**
+   * Sends everything due now; messages that fail again, or must wait, are
+   * left for later. Throws the first database error it meets (after the sends
+   * already under way end), having sent nothing it could not lease.
+   */
   async flush(): Promise<FlushSummary> {
     const summary: FlushSummary = { sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0 };
-    const batch = this.#config.notify.concurrency * 8;
+    this.#markUnmarked();
+    const size = this.#config.notify.concurrency * 8;
     for (;;) {
       if (this.#stopping) break;
-      const ids = dueIds(this.#db, this.#clock(), batch);
+      const ids = dueIds(this.#db, this.#clock(), size).filter((id) => !this.#unmarked.has(id));
       if (ids.length === 0) break;
-      const attempts = await Promise.all(ids.map((id) => this.#queue.add(() => this.#attempt(id))));
+      const batch: Batch = { failure: null };
+      const attempts = await Promise.all(ids.map((id) => this.#queue.add(() => this.#attempt(id, batch))));
       for (const attempt of attempts) if (attempt !== 'skipped') summary[attempt]++;
+      if (batch.failure !== null) throw batch.failure.error;
     }
     return summary;
   }
@@ -160,11 +198,15 @@ export class Notifier {
         }),
       )
       .immediate();
-    return Promise.all(ids.map(async (id) => ({ id, outcome: await this.#queue.add(() => this.#attempt(id, { anyTime: true })) })));
+    const batch: Batch = { failure: null };
+    const outcomes = await Promise.all(ids.map(async (id) => ({ id, outcome: await this.#queue.add(() => this.#attempt(id, batch, { anyTime: true })) })));
+    if (batch.failure !== null) throw batch.failure.error;
+    return outcomes;
   }
 
   /** Closes the SMTP pool (when this notifier opened it). */
   close(): void {
+    this.#forgetUnmarked();
     if (this.#ownsMailer) this.#mailer?.close();
   }
 
@@ -187,6 +229,7 @@ export class Notifier {
     await this.#running;
     this.#running = null;
     await this.#queue.onIdle();
+    this.#forgetUnmarked();
     if (this.#ownsMailer) this.#mailer?.close();
   }
 
@@ -232,10 +275,19 @@ export class Notifier {
     return new Date(this.#clock().getTime() + this.#config.leases.ttlMs);
   }
 
-  /** Leases a message as its send starts, renews the lease while it is sent, and delivers it. */
-  async #attempt(id: number, options: { anyTime?: boolean } = {}): Promise<Attempt> {
-    if (this.#stopping) return 'skipped';
-    const row = leaseMessage(this.#db, id, this.#holder.id, this.#clock(), this.#leaseUntil(), options);
+  /**
+   * Leases a message as its send starts (nothing is sent unless the lease is
+   * written), renews the lease while it is sent, and delivers it.
+   */
+  async #attempt(id: number, batch: Batch, options: { anyTime?: boolean } = {}): Promise<Attempt> {
+    if (this.#stopping || batch.failure !== null) return 'skipped';
+    let row: OutboxRow | null;
+    try {
+      row = leaseMessage(this.#db, id, this.#holder.id, this.#clock(), this.#leaseUntil(), options);
+    } catch (error) {
+      batch.failure ??= { error };
+      return 'skipped';
+    }
     if (row === null) return 'skipped';
     const heartbeat = new Heartbeat({
       everyMs: Math.max(1, Math.floor(this.#config.leases.ttlMs / 3)),
@@ -243,10 +295,48 @@ export class Notifier {
       log: this.#log.child({ id, kind: row.kind }),
       what: `the send lease of outbox message ${id}`,
     });
+    let leaseKept = false;
     try {
       return await this.#deliver(row);
+    } catch (error) {
+      if (error instanceof SentNotMarked) {
+        this.#unmarked.set(row.id, { row, subject: error.subject, sentAt: error.sentAt, heartbeat });
+        leaseKept = true;
+        this.#log.warn(
+          { id: row.id, kind: row.kind, messageId: row.messageId, error: errorLine(error.cause) },
+          'sent, but could not be marked sent: the database refused the write; this worker will not send it again and marks it sent once the database takes writes',
+        );
+      }
+      batch.failure ??= { error: error instanceof SentNotMarked ? error.cause : error };
+      return 'skipped';
     } finally {
-      heartbeat.stop();
+      if (!leaseKept) heartbeat.stop();
+    }
+  }
+
+  /** Marks sent what went out while the database refused writes; throws while it still refuses. */
+  #markUnmarked(): void {
+    for (const [id, unmarked] of this.#unmarked) {
+      this.#sent(unmarked.row, unmarked.subject, unmarked.sentAt);
+      unmarked.heartbeat.stop();
+      this.#unmarked.delete(id);
+      this.#log.info({ id, messageId: unmarked.row.messageId, sentAt: unmarked.sentAt.toISOString() }, 'marked sent now that the database takes writes again');
+    }
+  }
+
+  /** On the way out: one last try to mark what went out; what still cannot be marked is said so, and goes again when its lease runs out. */
+  #forgetUnmarked(): void {
+    if (this.#unmarked.size === 0) return;
+    try {
+      this.#markUnmarked();
+    } catch (error) {
+      const messageIds = [...this.#unmarked.values()].map((u) => u.row.messageId);
+      this.#log.error(
+        { messageIds, error: errorLine(error) },
+        `${messageIds.length} message(s) went out but could not be marked sent before stopping; once their leases run out they go again, with the same Message-ID`,
+      );
+      for (const unmarked of this.#unmarked.values()) unmarked.heartbeat.stop();
+      this.#unmarked.clear();
     }
   }
 
@@ -263,6 +353,8 @@ export class Notifier {
     try {
       composed = compose({ db: this.#db, links: this.#links, now }, row);
     } catch (error) {
+      // A database that cannot be read is not a message that cannot be rendered.
+      if (sqliteErrorOf(error) !== null) throw error;
       return this.#failed(row, { retry: true, reason: `could not render: ${(error as Error).message}` }, null);
     }
     if ('cancel' in composed) {
@@ -300,7 +392,7 @@ export class Notifier {
       } finally {
         if (counted) this.#inFlight.set(row.recipient, this.#inFlight.get(row.recipient)! - 1);
       }
-      this.#sent(row, composed.subject, this.#clock());
+      this.#recordSent(row, composed.subject);
       return 'sent';
     } else {
       const secret = this.#secrets.webhookSecret;
@@ -323,9 +415,19 @@ export class Notifier {
       } catch (error) {
         return this.#failed(row, classifyWebhookError(error), composed.subject);
       }
+      this.#recordSent(row, composed.subject);
+      return 'sent';
     }
-    this.#sent(row, composed.subject, this.#clock());
-    return 'sent';
+  }
+
+  /** After a send: marks it, or throws SentNotMarked when the database refuses. */
+  #recordSent(row: OutboxRow, subject: string): void {
+    const sentAt = this.#clock();
+    try {
+      this.#sent(row, subject, sentAt);
+    } catch (error) {
+      throw new SentNotMarked(subject, sentAt, { cause: error });
+    }
   }
 
   /** When a capped message may go, or null when it may go now. Critical alerts are never held back. */

@@ -24,7 +24,7 @@ export function explainSqliteError(error: unknown, path?: string): string | null
   const sqlite = sqliteErrorOf(error);
   if (sqlite === null) return null;
   const db = path === undefined ? 'the database' : `database ${path}`;
-  const said = `${sqlite.message} (${sqlite.code})`;
+  const said = `${sqlite.code}: ${sqlite.message}`;
   switch (primaryCode(sqlite.code)) {
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':

@@ -14,7 +14,7 @@ import { getLeak, listLeaks } from '../../src/match/leaks.js';
 import { changeLeakStatus } from '../../src/match/lifecycle.js';
 import { addIdentifier, sendVerificationEmail } from '../../src/registry/identifiers.js';
 import { openDatabase } from '../../src/store/database.js';
-import { damageIndexPage } from '../support/damage.js';
+import { damageIndexPage, fillDatabase } from '../support/damage.js';
 import { capturedLogger } from '../support/logger.js';
 import { FakeClock, notifierConfig } from '../support/notify.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
@@ -447,5 +447,55 @@ describe('database faults (leakwatch run)', () => {
     expect(withStacks(entries())).toEqual([]);
     expect(entries().find((e) => /outbox worker stopped while failing/.test(String(e.msg)))).toMatchObject({ failures: expect.any(Number) });
     expect(smtp.received).toHaveLength(0);
+  });
+
+  it('on a full disk it backs off and logs once per streak, and a message sent but not marked is marked once writes work: 50 alerts, 50 emails', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    const meetings = Array.from({ length: 50 }, (_, n) => `8${4512397260 + n * 7919}`);
+    meetings.forEach((id, n) => store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: id, ownerEmail: `teacher-${n}@westfield.example` }, 'test', clock.now));
+    store.matcher.ingestPage(meetings.map((id) => post(`join zoom.us/j/${id}`, { createdAt: new Date().toISOString() })), { now: new Date() });
+    expect(listOutbox(store.db, { status: 'pending' }).filter((r) => r.kind === 'alert')).toHaveLength(50);
+
+    const { log, entries } = capturedLogger();
+    let giveSpaceBack: (() => void) | null = null;
+    // The disk fills while the tenth message is on the wire: the server has it, and its row cannot be marked sent.
+    smtp.beforeReply = () => {
+      if (smtp.received.length === 10 && giveSpaceBack === null) giveSpaceBack = fillDatabase(store.db);
+    };
+    // A short send timeout: rows leased and then not marked would go again within the test.
+    const worker = new Notifier({
+      db: store.db,
+      config: notifierConfig({ notify: { pollIntervalMs: 20, sendTimeoutMs: 1000 } }),
+      secrets: {},
+      log,
+      mailer: mailer(),
+      errorBackoff: { baseMs: 50, maxMs: 400 },
+    } as never);
+    worker.start();
+    try {
+      await until(() => giveSpaceBack !== null);
+      await sleep(1500);
+      const failedTries = entries().filter((e) => (e.level as number) >= 40).length;
+      giveSpaceBack!();
+      await until(() => listOutbox(store.db, { status: 'sent' }).filter((r) => r.kind === 'alert').length === 50);
+      await sleep(1500); // long enough for a lease of the old kind to run out and a row to go again
+      expect(failedTries).toBeLessThan(20);
+    } finally {
+      await worker.stop();
+    }
+
+    expect(smtp.received).toHaveLength(50);
+    expect(new Set(smtp.received.map((m) => m.parsed.messageId)).size).toBe(50);
+    const errors = entries().filter((e) => (e.level as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!.msg)).toMatch(/outbox worker.*(full|cannot grow)/);
+    const recovered = entries().find((e) => /outbox worker recovered/.test(String(e.msg)));
+    expect(recovered).toMatchObject({ failures: expect.any(Number) });
+    expect(recovered!.failures as number).toBeLessThanOrEqual(8);
+    expect(withStacks(entries())).toEqual([]);
+    // The messages the server took while the disk was full are marked sent, once each.
+    const unmarked = entries().filter((e) => /sent, but could not be marked/.test(String(e.msg)));
+    expect(unmarked.length).toBeGreaterThanOrEqual(1);
+    for (const line of unmarked) expect(getOutboxRow(store.db, line.id as number)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 });
