@@ -3,6 +3,7 @@ import { extractRefs } from '../extract/index.js';
 import type { Logger } from '../logger.js';
 import type { Matcher } from '../match/matcher.js';
 import type { Db } from '../store/database.js';
+import { describeHolder, type LeaseHolder, leaseHolder, withLease } from '../store/leases.js';
 import { statement } from '../store/statements.js';
 import type { Crawler } from './crawler.js';
 import { BlockedError, ParseError, RateLimitedError, RetryableError } from './errors.js';
@@ -11,7 +12,8 @@ import { searchQueries } from './queries.js';
 
 export interface CrawlSummary {
   source: SourceName;
-  status: 'succeeded' | 'failed';
+  /** `skipped`: another process is crawling the source (it holds the source's crawl lease); nothing was read. */
+  status: 'succeeded' | 'failed' | 'skipped';
   pages: number;
   posts: number;
   references: number;
@@ -22,6 +24,8 @@ export interface CrawlSummary {
   /** The failure was the source's answer not having the expected shape. */
   parseError: boolean;
   dryRun: boolean;
+  /** When skipped: who holds the source's crawl lease, and until when. */
+  heldBy: string | null;
 }
 
 export interface RunCrawlOptions {
@@ -37,6 +41,8 @@ export interface RunCrawlOptions {
   dryRun?: boolean;
   onPage?: (summary: CrawlSummary) => void;
   now?: () => Date;
+  /** Who leases the source's crawl. Default: a holder of its own. */
+  holder?: LeaseHolder;
 }
 
 /**
@@ -44,20 +50,51 @@ export interface RunCrawlOptions {
  * alerts and the scope's cursor commit in one transaction; the run and its
  * outcome are recorded for `leakwatch sources`. A failing page rolls back
  * whole, so its cursor is not advanced and the next run reads it again.
+ *
+ * The run is leased (`crawl:SOURCE`) for as long as it lasts: while another
+ * process — a second daemon, a `leakwatch crawl --once` — crawls the source,
+ * this one skips it, and a run that loses its lease stops after its page. A
+ * dry run writes nothing, its lease neither.
  */
 export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> {
   const { db, crawler, config, log } = options;
   const now = options.now ?? (() => new Date());
   const source = crawler.name;
+  if (options.dryRun) return crawl(options, options.signal ?? new AbortController().signal);
+  const leased = await withLease(
+    { db, name: `crawl:${source}`, holder: options.holder ?? leaseHolder(), ttlMs: config.leases.ttlMs, log: log.child({ source }), signal: options.signal, clock: now },
+    async (signal) => {
+      // Runs still open were left by a process that stopped mid-run: nobody else can be running them while this lease is held.
+      statement(db, "UPDATE crawl_runs SET status = 'failed', finished_at = ?, error = ?, error_kind = 'interrupted' WHERE source = ? AND status = 'running'").run(
+        now().toISOString(),
+        'interrupted: the process running it stopped before the run finished',
+        source,
+      );
+      return crawl(options, signal);
+    },
+  );
+  if (leased.ran) return leased.value;
+  const heldBy = `${describeHolder(leased.heldBy)}, until ${leased.heldBy.expiresAt}`;
+  log.info({ source, heldBy }, `${source} not crawled: another process is crawling it (${heldBy})`);
+  return { ...emptySummary(source, false), status: 'skipped', heldBy };
+}
+
+function emptySummary(source: SourceName, dryRun: boolean): CrawlSummary {
+  return { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, dryRun, heldBy: null };
+}
+
+async function crawl(options: RunCrawlOptions, signal: AbortSignal): Promise<CrawlSummary> {
+  const { db, crawler, config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const source = crawler.name;
   const sourceConfig = config.sources[source];
-  const summary: CrawlSummary = { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, dryRun: options.dryRun ?? false };
+  const summary = emptySummary(source, options.dryRun ?? false);
   const runId = summary.dryRun
     ? null
     : (statement(db, "INSERT INTO crawl_runs (source, started_at, status) VALUES (?, ?, 'running') RETURNING id").pluck().get(source, now().toISOString()) as number);
   const cursors = new Map(
     (statement(db, 'SELECT scope, cursor FROM crawl_cursors WHERE source = ?').raw().all(source) as [string, string][]).map(([scope, cursor]) => [scope, cursor]),
   );
-  const signal = options.signal ?? new AbortController().signal;
   const runLog = log.child({ source, run: runId });
   const writeCursor = statement(
     db,
