@@ -30,8 +30,9 @@ export function explainSqliteError(error: unknown, path?: string): string | null
     case 'SQLITE_LOCKED':
       return `${db} is locked: another process held its write lock for longer than db.busyTimeoutMs (${said}); try again, or find what is writing to it (a long backup, a sqlite3 shell left in a transaction)`;
     case 'SQLITE_CORRUPT':
-    case 'SQLITE_NOTADB':
       return `${db} is damaged (${said}): \`leakwatch db status\` says what is wrong and how to fix it`;
+    case 'SQLITE_NOTADB':
+      return `${db} is not a SQLite database, or its first page is damaged (${said}): check db.path (--db, LEAKWATCH_DB), or restore the last copy made by \`leakwatch db backup\``;
     case 'SQLITE_READONLY':
       return `${db} is read-only (${said}): leakwatch must be able to write the file, its -wal and -shm files and the directory they are in; check their owner, permissions and whether the file system is mounted read-only`;
     case 'SQLITE_FULL':

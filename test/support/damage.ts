@@ -1,6 +1,7 @@
 /**
- * Real database faults, made the way disks make them: garbage over a page of
- * the file, and a database that cannot grow (SQLite's own limit on the
+ * Real database faults, made the way disks and stray programs make them:
+ * garbage over a page of the file, an index whose entries no longer match its
+ * table, and a database that cannot grow (SQLite's own limit on the
  * connection, which fails writes with SQLITE_FULL exactly as a full disk does).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -49,4 +50,28 @@ export function fillDatabase(db: Db): () => void {
   return () => {
     db.pragma('max_page_count = 1073741823');
   };
+}
+
+/**
+ * Leaves `index` in the (closed) database at `path` with entries missing and
+ * its pages intact: the index is hidden from the schema while `write` changes
+ * its table, then put back as it was. REINDEX repairs this; nothing repairs
+ * an unreadable page.
+ */
+export function staleIndex(path: string, index: string, write: (db: Database.Database) => void): void {
+  let db = new Database(path);
+  db.unsafeMode(true);
+  const entry = db.prepare("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE type = 'index' AND name = ?").get(index) as Record<string, unknown> | undefined;
+  if (entry === undefined) throw new Error(`no index ${index} in ${path}`);
+  db.pragma('writable_schema = ON');
+  db.prepare('DELETE FROM sqlite_schema WHERE name = ?').run(index);
+  db.pragma('writable_schema = OFF');
+  db.close();
+  db = new Database(path);
+  db.unsafeMode(true);
+  write(db);
+  db.pragma('writable_schema = ON');
+  db.prepare('INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES (@type, @name, @tbl_name, @rootpage, @sql)').run(entry);
+  db.pragma('writable_schema = OFF');
+  db.close();
 }
