@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { getOutboxRow, listOutbox, OUTBOX_STATUSES, type OutboxMessage, type OutboxRow, type OutboxStatus, retryMessage } from '../notify/outbox.js';
+import { getOutboxRow, leasedElsewhere, listOutbox, OUTBOX_STATUSES, type OutboxMessage, type OutboxRow, type OutboxStatus, retryMessage } from '../notify/outbox.js';
 import type { FlushSummary, Notifier } from '../notify/worker.js';
 import { redactUrl } from '../net/redact.js';
 import { normaliseEmail } from '../registry/email-address.js';
+import { describeHolder, holderInfo } from '../store/leases.js';
 import { type CommandContext, openStore, printJson } from './context.js';
 
 /** A webhook URL often is its own secret (Slack's are): shown only up to its host. */
@@ -88,15 +89,34 @@ async function withNotifier<T>(context: CommandContext, work: (notifier: Notifie
   }
 }
 
-/** Sends everything due now and exits: 0 when nothing failed, 1 when a message failed (it is retried later or dead). */
+/**
+ * Sends everything due now and exits: 0 when nothing failed, 1 when a message
+ * failed (it is retried later or dead). Messages another process is sending
+ * (or was, when it died) are not due until their leases run out: it says
+ * whose they are and when.
+ */
 export function outboxFlushCommand(context: CommandContext): Promise<number> {
-  return withNotifier(context, async (notifier) => {
+  return withNotifier(context, async (notifier, db) => {
     const summary: FlushSummary = await notifier.flush();
-    if (context.options.json) printJson(context.io, summary);
+    const now = Date.now();
+    const leased = leasedElsewhere(db, notifier.holder.id, new Date(now)).map((group) => {
+      const { id: _id, ...holder } = holderInfo(group.holder);
+      return { messages: group.messages, holder, expiresAt: group.lastExpiry, expiresInMs: Date.parse(group.lastExpiry) - now, firstExpiresAt: group.firstExpiry };
+    });
+    if (context.options.json) printJson(context.io, { ...summary, leased });
     else {
-      context.io.stdout.write(
-        `sent ${summary.sent}, failed and queued again ${summary.retrying}, dead ${summary.dead}, no longer needed ${summary.cancelled}, waiting ${summary.waiting}\n`,
-      );
+      const lines = [
+        `sent ${summary.sent}, failed and queued again ${summary.retrying}, dead ${summary.dead}, no longer needed ${summary.cancelled}, waiting ${summary.waiting}`,
+        ...leased.map((group) => {
+          const what = group.messages === 1 ? '1 message' : `${group.messages} messages`;
+          const when = `${group.messages === 1 ? 'its lease expires' : 'the last of their leases expires'} in ${(group.expiresInMs / 1000).toFixed(1)} s (at ${group.expiresAt})`;
+          const who = describeHolder({ id: null, ...group.holder });
+          return group.holder.running === false
+            ? `waiting for ${what} leased by ${who}: ${group.messages === 1 ? 'it goes' : 'they go'} again when ${when}`
+            : `waiting for ${what} leased by ${who}, which may be sending ${group.messages === 1 ? 'it' : 'them'} now; if it has stopped, ${group.messages === 1 ? 'it goes' : 'they go'} again when ${when}`;
+        }),
+      ];
+      context.io.stdout.write(`${lines.join('\n')}\n`);
     }
     return summary.retrying + summary.dead > 0 ? 1 : 0;
   });

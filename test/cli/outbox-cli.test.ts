@@ -84,7 +84,7 @@ describe('leakwatch outbox', () => {
 
     const flushed = await lw(['outbox', 'flush', '--json']);
     expect(flushed.code).toBe(0);
-    expect(JSON.parse(flushed.stdout)).toEqual({ sent: 2, retrying: 0, dead: 0, cancelled: 0, waiting: 0 });
+    expect(JSON.parse(flushed.stdout)).toEqual({ sent: 2, retrying: 0, dead: 0, cancelled: 0, waiting: 0, leased: [] });
     expect(smtp.received.map((m) => m.envelope.to)).toEqual([['teacher-84512397260@westfield.example']]);
     expect(smtp.received[0]!.envelope.from).toBe('alerts@leakwatch.test');
     expect(hookBodies).toHaveLength(1);
@@ -93,7 +93,7 @@ describe('leakwatch outbox', () => {
 
     const sent = await json<Record<string, unknown>[]>(['outbox', 'list', '--status', 'sent']);
     expect(sent).toHaveLength(2);
-    expect(await json(['outbox', 'flush'])).toEqual({ sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0 });
+    expect(await json(['outbox', 'flush'])).toEqual({ sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0, leased: [] });
   });
 
   it('a refused message is dead (exit 1); `outbox retry` queues it again and the next flush sends it', async () => {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -240,4 +241,43 @@ describe('two daemons on one database', () => {
       await feed.close();
     }
   }, 60_000);
+});
+
+describe('after a crash', () => {
+  it('`outbox flush` says it waits for the lease of the dead process and for how long, then sends the message again, same Message-ID', async () => {
+    const smtp = await startSmtpServer();
+    try {
+      const db = join(dir, 'crashed.db');
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ web: { publicUrl: 'https://leakwatch.test' }, mail: { smtpUrl: smtp.url }, notify: { pollIntervalMs: 100 }, leases: { ttlMs: 4000 } }));
+      const lw = (args: string[], input = '') => runMain([...args, '--db', db, '--config', config, '--log-level', 'silent'], input);
+      await schoolWithLeaks(lw, 1);
+
+      const running = await startDaemon(['--db', db, '--config', config], dir);
+      const pid = running.child.pid!;
+      // The server has the message; the daemon is killed before it hears so, and never marks it sent.
+      smtp.beforeReply = () => {
+        running.child.kill('SIGKILL');
+        return new Promise(() => {});
+      };
+      await smtp.waitFor(1);
+      expect((await running.exited).signal).toBe('SIGKILL');
+      smtp.beforeReply = () => {};
+
+      const flushed = await runMain(['outbox', 'flush', '--db', db, '--config', config, '--log-level', 'silent'], '');
+      expect(flushed.code).toBe(0);
+      expect(flushed.stdout).toMatch(
+        new RegExp(`^waiting for 1 message leased by pid ${pid} on ${hostname().replaceAll('.', '\\.')}, which is no longer running: it goes again when its lease expires in [1-4]\\.\\d s \\(at \\S+\\)$`, 'm'),
+      );
+      const json = JSON.parse((await lw(['outbox', 'flush', '--json'])).stdout) as { sent: number; leased: Record<string, unknown>[] };
+      expect(json).toMatchObject({ sent: 0, leased: [{ messages: 1, holder: { pid, host: hostname(), running: false }, expiresAt: expect.any(String), expiresInMs: expect.any(Number) }] });
+
+      await sleep((json.leased[0]!.expiresInMs as number) + 100);
+      expect(JSON.parse((await lw(['outbox', 'flush', '--json'])).stdout)).toMatchObject({ sent: 1, leased: [] });
+      expect(smtp.received).toHaveLength(2);
+      expect(smtp.received[1]!.parsed.messageId).toBe(smtp.received[0]!.parsed.messageId);
+    } finally {
+      await smtp.close();
+    }
+  });
 });
