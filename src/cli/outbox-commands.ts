@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import { getOutboxRow, leasedElsewhere, listOutbox, OUTBOX_STATUSES, type OutboxMessage, type OutboxRow, type OutboxStatus, retryMessage } from '../notify/outbox.js';
-import type { FlushSummary, Notifier } from '../notify/worker.js';
+import type { FlushSummary, Notifier, Outcome } from '../notify/worker.js';
 import { redactUrl } from '../net/redact.js';
 import { normaliseEmail } from '../registry/email-address.js';
 import { describeHolder, holderInfo } from '../store/leases.js';
@@ -122,7 +122,21 @@ export function outboxFlushCommand(context: CommandContext): Promise<number> {
   });
 }
 
-/** Sends a sample alert by email to `--to` and to every configured webhook, at once. */
+/** What became of a sample, as `notify test` reports it. */
+function testOutcome(row: OutboxRow, attempt: Outcome | 'skipped'): { outcome: 'sent' | 'failed' | 'not sent'; text: string } {
+  if (row.status === 'sent') return { outcome: 'sent', text: 'sent' };
+  const why = row.lastError ? ` (${row.lastError})` : '';
+  if (row.status === 'dead') return { outcome: 'failed', text: `failed, refused for good${why}` };
+  if (attempt === 'retrying') return { outcome: 'failed', text: `failed, not retried: a test is sent once${why}` };
+  if (row.status === 'cancelled') return { outcome: 'not sent', text: `not sent${why}` };
+  return { outcome: 'not sent', text: `not sent: ${row.status} by another process${why}` };
+}
+
+/**
+ * Sends a sample alert by email to `--to` and to every configured webhook, at
+ * once, and says what became of each: sent, failed (and why; a sample is never
+ * retried), or not sent (a channel not configured). Exit 1 unless all went.
+ */
 export function notifyTestCommand(context: CommandContext, options: { to: string }): Promise<number> {
   const to = normaliseEmail(options.to);
   return withNotifier(context, async (notifier, db) => {
@@ -132,14 +146,17 @@ export function notifyTestCommand(context: CommandContext, options: { to: string
       ...context.config.notify.webhooks.map((webhook): OutboxMessage => ({ dedupeKey: `test:${run}:webhook:${webhook.url}`, channel: 'webhook', recipient: webhook.url, kind: 'test', payload: {} })),
     ];
     const sent = await notifier.sendNow(samples);
-    const results = sent.map(({ id, outcome }) => {
+    // A sample that could not go stays out of the real outbox's way: it is not retried, by this or any worker.
+    db.prepare(
+      "UPDATE outbox SET status = 'cancelled', lease_holder = NULL WHERE kind = 'test' AND dedupe_key LIKE ? AND (status = 'pending' OR (status = 'sending' AND lease_holder = ?))",
+    ).run(`test:${run}:%`, notifier.holder.id);
+    const results = sent.map(({ id, outcome: attempt }) => {
       const row = getOutboxRow(db, id)!;
-      return { channel: row.channel, recipient: shownRecipient(row), outcome, error: row.status === 'sent' ? null : row.lastError };
+      const { outcome, text } = testOutcome(row, attempt);
+      return { channel: row.channel, recipient: shownRecipient(row), outcome, status: row.status, attempts: row.attempts, error: row.status === 'sent' ? null : row.lastError, text };
     });
-    // A sample that could not go stays out of the real outbox's way.
-    db.prepare("UPDATE outbox SET status = 'cancelled' WHERE kind = 'test' AND status IN ('pending', 'sending') AND dedupe_key LIKE ?").run(`test:${run}:%`);
-    if (context.options.json) printJson(context.io, results);
-    else for (const r of results) context.io.stdout.write(`${r.channel} ${r.recipient}: ${r.outcome}${r.error ? ` (${r.error})` : ''}\n`);
+    if (context.options.json) printJson(context.io, results.map(({ text: _text, ...result }) => result));
+    else for (const r of results) context.io.stdout.write(`${r.channel} ${r.recipient}: ${r.text}\n`);
     return results.every((r) => r.outcome === 'sent') ? 0 : 1;
   });
 }

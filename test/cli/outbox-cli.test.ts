@@ -155,15 +155,25 @@ describe('leakwatch notify test', () => {
     expect(JSON.parse(hookBodies[0]!.body)).toMatchObject({ event: 'leak.test' });
   });
 
-  it('exits 1 and says why when the SMTP server is unreachable', async () => {
+  it('exits 1 and says what really happened when the SMTP server is unreachable: failed, and not retried', async () => {
     const port = smtp.port;
     await smtp.close();
     vi.stubEnv('LEAKWATCH_SMTP_URL', `smtp://127.0.0.1:${port}`);
     const result = await lw(['notify', 'test', '--to', 'me@school.example']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/email me@school.example: retrying \(.*(ECONNREFUSED|ECONNECTION|ESOCKET)/);
+    expect(result.stdout).toMatch(/^email me@school.example: failed, not retried: a test is sent once \(.*(ECONNREFUSED|ECONNECTION|ESOCKET)/m);
+    expect(result.stdout).toMatch(/^webhook http:\/\/127\.0\.0\.1:\d+\/…: sent$/m);
+    const listed = JSON.parse((await lw(['notify', 'test', '--to', 'me@school.example', '--json'])).stdout) as Record<string, unknown>[];
+    expect(listed[0]).toMatchObject({ channel: 'email', outcome: 'failed', status: 'cancelled', attempts: 1, error: expect.stringMatching(/ECONNREFUSED|ECONNECTION|ESOCKET/) });
     smtp = await startSmtpServer();
     // The failed sample does not linger in the outbox to be sent later.
     expect(await json<unknown[]>(['outbox', 'list', '--status', 'pending'])).toEqual([]);
+  });
+
+  it('says a sample was not sent when its channel is not configured', async () => {
+    vi.stubEnv('LEAKWATCH_SMTP_URL', '');
+    const result = await lw(['notify', 'test', '--to', 'me@school.example']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^email me@school.example: not sent \(no SMTP server configured\)$/m);
   });
 });
