@@ -31,6 +31,8 @@ function listed(row: OutboxRow) {
     lastError: row.lastError,
     createdAt: row.createdAt,
     sentAt: row.sentAt,
+    /** A 'sending' message's lease holder (`PID@HOST/TOKEN`); its lease runs until `nextAttemptAt`. */
+    leaseHolder: row.leaseHolder,
   };
 }
 
@@ -56,7 +58,8 @@ export function outboxListCommand(context: CommandContext, options: { status?: s
     const lines = rows.map(
       (r) =>
         `${String(r.id).padEnd(6)} ${r.status.padEnd(9)} ${r.kind.padEnd(12)} ${r.channel.padEnd(7)} ${r.recipient}  attempts ${r.attempts}` +
-        `${r.nextAttemptAt ? `, next ${r.nextAttemptAt}` : ''}${r.sentAt ? `, sent ${r.sentAt}` : ''}${r.lastError ? `\n       ${r.lastError}` : ''}`,
+        `${r.status === 'sending' ? `, leased by ${describeHolder(holderInfo(r.leaseHolder))} until ${r.nextAttemptAt}` : r.nextAttemptAt ? `, next ${r.nextAttemptAt}` : ''}` +
+        `${r.sentAt ? `, sent ${r.sentAt}` : ''}${r.lastError ? `\n       ${r.lastError}` : ''}`,
     );
     context.io.stdout.write(`${(lines.length ? lines : ['the outbox is empty']).join('\n')}\n`);
     return 0;
