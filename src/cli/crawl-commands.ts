@@ -11,7 +11,8 @@ import { withRegistry } from './registry-commands.js';
 /**
  * `leakwatch crawl [--source NAME] --once [--dry-run]`: one crawl of the
  * enabled sources (or the one named, enabled or not), a progress line on
- * stderr and a summary on stdout. Exit 1 when a source failed.
+ * stderr and a summary on stdout. Exit 1 when a source failed; a source
+ * another process is crawling right now is skipped (not a failure).
  */
 export function crawlCommand(context: CommandContext, options: { source?: string; once?: boolean; dryRun?: boolean }): Promise<number> {
   if (!options.once) throw new UsageError('crawl runs once and exits: pass --once (`leakwatch run` crawls on schedule)');
@@ -45,6 +46,8 @@ export function crawlCommand(context: CommandContext, options: { source?: string
       const lines = summaries.map((s) =>
         s.status === 'nothing-to-crawl'
           ? `${s.source}: nothing to crawl: ${s.nothingToCrawl}`
+          : s.status === 'skipped'
+          ? `${s.source}: skipped: another process is crawling it (${s.heldBy})`
           : `${s.source}: ${s.status}${s.dryRun ? ' (dry run: nothing written)' : ''}: ${s.pages} pages, ${s.posts} posts, ${s.references} references, ${s.leaks} new leaks, ${s.queued} alerts queued${s.error ? `; error: ${s.error}` : ''}`,
       );
       context.io.stdout.write(`${(lines.length ? lines : ['no enabled source has a crawler yet']).join('\n')}\n`);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { backupDatabase, databaseStatus, migrate } from '../store/database.js';
+import { describeDamage } from '../store/integrity.js';
 import { type CommandContext, openConfiguredDatabase, printJson } from './context.js';
 
 /** `leakwatch db migrate`: creates the database if needed and applies pending migrations. */
@@ -22,25 +23,33 @@ export function dbMigrateCommand(context: CommandContext): number {
   }
 }
 
-/** `leakwatch db status`: schema version, pending migrations, size and row counts. */
+/**
+ * `leakwatch db status`: schema version, pending migrations, size, row
+ * counts and `PRAGMA quick_check`; exit 1 when the check finds damage.
+ */
 export function dbStatusCommand(context: CommandContext): number {
   const db = openConfiguredDatabase(context, { mustExist: true });
   try {
     const status = databaseStatus(db, context.config.db.path);
+    const exit = status.integrity.ok ? 0 : 1;
     if (context.options.json) {
       printJson(context.io, status);
-      return 0;
+      return exit;
     }
+    const { integrity } = status;
     const lines = [
       `database        ${status.path}`,
       `schema version  ${status.schemaVersion} of ${status.latestVersion}${status.pending.length ? ` (pending: ${status.pending.join(', ')}; run \`leakwatch db migrate\`)` : ''}`,
       `size            ${status.sizeBytes} bytes (+ ${status.walBytes} bytes WAL)`,
       `journal mode    ${status.journalMode}`,
+      integrity.ok
+        ? 'integrity       ok (PRAGMA quick_check)'
+        : [`integrity       DAMAGED (PRAGMA quick_check): ${describeDamage(integrity)}`, ...integrity.problems.map((problem) => `  ${problem}`), `fix             ${integrity.fix}`].join('\n'),
       'rows',
-      ...Object.entries(status.tables).map(([table, count]) => `  ${table.padEnd(16)}${count}`),
+      ...Object.entries(status.tables).map(([table, count]) => `  ${table.padEnd(16)}${count ?? 'cannot be read'}`),
     ];
     context.io.stdout.write(`${lines.join('\n')}\n`);
-    return 0;
+    return exit;
   } finally {
     db.close();
   }

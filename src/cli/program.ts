@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, DatabaseError, InputError, UsageError } from '../errors.js';
+import { asDatabaseError } from '../store/sqlite-errors.js';
 import { configCommand } from './config-command.js';
 import { type CommandContext, createContext, type GlobalOptions, type Io } from './context.js';
 import { leaksListCommand, leaksShowCommand, leaksStatusCommand } from './leaks-commands.js';
@@ -59,7 +60,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
       setStatus(await action(command.optsWithGlobals<GlobalOptions>(), ...positional));
     };
   const withContext = (action: (context: ReturnType<typeof createContext>, ...args: string[]) => number | Promise<number>): Action =>
-    (options, ...args) => action(createContext(options, io), ...args);
+    (options, ...args) => inContext(createContext(options, io), (context) => action(context, ...args));
 
   program
     .command('run')
@@ -92,7 +93,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .action(async function ingestAction(files: string[], _options: unknown, command: Command) {
       const { ingestCommand } = await import('./ingest-command.js');
       const options = command.optsWithGlobals<GlobalOptions & { source: string }>();
-      setStatus(await ingestCommand(createContext(options, io), files, options));
+      setStatus(await inContext(createContext(options, io), (context) => ingestCommand(context, files, options)));
     });
 
   program
@@ -286,6 +287,15 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .action(act(withContext(dbBackupCommand)));
 
   return program;
+}
+
+/** Runs a command; a SQLite error it throws becomes one line naming the database (locked, damaged, read-only, full). */
+async function inContext(context: CommandContext, action: (context: CommandContext) => number | Promise<number>): Promise<number> {
+  try {
+    return await action(context);
+  } catch (error) {
+    throw asDatabaseError(error, context.config.db.path);
+  }
 }
 
 /**

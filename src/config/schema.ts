@@ -90,6 +90,15 @@ export const configSchema = z.strictObject({
     /** When retention, WAL checkpoint and `PRAGMA optimize` run. */
     cron: cronExpression,
   }),
+  leases: z.strictObject({
+    /**
+     * How long work a process has claimed (an outbox message being sent, a
+     * source being crawled, a scheduled job) stays claimed without news from
+     * it. The holder renews its lease every third of this while the work runs;
+     * when a process dies, its work goes to another after at most this long.
+     */
+    ttlMs: z.int().min(1000),
+  }),
   http: z.strictObject({
     /** Sent with every request; names leakwatch and how to reach its operator. */
     userAgent: name,
@@ -169,7 +178,7 @@ export const configSchema = z.strictObject({
     /** Wait after the first failure; doubled after each further one (with jitter), up to `backoffMaxMs`. */
     backoffBaseMs: positiveInt,
     backoffMaxMs: positiveInt,
-    /** A send that has not finished after this long is taken as interrupted and tried again, with the same Message-ID. */
+    /** How long one send may take: the SMTP connection, greeting and socket timeouts are half of it (at most 60 s each). */
     sendTimeoutMs: positiveInt,
     /** Later sightings of an alerted leak are gathered into one digest per recipient at most every this many hours. */
     digestHours: positiveInt,

@@ -6,6 +6,7 @@ import { capText } from '../match/post-cap.js';
 import { postText } from '../extract/reply.js';
 import { metrics } from '../metrics.js';
 import type { Db } from '../store/database.js';
+import { describeHolder, type LeaseHolder, leaseHolder, withLease } from '../store/leases.js';
 import { statement } from '../store/statements.js';
 import type { Crawler } from './crawler.js';
 import { ParseError } from './errors.js';
@@ -16,8 +17,11 @@ import { searchQueries } from './queries.js';
 
 export interface CrawlSummary {
   source: SourceName;
-  /** `nothing-to-crawl`: enabled, but nothing is configured for it (no feeds, boards, queries…); no run is recorded. */
-  status: 'succeeded' | 'failed' | 'nothing-to-crawl';
+  /**
+   * `nothing-to-crawl`: enabled, but nothing is configured for it (no feeds, boards, queries…); no run is recorded.
+   * `skipped`: another process is crawling the source (it holds the source's crawl lease); nothing was read.
+   */
+  status: 'succeeded' | 'failed' | 'nothing-to-crawl' | 'skipped';
   pages: number;
   posts: number;
   references: number;
@@ -32,6 +36,8 @@ export interface CrawlSummary {
   /** Why there was nothing to crawl, when the status says so. */
   nothingToCrawl: string | null;
   dryRun: boolean;
+  /** When skipped: who holds the source's crawl lease, and until when. */
+  heldBy: string | null;
 }
 
 export interface RunCrawlOptions {
@@ -47,6 +53,8 @@ export interface RunCrawlOptions {
   dryRun?: boolean;
   onPage?: (summary: CrawlSummary) => void;
   now?: () => Date;
+  /** Who leases the source's crawl. Default: a holder of its own. */
+  holder?: LeaseHolder;
 }
 
 /**
@@ -54,20 +62,52 @@ export interface RunCrawlOptions {
  * alerts and the scope's cursor commit in one transaction; the run and its
  * outcome are recorded for `leakwatch sources`. A failing page rolls back
  * whole, so its cursor is not advanced and the next run reads it again.
+ *
+ * The run is leased (`crawl:SOURCE`) for as long as it lasts: while another
+ * process — a second daemon, a `leakwatch crawl --once` — crawls the source,
+ * this one skips it, and a run that loses its lease stops after its page. A
+ * dry run writes nothing, its lease neither.
  */
 export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> {
   const { db, crawler, config, log } = options;
   const now = options.now ?? (() => new Date());
   const source = crawler.name;
   const sourceConfig = config.sources[source];
-  const summary: CrawlSummary = { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, errorKind: null, nothingToCrawl: null, dryRun: options.dryRun ?? false };
   const queries = 'queries' in sourceConfig ? searchQueries(sourceConfig.queries, db) : [];
-  summary.nothingToCrawl = nothingToCrawl(source, config.sources, queries, options.secrets);
-  if (summary.nothingToCrawl !== null) {
-    summary.status = 'nothing-to-crawl';
-    log.info({ source, reason: summary.nothingToCrawl }, `${source}: nothing to crawl`);
-    return summary;
+  const nothing = nothingToCrawl(source, config.sources, queries, options.secrets);
+  if (nothing !== null) {
+    log.info({ source, reason: nothing }, `${source}: nothing to crawl`);
+    return { ...emptySummary(source, options.dryRun ?? false), status: 'nothing-to-crawl', nothingToCrawl: nothing };
   }
+  if (options.dryRun) return crawl(options, queries, options.signal ?? new AbortController().signal);
+  const leased = await withLease(
+    { db, name: `crawl:${source}`, holder: options.holder ?? leaseHolder(), ttlMs: config.leases.ttlMs, log: log.child({ source }), signal: options.signal, clock: now },
+    async (signal) => {
+      // Runs still open were left by a process that stopped mid-run: nobody else can be running them while this lease is held.
+      statement(db, "UPDATE crawl_runs SET status = 'failed', finished_at = ?, error = ?, error_kind = 'interrupted' WHERE source = ? AND status = 'running'").run(
+        now().toISOString(),
+        'interrupted: the process running it stopped before the run finished',
+        source,
+      );
+      return crawl(options, queries, signal);
+    },
+  );
+  if (leased.ran) return leased.value;
+  const heldBy = `${describeHolder(leased.heldBy)}, until ${leased.heldBy.expiresAt}`;
+  log.info({ source, heldBy }, `${source} not crawled: another process is crawling it (${heldBy})`);
+  return { ...emptySummary(source, false), status: 'skipped', heldBy };
+}
+
+function emptySummary(source: SourceName, dryRun: boolean): CrawlSummary {
+  return { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, errorKind: null, nothingToCrawl: null, dryRun, heldBy: null };
+}
+
+async function crawl(options: RunCrawlOptions, queries: string[], signal: AbortSignal): Promise<CrawlSummary> {
+  const { db, crawler, config, log } = options;
+  const now = options.now ?? (() => new Date());
+  const source = crawler.name;
+  const sourceConfig = config.sources[source];
+  const summary = emptySummary(source, options.dryRun ?? false);
   const started = Date.now();
   let maskedWhole = 0;
   const runId = summary.dryRun
@@ -76,7 +116,6 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
   const cursors = new Map(
     (statement(db, 'SELECT scope, cursor FROM crawl_cursors WHERE source = ?').raw().all(source) as [string, string][]).map(([scope, cursor]) => [scope, cursor]),
   );
-  const signal = options.signal ?? new AbortController().signal;
   // Errors the crawl expects (network, rate limit, refusal, markup drift) are logged without their stack.
   const logged = loggedErrors();
   const runLog = log.child({ source, run: runId }, { serializers: { err: briefCrawlError(logged) } });

@@ -51,6 +51,8 @@ export interface OutboxRow {
   subject: string | null;
   createdAt: string;
   sentAt: string | null;
+  /** Whose send lease a 'sending' row is under (`PID@HOST/TOKEN`); null otherwise. */
+  leaseHolder: string | null;
 }
 
 interface RawRow {
@@ -71,6 +73,7 @@ interface RawRow {
   subject: string | null;
   created_at: string;
   sent_at: string | null;
+  lease_holder: string | null;
 }
 
 function fromRaw(row: RawRow): OutboxRow {
@@ -92,6 +95,7 @@ function fromRaw(row: RawRow): OutboxRow {
     subject: row.subject,
     createdAt: row.created_at,
     sentAt: row.sent_at,
+    leaseHolder: row.status === 'sending' ? row.lease_holder : null,
   };
 }
 
@@ -120,37 +124,49 @@ export function enqueue(db: Db, message: OutboxMessage, now: Date = new Date()):
 }
 
 /**
- * Takes up to `limit` messages that are due: pending ones whose time has come,
- * and ones left 'sending' past their lease (a send interrupted by a crash).
- * Each is leased until `leaseUntil`; another worker will not take it before then.
+ * Up to `limit` messages due now, oldest first: pending ones whose time has
+ * come, and 'sending' ones whose lease ran out (their worker died or stalled
+ * mid-send). Nothing is leased: each is leased by {@link leaseMessage} when
+ * its send starts, so a message waiting in a worker's queue is free for
+ * another worker to take.
  */
-export function claimDue(db: Db, now: Date, leaseUntil: Date, limit: number): OutboxRow[] {
-  return db.transaction(() => {
-    const rows = statement(
-      db,
-      `SELECT * FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-    ).all(now.toISOString(), limit) as RawRow[];
-    const lease = statement(db, "UPDATE outbox SET status = 'sending', next_attempt_at = ?, last_attempt_at = ? WHERE id = ?");
-    for (const row of rows) {
-      lease.run(leaseUntil.toISOString(), now.toISOString(), row.id);
-      row.status = 'sending';
-    }
-    return rows.map(fromRaw);
-  })();
+export function dueIds(db: Db, now: Date, limit: number): number[] {
+  return statement(db, "SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
+    .pluck()
+    .all(now.toISOString(), limit) as number[];
 }
 
-/** Leases the given messages, if still unsent, whatever their time (`notify test` sends its samples at once). */
-export function claimIds(db: Db, ids: readonly number[], now: Date, leaseUntil: Date): OutboxRow[] {
-  return db.transaction(() => {
-    const claimed: OutboxRow[] = [];
-    for (const id of ids) {
-      const row = statement(db, "SELECT * FROM outbox WHERE id = ? AND status IN ('pending', 'sending')").get(id) as RawRow | undefined;
-      if (row === undefined) continue;
-      statement(db, "UPDATE outbox SET status = 'sending', next_attempt_at = ?, last_attempt_at = ? WHERE id = ?").run(leaseUntil.toISOString(), now.toISOString(), id);
-      claimed.push(fromRaw({ ...row, status: 'sending' }));
-    }
-    return claimed;
-  })();
+/**
+ * Leases one message for its send, until `until`, if it is still due (or,
+ * with `anyTime`, pending whatever its time) or already this holder's; returns
+ * it, or null when it is not to be sent by this holder now (sent meanwhile,
+ * or leased by another worker). One statement: of two workers, one gets it.
+ */
+export function leaseMessage(db: Db, id: number, holder: string, now: Date, until: Date, options: { anyTime?: boolean } = {}): OutboxRow | null {
+  const at = now.toISOString();
+  const row = statement(
+    db,
+    `UPDATE outbox SET status = 'sending', lease_holder = ?, next_attempt_at = ?, last_attempt_at = ?
+     WHERE id = ? AND CASE status WHEN 'pending' THEN ? OR next_attempt_at <= ? WHEN 'sending' THEN next_attempt_at <= ? OR lease_holder = ? ELSE 0 END
+     RETURNING *`,
+  ).get(holder, until.toISOString(), at, id, options.anyTime ? 1 : 0, at, at, holder) as RawRow | undefined;
+  return row === undefined ? null : fromRaw(row);
+}
+
+/** Extends this holder's send lease; false when the message is no longer leased by it. */
+export function renewMessageLease(db: Db, id: number, holder: string, until: Date): boolean {
+  return statement(db, "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'sending' AND lease_holder = ?").run(until.toISOString(), id, holder).changes > 0;
+}
+
+/** Messages whose send lease another holder has, per holder: how many and when their leases run out. */
+export function leasedElsewhere(db: Db, holder: string, now: Date): { holder: string | null; messages: number; firstExpiry: string; lastExpiry: string }[] {
+  return (
+    statement(
+      db,
+      `SELECT lease_holder AS holder, count(*) AS messages, min(next_attempt_at) AS firstExpiry, max(next_attempt_at) AS lastExpiry
+       FROM outbox WHERE status = 'sending' AND next_attempt_at > ? AND lease_holder IS NOT ? GROUP BY lease_holder ORDER BY min(next_attempt_at)`,
+    ).all(now.toISOString(), holder) as { holder: string | null; messages: number; firstExpiry: string; lastExpiry: string }[]
+  );
 }
 
 /** The earliest time a message is due, or null when none waits. */
@@ -159,31 +175,47 @@ export function nextDue(db: Db): Date | null {
   return at === null ? null : new Date(at);
 }
 
+/** The message went: whoever's lease it was under, it is sent. */
 export function markSent(db: Db, id: number, now: Date, subject: string | null): void {
-  statement(db, "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, subject = coalesce(?, subject) WHERE id = ?").run(
+  statement(db, "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, subject = coalesce(?, subject), lease_holder = NULL WHERE id = ?").run(
     now.toISOString(),
     subject,
     id,
   );
 }
 
+/*
+ * The ends of an attempt that sent nothing change a row only while `holder`
+ * still leases it: a worker whose lease ran out must not undo the send of
+ * the worker that took the row over. Each returns whether it did.
+ */
+
 /** A failed attempt: tried again at `retryAt`, or marked dead when `retryAt` is null. */
-export function markFailed(db: Db, id: number, error: string, retryAt: Date | null, subject: string | null): void {
-  statement(
-    db,
-    `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at), last_error = ?, subject = coalesce(?, subject)
-     WHERE id = ?`,
-  ).run(retryAt === null ? 'dead' : 'pending', retryAt?.toISOString() ?? null, error.slice(0, 2000), subject, id);
+export function markFailed(db: Db, id: number, holder: string, error: string, retryAt: Date | null, subject: string | null): boolean {
+  return (
+    statement(
+      db,
+      `UPDATE outbox SET status = ?, attempts = attempts + 1, next_attempt_at = coalesce(?, next_attempt_at), last_error = ?, subject = coalesce(?, subject), lease_holder = NULL
+       WHERE id = ? AND status = 'sending' AND lease_holder = ?`,
+    ).run(retryAt === null ? 'dead' : 'pending', retryAt?.toISOString() ?? null, error.slice(0, 2000), subject, id, holder).changes > 0
+  );
 }
 
 /** Not sent and never will be (nothing new for a digest, an escalation no longer needed). */
-export function markCancelled(db: Db, id: number, why: string): void {
-  statement(db, "UPDATE outbox SET status = 'cancelled', last_error = ? WHERE id = ?").run(why, id);
+export function markCancelled(db: Db, id: number, holder: string, why: string): boolean {
+  return statement(db, "UPDATE outbox SET status = 'cancelled', last_error = ?, lease_holder = NULL WHERE id = ? AND status = 'sending' AND lease_holder = ?").run(why, id, holder).changes > 0;
 }
 
 /** Put back without counting an attempt (e.g. the recipient's daily cap is reached). */
-export function postpone(db: Db, id: number, until: Date, why: string): void {
-  statement(db, "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?").run(until.toISOString(), why, id);
+export function postpone(db: Db, id: number, holder: string, until: Date, why: string): boolean {
+  return (
+    statement(db, "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, lease_holder = NULL WHERE id = ? AND status = 'sending' AND lease_holder = ?").run(
+      until.toISOString(),
+      why,
+      id,
+      holder,
+    ).changes > 0
+  );
 }
 
 /** Replaces a row's payload, e.g. to drop a verification token once its email is sent. */

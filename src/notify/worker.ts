@@ -1,9 +1,12 @@
 /**
  * The outbox worker: sends what is due, retries what may pass with
  * exponential backoff and jitter, marks the rest dead, and never sends a
- * message twice on purpose — a row is leased while it is sent, and a row
- * whose lease ran out (the process died mid-send) goes again with the same
- * Message-ID, so the receiving side sees one message, not two different ones.
+ * message twice on purpose. A row is leased when its send starts (not when
+ * it joins the worker's queue) and the lease is renewed while it is sent, so
+ * another worker — a second daemon on the same database, `outbox flush` —
+ * takes only what nobody is sending; a row whose lease ran out (the process
+ * died mid-send) goes again with the same Message-ID, so the receiving side
+ * sees one message, not two different ones.
  *
  * `leakwatch run` keeps one running (`start`/`stop`); `leakwatch outbox
  * flush` calls `flush` once.
@@ -13,17 +16,34 @@ import PQueue from 'p-queue';
 import type { Config, Secrets } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { metrics } from '../metrics.js';
+import { FailureStreak, type FailureBackoff } from '../schedule/failure-streak.js';
 import type { Db } from '../store/database.js';
+import { Heartbeat, type LeaseHolder, leaseHolder } from '../store/leases.js';
+import { errorLine, sqliteErrorOf } from '../store/sqlite-errors.js';
 import { statement } from '../store/statements.js';
 import { compose, type Composed } from './compose.js';
 import { LinkMaker, linkKey } from './links.js';
-import { claimDue, claimIds, markCancelled, markFailed, markSent, nextDue, type OutboxRow, postpone, replacePayload, sentSince } from './outbox.js';
+import {
+  dueIds,
+  enqueue,
+  leaseMessage,
+  markCancelled,
+  markFailed,
+  markSent,
+  nextDue,
+  type OutboxMessage,
+  type OutboxRow,
+  postpone,
+  renewMessageLease,
+  replacePayload,
+  sentSince,
+} from './outbox.js';
 import { classifySmtpError, type FailureVerdict, type MailTransport, smtpTransport } from './smtp.js';
 import { classifyWebhookError, postWebhook } from './webhook.js';
 
 export interface NotifierOptions {
   db: Db;
-  config: Pick<Config, 'notify' | 'mail' | 'web' | 'http'>;
+  config: Pick<Config, 'notify' | 'mail' | 'web' | 'http' | 'leases'>;
   secrets: Secrets;
   log: Logger;
   /** Defaults to SMTP at `LEAKWATCH_SMTP_URL` or `mail.smtpUrl`; null when neither is set (email then waits). */
@@ -31,6 +51,10 @@ export interface NotifierOptions {
   clock?: () => Date;
   /** In [0, 1): the jitter of retry delays. */
   random?: () => number;
+  /** How `start`'s loop waits after a failure it cannot handle (the database): doubling from 1 s up to 60 s by default. */
+  errorBackoff?: FailureBackoff;
+  /** Who leases the messages this worker sends. Default: a holder of its own. */
+  holder?: LeaseHolder;
 }
 
 export interface FlushSummary {
@@ -44,6 +68,34 @@ export interface FlushSummary {
 }
 
 export type Outcome = keyof FlushSummary;
+
+/** What became of a message a worker meant to send: an outcome, or skipped (another worker leased it first, or the batch stopped). */
+type Attempt = Outcome | 'skipped';
+
+/** A batch of sends stops at the first failure of the database: the messages after it are not even leased. */
+interface Batch {
+  failure: { error: unknown } | null;
+}
+
+/** A message the server took whose row could not be marked sent. */
+interface Unmarked {
+  row: OutboxRow;
+  subject: string;
+  sentAt: Date;
+  /** Keeps its lease while it waits to be marked, so no other worker sends it again. */
+  heartbeat: Heartbeat;
+}
+
+/** Thrown by a delivery that went out but could not be recorded. */
+class SentNotMarked extends Error {
+  constructor(
+    readonly subject: string,
+    readonly sentAt: Date,
+    options: ErrorOptions,
+  ) {
+    super('sent, but not marked sent', options);
+  }
+}
 
 /** Kinds the daily cap applies to (a verification email or a test is never held back). */
 const CAPPED = new Set(['alert', 'digest', 'escalation']);
@@ -64,14 +116,24 @@ export class Notifier {
   readonly #ownsMailer: boolean;
   readonly #clock: () => Date;
   readonly #random: () => number;
+  readonly #errorBackoff: FailureBackoff;
+  readonly #holder: LeaseHolder;
   readonly #links: LinkMaker;
   readonly #queue: PQueue;
   readonly #warned = new Set<string>();
   /** Capped messages being sent now, per recipient: counted against the cap with those already sent. */
   readonly #inFlight = new Map<string, number>();
+  /**
+   * Sent while the database refused to record it, by row id: never sent again
+   * by this worker, and marked sent as soon as the database takes writes.
+   */
+  readonly #unmarked = new Map<number, Unmarked>();
   #running: Promise<void> | null = null;
   #stopping = false;
-  #wake: (() => void) | null = null;
+  /** Ends the loop's current wait. */
+  #interrupt: (() => void) | null = null;
+  /** The loop waits out a failure: a wake-up must not cut its backoff short. */
+  #backingOff = false;
 
   constructor(options: NotifierOptions) {
     this.#db = options.db;
@@ -80,6 +142,8 @@ export class Notifier {
     this.#log = options.log.child({ component: 'notifier' });
     this.#clock = options.clock ?? (() => new Date());
     this.#random = options.random ?? Math.random;
+    this.#errorBackoff = options.errorBackoff ?? {};
+    this.#holder = options.holder ?? leaseHolder();
     const smtpUrl = options.secrets.smtpUrl ?? options.config.mail.smtpUrl;
     if (options.mailer !== undefined) {
       this.#mailer = options.mailer;
@@ -92,31 +156,58 @@ export class Notifier {
     this.#queue = new PQueue({ concurrency: options.config.notify.concurrency });
   }
 
-  /** Sends everything due now; messages that fail again, or must wait, are left for later. */
+  /** Whose leases this worker's sends are under. */
+  get holder(): LeaseHolder {
+    return this.#holder;
+  }
+
+  /**
+   * Sends everything due now; messages that fail again, or must wait, are
+   * left for later. Throws the first database error it meets (after the sends
+   * already under way end), having sent nothing it could not lease.
+   */
   async flush(): Promise<FlushSummary> {
     const summary: FlushSummary = { sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0 };
-    const batch = this.#config.notify.concurrency * 8;
+    this.#markUnmarked();
+    const size = this.#config.notify.concurrency * 8;
     for (;;) {
       if (this.#stopping) break;
-      const now = this.#clock();
-      const rows = claimDue(this.#db, now, new Date(now.getTime() + this.#config.notify.sendTimeoutMs), batch);
-      if (rows.length === 0) break;
-      const outcomes = await Promise.all(rows.map((row) => this.#queue.add(() => this.#deliver(row))));
-      for (const outcome of outcomes) summary[outcome]++;
+      const ids = dueIds(this.#db, this.#clock(), size).filter((id) => !this.#unmarked.has(id));
+      if (ids.length === 0) break;
+      const batch: Batch = { failure: null };
+      const attempts = await Promise.all(ids.map((id) => this.#queue.add(() => this.#attempt(id, batch))));
+      for (const attempt of attempts) if (attempt !== 'skipped') summary[attempt]++;
+      if (batch.failure !== null) throw batch.failure.error;
     }
     return summary;
   }
 
-  /** Sends the given messages now, whatever their time; returns each one's outcome. */
-  async sendNow(ids: readonly number[]): Promise<Map<number, Outcome>> {
+  /**
+   * Queues the given messages and sends them at once, whatever their time
+   * (`notify test` sends its samples so); returns each one's row and outcome.
+   * They are leased as they are queued, so no other worker sends them first.
+   */
+  async sendNow(messages: readonly OutboxMessage[]): Promise<{ id: number; outcome: Outcome | 'skipped' }[]> {
     const now = this.#clock();
-    const rows = claimIds(this.#db, ids, now, new Date(now.getTime() + this.#config.notify.sendTimeoutMs));
-    const outcomes = await Promise.all(rows.map(async (row) => [row.id, await this.#queue.add(() => this.#deliver(row))] as const));
-    return new Map(outcomes);
+    const ids = this.#db
+      .transaction(() =>
+        messages.map((message) => {
+          enqueue(this.#db, message, now);
+          const id = statement(this.#db, 'SELECT id FROM outbox WHERE dedupe_key = ?').pluck().get(message.dedupeKey) as number;
+          leaseMessage(this.#db, id, this.#holder.id, now, this.#leaseUntil(), { anyTime: true });
+          return id;
+        }),
+      )
+      .immediate();
+    const batch: Batch = { failure: null };
+    const outcomes = await Promise.all(ids.map(async (id) => ({ id, outcome: await this.#queue.add(() => this.#attempt(id, batch, { anyTime: true })) })));
+    if (batch.failure !== null) throw batch.failure.error;
+    return outcomes;
   }
 
   /** Closes the SMTP pool (when this notifier opened it). */
   close(): void {
+    this.#forgetUnmarked();
     if (this.#ownsMailer) this.#mailer?.close();
   }
 
@@ -127,41 +218,126 @@ export class Notifier {
     this.#running = this.#loop();
   }
 
-  /** Looks for due messages now instead of at the next poll. */
+  /** Looks for due messages now instead of at the next poll (unless the worker is backing off after a failure). */
   wake(): void {
-    this.#wake?.();
+    if (!this.#backingOff) this.#interrupt?.();
   }
 
   /** Finishes the sends in flight, stops, and closes the SMTP pool. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    this.#wake?.();
+    this.#interrupt?.();
     await this.#running;
     this.#running = null;
     await this.#queue.onIdle();
+    this.#forgetUnmarked();
     if (this.#ownsMailer) this.#mailer?.close();
   }
 
+  /**
+   * Nothing in here may end the process: a failure (a full disk, a damaged
+   * index) is logged once per streak and the next try waits longer each time.
+   */
   async #loop(): Promise<void> {
+    const streak = new FailureStreak(this.#log, 'outbox worker', this.#errorBackoff);
     while (!this.#stopping) {
+      let waitMs: number;
       try {
         const summary = await this.flush();
         if (summary.sent + summary.retrying + summary.dead + summary.cancelled > 0) this.#log.info(summary, 'outbox flushed');
+        waitMs = this.#untilDue();
+        streak.succeeded();
       } catch (error) {
-        this.#log.error({ err: error }, 'outbox worker failed; trying again at the next poll');
+        waitMs = streak.failed(error);
       }
       if (this.#stopping) break;
-      const due = nextDue(this.#db);
-      const poll = this.#config.notify.pollIntervalMs;
-      const wait = due === null ? poll : Math.max(10, Math.min(poll, due.getTime() - this.#clock().getTime()));
+      this.#backingOff = streak.failing;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        this.#wake = () => {
+        const timer = setTimeout(resolve, waitMs);
+        this.#interrupt = () => {
           clearTimeout(timer);
           resolve();
         };
       });
-      this.#wake = null;
+      this.#interrupt = null;
+      this.#backingOff = false;
+    }
+    streak.end();
+  }
+
+  /** How long until the next message is due, at most one poll interval. */
+  #untilDue(): number {
+    const due = nextDue(this.#db);
+    const poll = this.#config.notify.pollIntervalMs;
+    return due === null ? poll : Math.max(10, Math.min(poll, due.getTime() - this.#clock().getTime()));
+  }
+
+  #leaseUntil(): Date {
+    return new Date(this.#clock().getTime() + this.#config.leases.ttlMs);
+  }
+
+  /**
+   * Leases a message as its send starts (nothing is sent unless the lease is
+   * written), renews the lease while it is sent, and delivers it.
+   */
+  async #attempt(id: number, batch: Batch, options: { anyTime?: boolean } = {}): Promise<Attempt> {
+    if (this.#stopping || batch.failure !== null) return 'skipped';
+    let row: OutboxRow | null;
+    try {
+      row = leaseMessage(this.#db, id, this.#holder.id, this.#clock(), this.#leaseUntil(), options);
+    } catch (error) {
+      batch.failure ??= { error };
+      return 'skipped';
+    }
+    if (row === null) return 'skipped';
+    const heartbeat = new Heartbeat({
+      everyMs: Math.max(1, Math.floor(this.#config.leases.ttlMs / 3)),
+      renew: () => renewMessageLease(this.#db, id, this.#holder.id, this.#leaseUntil()),
+      log: this.#log.child({ id, kind: row.kind }),
+      what: `the send lease of outbox message ${id}`,
+    });
+    let leaseKept = false;
+    try {
+      return await this.#deliver(row);
+    } catch (error) {
+      if (error instanceof SentNotMarked) {
+        this.#unmarked.set(row.id, { row, subject: error.subject, sentAt: error.sentAt, heartbeat });
+        leaseKept = true;
+        this.#log.warn(
+          { id: row.id, kind: row.kind, messageId: row.messageId, error: errorLine(error.cause) },
+          'sent, but could not be marked sent: the database refused the write; this worker will not send it again and marks it sent once the database takes writes',
+        );
+      }
+      batch.failure ??= { error: error instanceof SentNotMarked ? error.cause : error };
+      return 'skipped';
+    } finally {
+      if (!leaseKept) heartbeat.stop();
+    }
+  }
+
+  /** Marks sent what went out while the database refused writes; throws while it still refuses. */
+  #markUnmarked(): void {
+    for (const [id, unmarked] of this.#unmarked) {
+      this.#sent(unmarked.row, unmarked.subject, unmarked.sentAt);
+      unmarked.heartbeat.stop();
+      this.#unmarked.delete(id);
+      this.#log.info({ id, messageId: unmarked.row.messageId, sentAt: unmarked.sentAt.toISOString() }, 'marked sent now that the database takes writes again');
+    }
+  }
+
+  /** On the way out: one last try to mark what went out; what still cannot be marked is said so, and goes again when its lease runs out. */
+  #forgetUnmarked(): void {
+    if (this.#unmarked.size === 0) return;
+    try {
+      this.#markUnmarked();
+    } catch (error) {
+      const messageIds = [...this.#unmarked.values()].map((u) => u.row.messageId);
+      this.#log.error(
+        { messageIds, error: errorLine(error) },
+        `${messageIds.length} message(s) went out but could not be marked sent before stopping; once their leases run out they go again, with the same Message-ID`,
+      );
+      for (const unmarked of this.#unmarked.values()) unmarked.heartbeat.stop();
+      this.#unmarked.clear();
     }
   }
 
@@ -178,10 +354,12 @@ export class Notifier {
     try {
       composed = compose({ db: this.#db, links: this.#links, now }, row);
     } catch (error) {
+      // A database that cannot be read is not a message that cannot be rendered.
+      if (sqliteErrorOf(error) !== null) throw error;
       return this.#failed(row, { retry: true, reason: `could not render: ${(error as Error).message}` }, null);
     }
     if ('cancel' in composed) {
-      markCancelled(this.#db, row.id, composed.cancel);
+      markCancelled(this.#db, row.id, this.#holder.id, composed.cancel);
       this.#log.debug({ id: row.id, kind: row.kind, why: composed.cancel }, 'message no longer owed');
       return 'cancelled';
     }
@@ -189,12 +367,12 @@ export class Notifier {
     if (composed.channel === 'email') {
       if (this.#mailer === null) {
         this.#warnOnce('smtp', 'emails are waiting in the outbox: no SMTP server is configured (LEAKWATCH_SMTP_URL or mail.smtpUrl)');
-        postpone(this.#db, row.id, later, 'no SMTP server configured');
+        postpone(this.#db, row.id, this.#holder.id, later, 'no SMTP server configured');
         return 'waiting';
       }
       const capped = this.#capped(row, now);
       if (capped !== null) {
-        postpone(this.#db, row.id, capped, `daily cap of ${this.#config.notify.dailyCap} messages to ${row.recipient} reached`);
+        postpone(this.#db, row.id, this.#holder.id, capped, `daily cap of ${this.#config.notify.dailyCap} messages to ${row.recipient} reached`);
         return 'waiting';
       }
       const counted = CAPPED.has(row.kind);
@@ -215,13 +393,13 @@ export class Notifier {
       } finally {
         if (counted) this.#inFlight.set(row.recipient, this.#inFlight.get(row.recipient)! - 1);
       }
-      this.#sent(row, composed.subject, this.#clock());
+      this.#recordSent(row, composed.subject);
       return 'sent';
     } else {
       const secret = this.#secrets.webhookSecret;
       if (!secret) {
         this.#warnOnce('webhook', 'webhook calls are waiting in the outbox: LEAKWATCH_WEBHOOK_SECRET is not set, and webhooks are only sent signed');
-        postpone(this.#db, row.id, later, 'LEAKWATCH_WEBHOOK_SECRET is not set');
+        postpone(this.#db, row.id, this.#holder.id, later, 'LEAKWATCH_WEBHOOK_SECRET is not set');
         return 'waiting';
       }
       try {
@@ -238,9 +416,19 @@ export class Notifier {
       } catch (error) {
         return this.#failed(row, classifyWebhookError(error), composed.subject);
       }
+      this.#recordSent(row, composed.subject);
+      return 'sent';
     }
-    this.#sent(row, composed.subject, this.#clock());
-    return 'sent';
+  }
+
+  /** After a send: marks it, or throws SentNotMarked when the database refuses. */
+  #recordSent(row: OutboxRow, subject: string): void {
+    const sentAt = this.#clock();
+    try {
+      this.#sent(row, subject, sentAt);
+    } catch (error) {
+      throw new SentNotMarked(subject, sentAt, { cause: error });
+    }
   }
 
   /** When a capped message may go, or null when it may go now. Critical alerts are never held back. */
@@ -260,7 +448,7 @@ export class Notifier {
     const { maxAttempts, backoffBaseMs, backoffMaxMs } = this.#config.notify;
     const retry = verdict.retry && attempts < maxAttempts;
     const retryAt = retry ? new Date(this.#clock().getTime() + backoffDelay(attempts, backoffBaseMs, backoffMaxMs, this.#random())) : null;
-    markFailed(this.#db, row.id, verdict.reason, retryAt, subject);
+    markFailed(this.#db, row.id, this.#holder.id, verdict.reason, retryAt, subject);
     metrics.messageFailed(row.channel, retryAt === null);
     const fields = { id: row.id, kind: row.kind, channel: row.channel, attempts, error: verdict.reason };
     if (retryAt !== null) this.#log.warn({ ...fields, retryAt: retryAt.toISOString() }, 'send failed; will retry');

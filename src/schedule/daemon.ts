@@ -9,6 +9,7 @@ import { Registration } from '../match/registration.js';
 import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
 import { type Db, quickCheck } from '../store/database.js';
 import { runHousekeeping } from '../store/housekeeping.js';
+import { describeHolder, type LeaseHolder, leaseHolder, withLease } from '../store/leases.js';
 import { Scheduler } from './scheduler.js';
 import { linkKey, purgeUsedLinks } from '../notify/links.js';
 import { Notifier } from '../notify/worker.js';
@@ -20,6 +21,8 @@ export interface DaemonOptions {
   secrets: Secrets;
   db: Db;
   log: Logger;
+  /** Who leases the work this daemon does. Default: a holder of its own. */
+  holder?: LeaseHolder;
 }
 
 export interface Daemon {
@@ -30,19 +33,31 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-/** The jobs `leakwatch run` schedules for this configuration. */
+/**
+ * The jobs `leakwatch run` schedules for this configuration. Each run of a
+ * job is leased under the job's name (a crawl under `crawl:SOURCE`, by the
+ * runner), so that of several daemons on one database one runs it and the
+ * others skip that turn.
+ */
 export function buildScheduler(
-  { config, secrets, db, log }: DaemonOptions,
+  { config, secrets, db, log, holder = leaseHolder() }: DaemonOptions,
   matcher: Matcher,
   registration: Registration,
   /** Called after each crawl and feed refresh, which may have queued alerts (the daemon wakes the outbox worker). */
   afterWrite: () => void = () => {},
 ): Scheduler {
   const scheduler = new Scheduler(log);
+  /** Runs a job's work under its lease, or reports who holds it. */
+  const leased = async <T>(name: string, signal: AbortSignal, work: (signal: AbortSignal) => Promise<T> | T) => {
+    const outcome = await withLease({ db, name, holder, ttlMs: config.leases.ttlMs, log: log.child({ job: name }), signal }, async (leaseSignal) => work(leaseSignal));
+    if (outcome.ran) return outcome.value;
+    return { status: 'skipped', heldBy: `${describeHolder(outcome.heldBy)}, until ${outcome.heldBy.expiresAt}` };
+  };
   scheduler.add({
     name: 'housekeeping',
     cron: config.housekeeping.cron,
-    run: () => ({ ...runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }), usedLinksPurged: purgeUsedLinks(db, new Date()) }),
+    run: (signal) =>
+      leased('housekeeping', signal, () => ({ ...runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }), usedLinksPurged: purgeUsedLinks(db, new Date()) })),
   });
   const http = httpClientFromConfig(config.http);
   for (const name of SOURCE_NAMES) {
@@ -58,24 +73,25 @@ export function buildScheduler(
       cron: source.cron,
       jitterSecs: source.jitterSecs,
       // The runner logged the error with its kind; the job's result does not repeat it.
-      run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal }).then(({ error: _logged, ...result }) => result).finally(afterWrite),
+      run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal, holder }).then(({ error: _logged, ...result }) => result).finally(afterWrite),
     });
   }
   scheduler.add({
     name: 'calendar-feeds',
     cron: config.calendars.cron,
     jitterSecs: 60,
-    async run(signal) {
-      const outcomes = { imported: 0, notModified: 0, failed: 0 };
-      for (const feed of listFeeds(db)) {
-        if (signal.aborted) break;
-        const outcome = await refreshFeed(db, feed.id, http, (prepared) => registration.upsertMeeting(prepared, 'calendar-feed'), 'calendar-feed', { signal });
-        if (outcome.status === 'failed') log.warn({ feed: feed.id, host: feed.host, error: outcome.error }, 'calendar feed refresh failed');
-        outcomes[outcome.status === 'imported' ? 'imported' : outcome.status === 'not-modified' ? 'notModified' : 'failed']++;
-      }
-      afterWrite();
-      return outcomes;
-    },
+    run: (signal) =>
+      leased('calendar-feeds', signal, async (leaseSignal) => {
+        const outcomes = { imported: 0, notModified: 0, failed: 0 };
+        for (const feed of listFeeds(db)) {
+          if (leaseSignal.aborted) break;
+          const outcome = await refreshFeed(db, feed.id, http, (prepared) => registration.upsertMeeting(prepared, 'calendar-feed'), 'calendar-feed', { signal: leaseSignal });
+          if (outcome.status === 'failed') log.warn({ feed: feed.id, host: feed.host, error: outcome.error }, 'calendar feed refresh failed');
+          outcomes[outcome.status === 'imported' ? 'imported' : outcome.status === 'not-modified' ? 'notModified' : 'failed']++;
+        }
+        afterWrite();
+        return outcomes;
+      }),
   });
   return scheduler;
 }
@@ -97,6 +113,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const check = quickCheck(db, startedAt);
   if (check.ok) log.info({ durationMs: check.durationMs }, 'database quick check passed');
   else log.error({ result: check.result, durationMs: check.durationMs }, 'database quick check failed: /healthz reports it; restore a backup (`leakwatch db backup` makes them)');
+  const holder = options.holder ?? leaseHolder();
   const matcher = new Matcher(db, matchSettingsFrom(config));
   const registration = new Registration(db, matcher);
   let web: WebServer | null = null;
@@ -114,9 +131,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       );
     }
   }
-  const notifier = new Notifier({ db, config, secrets, log });
+  const notifier = new Notifier({ db, config, secrets, log, holder });
   // Alerts a crawl queued go out now, not at the next poll.
-  const scheduler = buildScheduler(options, matcher, registration, () => notifier.wake());
+  const scheduler = buildScheduler({ ...options, holder }, matcher, registration, () => notifier.wake());
   scheduler.start();
   notifier.start();
   let stopping: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
+import { explainSqliteError } from '../store/sqlite-errors.js';
 
 /** Something `leakwatch run` does on a schedule. */
 export interface Job {
@@ -67,7 +68,10 @@ export class Scheduler {
         const result = await job.run(this.#abort.signal);
         log.info({ durationMs: Date.now() - started, result }, 'job finished');
       } catch (error) {
-        log.error({ err: error, durationMs: Date.now() - started }, 'job failed');
+        // A database at fault is the operator's to fix, not a bug: its explanation, without a stack at every run.
+        const database = explainSqliteError(error);
+        if (database === null) log.error({ err: error, durationMs: Date.now() - started }, 'job failed');
+        else log.error({ error: database, durationMs: Date.now() - started }, `job failed: ${database}`);
       }
     })();
     this.#running.add(run);

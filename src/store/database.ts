@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DatabaseError } from '../errors.js';
+import { checkIntegrity, type IntegrityReport } from './integrity.js';
+import { explainSqliteError } from './sqlite-errors.js';
 
 export type Db = Database.Database;
 
@@ -65,7 +67,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     db = new Database(path, { fileMustExist: options.mustExist ?? false });
     version = db.pragma('user_version', { simple: true }) as number;
   } catch (error) {
-    throw new DatabaseError(`cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+    throw new DatabaseError(`cannot open database ${path}: ${explainSqliteError(error) ?? (error as Error).message}`, { cause: error });
   }
 
   const known = migrations.at(-1)?.version ?? 0;
@@ -128,8 +130,10 @@ export interface DatabaseStatus {
   sizeBytes: number;
   walBytes: number;
   journalMode: string;
-  /** Row count of every table. */
-  tables: Record<string, number>;
+  /** Row count of every table; null for a table that cannot be read. */
+  tables: Record<string, number | null>;
+  /** `PRAGMA quick_check`: whether the file is sound, what is damaged and what fixes it. */
+  integrity: IntegrityReport;
 }
 
 export function databaseStatus(db: Db, path: string, migrations: Migration[] = loadMigrations()): DatabaseStatus {
@@ -138,9 +142,13 @@ export function databaseStatus(db: Db, path: string, migrations: Migration[] = l
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()
     .all() as string[];
-  const tables: Record<string, number> = {};
+  const tables: Record<string, number | null> = {};
   for (const name of names) {
-    tables[name] = db.prepare(`SELECT count(*) FROM "${name.replaceAll('"', '""')}"`).pluck().get() as number;
+    try {
+      tables[name] = db.prepare(`SELECT count(*) FROM "${name.replaceAll('"', '""')}"`).pluck().get() as number;
+    } catch {
+      tables[name] = null; // damaged: the integrity check says where
+    }
   }
   return {
     path,
@@ -151,6 +159,7 @@ export function databaseStatus(db: Db, path: string, migrations: Migration[] = l
     walBytes: fileSize(`${path}-wal`),
     journalMode: db.pragma('journal_mode', { simple: true }) as string,
     tables,
+    integrity: checkIntegrity(db, path),
   };
 }
 

@@ -84,7 +84,7 @@ describe('leakwatch outbox', () => {
 
     const flushed = await lw(['outbox', 'flush', '--json']);
     expect(flushed.code).toBe(0);
-    expect(JSON.parse(flushed.stdout)).toEqual({ sent: 2, retrying: 0, dead: 0, cancelled: 0, waiting: 0 });
+    expect(JSON.parse(flushed.stdout)).toEqual({ sent: 2, retrying: 0, dead: 0, cancelled: 0, waiting: 0, leased: [] });
     expect(smtp.received.map((m) => m.envelope.to)).toEqual([['teacher-84512397260@westfield.example']]);
     expect(smtp.received[0]!.envelope.from).toBe('alerts@leakwatch.test');
     expect(hookBodies).toHaveLength(1);
@@ -93,7 +93,7 @@ describe('leakwatch outbox', () => {
 
     const sent = await json<Record<string, unknown>[]>(['outbox', 'list', '--status', 'sent']);
     expect(sent).toHaveLength(2);
-    expect(await json(['outbox', 'flush'])).toEqual({ sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0 });
+    expect(await json(['outbox', 'flush'])).toEqual({ sent: 0, retrying: 0, dead: 0, cancelled: 0, waiting: 0, leased: [] });
   });
 
   it('a refused message is dead (exit 1); `outbox retry` queues it again and the next flush sends it', async () => {
@@ -155,15 +155,25 @@ describe('leakwatch notify test', () => {
     expect(JSON.parse(hookBodies[0]!.body)).toMatchObject({ event: 'leak.test' });
   });
 
-  it('exits 1 and says why when the SMTP server is unreachable', async () => {
+  it('exits 1 and says what really happened when the SMTP server is unreachable: failed, and not retried', async () => {
     const port = smtp.port;
     await smtp.close();
     vi.stubEnv('LEAKWATCH_SMTP_URL', `smtp://127.0.0.1:${port}`);
     const result = await lw(['notify', 'test', '--to', 'me@school.example']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/email me@school.example: retrying \(.*(ECONNREFUSED|ECONNECTION|ESOCKET)/);
+    expect(result.stdout).toMatch(/^email me@school.example: failed, not retried: a test is sent once \(.*(ECONNREFUSED|ECONNECTION|ESOCKET)/m);
+    expect(result.stdout).toMatch(/^webhook http:\/\/127\.0\.0\.1:\d+\/…: sent$/m);
+    const listed = JSON.parse((await lw(['notify', 'test', '--to', 'me@school.example', '--json'])).stdout) as Record<string, unknown>[];
+    expect(listed[0]).toMatchObject({ channel: 'email', outcome: 'failed', status: 'cancelled', attempts: 1, error: expect.stringMatching(/ECONNREFUSED|ECONNECTION|ESOCKET/) });
     smtp = await startSmtpServer();
     // The failed sample does not linger in the outbox to be sent later.
     expect(await json<unknown[]>(['outbox', 'list', '--status', 'pending'])).toEqual([]);
+  });
+
+  it('says a sample was not sent when its channel is not configured', async () => {
+    vi.stubEnv('LEAKWATCH_SMTP_URL', '');
+    const result = await lw(['notify', 'test', '--to', 'me@school.example']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^email me@school.example: not sent \(no SMTP server configured\)$/m);
   });
 });

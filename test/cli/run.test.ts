@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/database.js';
+import { SOURCE_NAMES } from '../../src/config/schema.js';
 import { BIN, cleanEnv, runMain, tempDir } from '../support/cli.js';
+import { startHttpServer } from '../support/http-server.js';
 import { MALFORMED_REQUESTS, rawRequest } from '../support/raw-http.js';
 import { startSmtpServer } from '../support/smtp-server.js';
 
@@ -178,6 +181,127 @@ describe('leakwatch run', () => {
       expect((await running.exited).code).toBe(0);
     } finally {
       blocker.close();
+    }
+  });
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A school with `count` registered meetings, each leaked once: `count` alerts queued, to `count` different organisers. */
+async function schoolWithLeaks(lw: (args: string[], input?: string) => Promise<{ code: number }>, count: number): Promise<void> {
+  const ids = Array.from({ length: count }, (_, n) => `8${4512397260 + (n + 1) * 7919}`);
+  const csv = join(dir, 'meetings.csv');
+  writeFileSync(csv, `owner_email,platform,meeting_id\n${ids.map((id, n) => `teacher-${n}@westfield.example,zoom,${id}`).join('\n')}\n`);
+  await lw(['org', 'add', '--name', 'Westfield High', '--admin', 'it@westfield.example']);
+  await lw(['identifier', 'add', '--org', '1', '--kind', 'email-domain', '--value', 'westfield.example']);
+  await lw(['identifier', 'verify', '--org', '1', '--value', 'westfield.example', '--method', 'manual']);
+  expect((await lw(['meeting', 'import', '--org', '1', csv])).code).toBe(0);
+  const posts = ids.map((id, n) => JSON.stringify({ id: `p${n}`, text: `join zoom.us/j/${id}`, url: `https://www.reddit.com/r/x/${n}/` })).join('\n');
+  expect((await lw(['ingest', '--source', 'reddit'], posts)).code).toBe(0);
+}
+
+describe('two daemons on one database', () => {
+  it('send each alert once with a slow SMTP server, and never crawl a source twice at once', async () => {
+    const smtp = await startSmtpServer();
+    // The server takes 400 ms to accept each message: a worker's queue of 32 takes over 3 s to empty, 4 at a time.
+    smtp.beforeReply = () => sleep(400);
+    let inFlight = 0;
+    let mostAtOnce = 0;
+    const feedRequests: number[] = [];
+    const feed = await startHttpServer({
+      '/feed.xml': (_request, response) => {
+        inFlight++;
+        mostAtOnce = Math.max(mostAtOnce, inFlight);
+        feedRequests.push(Date.now());
+        setTimeout(() => {
+          inFlight--;
+          response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Notices</title><link>https://school.example/</link>' +
+              '<item><title>Bake sale</title><link>https://school.example/n/1</link><guid>n1</guid><pubDate>Mon, 21 Sep 2026 10:05:00 +0000</pubDate><description>Friday in the hall</description></item>' +
+              '</channel></rss>',
+          );
+        }, 1500);
+      },
+    });
+    try {
+      const db = join(dir, 'shared.db');
+      const config = join(dir, 'config.json');
+      const sources = Object.fromEntries(SOURCE_NAMES.map((name) => [name, { enabled: false }]));
+      writeFileSync(
+        config,
+        JSON.stringify({
+          web: { publicUrl: 'https://leakwatch.test' },
+          http: { allowPrivateHosts: true, respectRobotsTxt: false },
+          // Sends that take longer than 2 s in all (queue included) were taken as interrupted before sends were leased one by one.
+          notify: { pollIntervalMs: 100, sendTimeoutMs: 2000 },
+          sources: { ...sources, rss: { enabled: true, cron: '* * * * * *', jitterSecs: 0, requestIntervalMs: 0, feeds: [`${feed.url}/feed.xml`] } },
+        }),
+      );
+      const lw = (args: string[], input = '') => runMain([...args, '--db', db, '--config', config, '--log-level', 'silent'], input);
+      await schoolWithLeaks(lw, 50);
+
+      const daemons = await Promise.all([1, 2].map(() => startDaemon(['--db', db, '--config', config], dir, { LEAKWATCH_SMTP_URL: smtp.url })));
+      await smtp.waitFor(50);
+      await sleep(3000); // a message sent twice would arrive by now, and the feed is asked every second
+      for (const daemon of daemons) daemon.child.kill('SIGTERM');
+      for (const daemon of daemons) expect((await daemon.exited).code).toBe(0);
+
+      expect(smtp.received).toHaveLength(50);
+      expect(new Set(smtp.received.map((m) => m.parsed.messageId)).size).toBe(50);
+      expect(new Set(smtp.received.map((m) => m.envelope.to[0])).size).toBe(50);
+
+      // Each crawl of the feed is one run of one daemon, one at a time.
+      const check = new Database(db, { readonly: true });
+      const runs = check.prepare("SELECT started_at, finished_at, status FROM crawl_runs WHERE source = 'rss' ORDER BY started_at").all() as { started_at: string; finished_at: string | null; status: string }[];
+      check.close();
+      expect(feedRequests.length).toBeGreaterThanOrEqual(2);
+      expect(mostAtOnce).toBe(1);
+      expect(runs).toHaveLength(feedRequests.length);
+      for (let n = 1; n < runs.length; n++) expect(runs[n]!.started_at >= runs[n - 1]!.finished_at!).toBe(true);
+      const skipped = daemons.flatMap((d) => d.lines).filter((l) => l.job === 'crawl:rss' && (l.result as { status?: string } | undefined)?.status === 'skipped');
+      expect(skipped.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await smtp.close();
+      await feed.close();
+    }
+  }, 60_000);
+});
+
+describe('after a crash', () => {
+  it('`outbox flush` says it waits for the lease of the dead process and for how long, then sends the message again, same Message-ID', async () => {
+    const smtp = await startSmtpServer();
+    try {
+      const db = join(dir, 'crashed.db');
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ web: { publicUrl: 'https://leakwatch.test' }, mail: { smtpUrl: smtp.url }, notify: { pollIntervalMs: 100 }, leases: { ttlMs: 4000 } }));
+      const lw = (args: string[], input = '') => runMain([...args, '--db', db, '--config', config, '--log-level', 'silent'], input);
+      await schoolWithLeaks(lw, 1);
+
+      const running = await startDaemon(['--db', db, '--config', config], dir);
+      const pid = running.child.pid!;
+      // The server has the message; the daemon is killed before it hears so, and never marks it sent.
+      smtp.beforeReply = () => {
+        running.child.kill('SIGKILL');
+        return new Promise(() => {});
+      };
+      await smtp.waitFor(1);
+      expect((await running.exited).signal).toBe('SIGKILL');
+      smtp.beforeReply = () => {};
+
+      const flushed = await runMain(['outbox', 'flush', '--db', db, '--config', config, '--log-level', 'silent'], '');
+      expect(flushed.code).toBe(0);
+      expect(flushed.stdout).toMatch(
+        new RegExp(`^waiting for 1 message leased by pid ${pid} on ${hostname().replaceAll('.', '\\.')}, which is no longer running: it goes again when its lease expires in [1-4]\\.\\d s \\(at \\S+\\)$`, 'm'),
+      );
+      const json = JSON.parse((await lw(['outbox', 'flush', '--json'])).stdout) as { sent: number; leased: Record<string, unknown>[] };
+      expect(json).toMatchObject({ sent: 0, leased: [{ messages: 1, holder: { pid, host: hostname(), running: false }, expiresAt: expect.any(String), expiresInMs: expect.any(Number) }] });
+
+      await sleep((json.leased[0]!.expiresInMs as number) + 100);
+      expect(JSON.parse((await lw(['outbox', 'flush', '--json'])).stdout)).toMatchObject({ sent: 1, leased: [] });
+      expect(smtp.received).toHaveLength(2);
+      expect(smtp.received[1]!.parsed.messageId).toBe(smtp.received[0]!.parsed.messageId);
+    } finally {
+      await smtp.close();
     }
   });
 });

@@ -228,3 +228,29 @@ describe('RSS and Atom crawler', () => {
     expect(server.requests.filter((r) => r.url === '/feed.atom')).toHaveLength(0);
   });
 });
+
+describe('the crawl lease', () => {
+  it('a source another process is crawling is skipped, saying who; a run its process left open is closed as interrupted', async () => {
+    serveFeed('/notices.rss', () => NOTICES);
+    // A daemon on another machine holds rss's crawl lease, and has a run open.
+    store.db.prepare("INSERT INTO leases (name, holder, acquired_at, renewed_at, expires_at) VALUES ('crawl:rss', '4242@elsewhere.example/ab12', ?, ?, ?)").run(
+      new Date().toISOString(),
+      new Date().toISOString(),
+      new Date(Date.now() + 60_000).toISOString(),
+    );
+    store.db.prepare("INSERT INTO crawl_runs (source, started_at, status) VALUES ('rss', ?, 'running')").run(new Date().toISOString());
+    const skipped = await crawl(['/notices.rss']);
+    expect(skipped).toMatchObject({ status: 'skipped', pages: 0, heldBy: expect.stringMatching(/^pid 4242 on elsewhere\.example .*until /) });
+    expect(server.requests).toHaveLength(0);
+
+    // The lease runs out (that daemon died): the next run takes it, and closes the run it left.
+    store.db.prepare("UPDATE leases SET expires_at = '2000-01-01T00:00:00.000Z'").run();
+    expect(await crawl(['/notices.rss'])).toMatchObject({ status: 'succeeded', pages: 1 });
+    const runs = store.db.prepare("SELECT status, error_kind FROM crawl_runs WHERE source = 'rss' ORDER BY id").all();
+    expect(runs).toEqual([
+      { status: 'failed', error_kind: 'interrupted' },
+      { status: 'succeeded', error_kind: null },
+    ]);
+    expect(store.db.prepare('SELECT count(*) FROM leases').pluck().get()).toBe(0);
+  });
+});

@@ -13,6 +13,9 @@ import { createLogger } from '../../src/logger.js';
 import { getLeak, listLeaks } from '../../src/match/leaks.js';
 import { changeLeakStatus } from '../../src/match/lifecycle.js';
 import { addIdentifier, sendVerificationEmail, verifyManually } from '../../src/registry/identifiers.js';
+import { openDatabase } from '../../src/store/database.js';
+import { damageIndexPage, fillDatabase } from '../support/damage.js';
+import { capturedLogger } from '../support/logger.js';
 import { FakeClock, notifierConfig } from '../support/notify.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { school, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
@@ -74,6 +77,22 @@ function westfield(): number {
 
 function ingest(...texts: string[]): void {
   store.matcher.ingestPage(texts.map((text) => post(text)), { now: clock.now });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await sleep(10);
+  }
+}
+
+
+/** Log lines that carry a stack trace. */
+function withStacks(entries: Record<string, unknown>[]): Record<string, unknown>[] {
+  return entries.filter((entry) => /\n\s+at /.test(JSON.stringify(entry).replaceAll('\\n', '\n')));
 }
 
 const LEAK_TEXT = 'maths class <script>alert(1)</script> Meeting ID: 845 1239 7260 Passcode: 662810 lets raid it';
@@ -310,31 +329,32 @@ describe('failures', () => {
     expect(listOutbox(store.db, { status: 'dead' })[0]!.attempts).toBe(3);
   });
 
-  it('a crash between sending and marking re-sends the same message (same Message-ID), once', async () => {
+  it('a slow send keeps its lease (a heartbeat): another worker leaves the message alone past the lease\'s length, and it goes once', async () => {
     westfield();
-    ingest('zoom.us/j/84512397260');
-    // The first worker's process "dies" right after the server accepted the message: it never marks it sent.
+    store.matcher.ingestPage([post('zoom.us/j/84512397260', { createdAt: new Date().toISOString() })], { now: new Date() });
     const real = mailer();
-    const dying: MailTransport = {
+    let answer!: () => void;
+    const slow: MailTransport = {
       send: async (email) => {
-        await real.send(email);
-        return new Promise(() => {});
+        await new Promise<void>((resolve) => (answer = resolve));
+        return real.send(email);
       },
       close: () => real.close(),
     };
-    void notifier({ transport: dying }).flush();
-    await smtp.waitFor(1);
-    const row = listOutbox(store.db).find((r) => r.kind === 'alert')!;
-    expect(row.status).toBe('sending');
-
-    // Another worker leaves it alone while its lease lasts, then sends it again.
-    const next = notifier();
-    expect((await next.flush()).sent).toBe(0);
-    clock.advance(notifierConfig().notify.sendTimeoutMs);
-    expect((await next.flush()).sent).toBe(1);
-    expect(smtp.received).toHaveLength(2);
-    expect(smtp.received[1]!.parsed.messageId).toBe(smtp.received[0]!.parsed.messageId);
-    expect(getOutboxRow(store.db, row.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    // Lease and send timeout of 300 ms, on the system clock: a lease taken once, and not renewed, would run out long before the server answers.
+    const config = notifierConfig({ leases: { ttlMs: 300 }, notify: { sendTimeoutMs: 300 } });
+    const first = new Notifier({ db: store.db, config, secrets: {}, log, mailer: slow });
+    const sending = first.flush();
+    await until(() => answer !== undefined);
+    expect(listOutbox(store.db).find((r) => r.kind === 'alert')).toMatchObject({ status: 'sending', leaseHolder: first.holder.id });
+    await sleep(1000);
+    const second = new Notifier({ db: store.db, config, secrets: {}, log, mailer: mailer() });
+    expect(await second.flush()).toMatchObject({ sent: 0 });
+    answer();
+    expect(await sending).toMatchObject({ sent: 1 });
+    expect(await second.flush()).toMatchObject({ sent: 0 });
+    expect(smtp.received).toHaveLength(1);
+    expect(listOutbox(store.db).find((r) => r.kind === 'alert')).toMatchObject({ status: 'sent', attempts: 1, leaseHolder: null });
   });
 
   it('without an SMTP server, emails wait in the outbox (not dead)', async () => {
@@ -415,5 +435,80 @@ describe('the running worker (leakwatch run)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('database faults (leakwatch run)', () => {
+  it('a damaged index does not end the worker: it logs the failure once, without a stack, and backs off', async () => {
+    westfield();
+    ingest('zoom.us/j/84512397260');
+    store.db.close();
+    damageIndexPage(store.path, 'outbox_due');
+    const db = openDatabase(store.path);
+    const { log, entries } = capturedLogger();
+    const worker = new Notifier({ db, config: notifierConfig({ notify: { pollIntervalMs: 20 } }), secrets: {}, log, mailer: mailer(), errorBackoff: { baseMs: 50, maxMs: 200 } } as never);
+    try {
+      worker.start();
+      await sleep(800);
+      await worker.stop();
+    } finally {
+      db.close();
+    }
+    const errors = entries().filter((e) => (e.level as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!.msg)).toMatch(/outbox worker.*damaged/);
+    expect(withStacks(entries())).toEqual([]);
+    expect(entries().find((e) => /outbox worker stopped while failing/.test(String(e.msg)))).toMatchObject({ failures: expect.any(Number) });
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it('on a full disk it backs off and logs once per streak, and a message sent but not marked is marked once writes work: 50 alerts, 50 emails', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    const meetings = Array.from({ length: 50 }, (_, n) => `8${4512397260 + n * 7919}`);
+    meetings.forEach((id, n) => store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: id, ownerEmail: `teacher-${n}@westfield.example` }, 'test', clock.now));
+    store.matcher.ingestPage(meetings.map((id) => post(`join zoom.us/j/${id}`, { createdAt: new Date().toISOString() })), { now: new Date() });
+    expect(listOutbox(store.db, { status: 'pending' }).filter((r) => r.kind === 'alert')).toHaveLength(50);
+
+    const { log, entries } = capturedLogger();
+    let giveSpaceBack: (() => void) | null = null;
+    // The disk fills while the tenth message is on the wire: the server has it, and its row cannot be marked sent.
+    smtp.beforeReply = () => {
+      if (smtp.received.length === 10 && giveSpaceBack === null) giveSpaceBack = fillDatabase(store.db);
+    };
+    // A short send timeout: rows leased and then not marked would go again within the test.
+    const worker = new Notifier({
+      db: store.db,
+      config: notifierConfig({ notify: { pollIntervalMs: 20, sendTimeoutMs: 1000 } }),
+      secrets: {},
+      log,
+      mailer: mailer(),
+      errorBackoff: { baseMs: 50, maxMs: 400 },
+    } as never);
+    worker.start();
+    try {
+      await until(() => giveSpaceBack !== null);
+      await sleep(1500);
+      const failedTries = entries().filter((e) => (e.level as number) >= 40).length;
+      giveSpaceBack!();
+      await until(() => listOutbox(store.db, { status: 'sent' }).filter((r) => r.kind === 'alert').length === 50);
+      await sleep(1500); // long enough for a lease of the old kind to run out and a row to go again
+      expect(failedTries).toBeLessThan(20);
+    } finally {
+      await worker.stop();
+    }
+
+    expect(smtp.received).toHaveLength(50);
+    expect(new Set(smtp.received.map((m) => m.parsed.messageId)).size).toBe(50);
+    const errors = entries().filter((e) => (e.level as number) >= 50);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]!.msg)).toMatch(/outbox worker.*(full|cannot grow)/);
+    const recovered = entries().find((e) => /outbox worker recovered/.test(String(e.msg)));
+    expect(recovered).toMatchObject({ failures: expect.any(Number) });
+    expect(recovered!.failures as number).toBeLessThanOrEqual(8);
+    expect(withStacks(entries())).toEqual([]);
+    // The messages the server took while the disk was full are marked sent, once each.
+    const unmarked = entries().filter((e) => /sent, but could not be marked/.test(String(e.msg)));
+    expect(unmarked.length).toBeGreaterThanOrEqual(1);
+    for (const line of unmarked) expect(getOutboxRow(store.db, line.id as number)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 });

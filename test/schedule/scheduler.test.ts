@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { capturedLogger } from '../support/logger.js';
 import { Scheduler } from '../../src/schedule/scheduler.js';
@@ -56,5 +57,26 @@ describe('Scheduler', () => {
     expect(sawAbort).toBe(true);
     expect(finished).toBe(true);
     await run;
+  });
+});
+
+describe('a job failing on the database', () => {
+  it('is logged as one line saying what to do, without a stack trace', async () => {
+    const { log, entries } = capturedLogger();
+    const db = new Database(':memory:');
+    db.pragma('max_page_count = 1');
+    const scheduler = new Scheduler(log).add({
+      name: 'housekeeping',
+      cron: '0 0 1 1 *',
+      run() {
+        db.exec('CREATE TABLE grows (x TEXT)');
+        db.prepare('INSERT INTO grows VALUES (?)').run('x'.repeat(10_000));
+      },
+    });
+    await scheduler.runNow('housekeeping');
+    db.close();
+    const failed = entries().find((l) => String(l.msg).startsWith('job failed'))!;
+    expect(failed).toMatchObject({ job: 'housekeeping', error: expect.stringMatching(/cannot grow: the disk is full \(SQLITE_FULL/) });
+    expect(failed).not.toHaveProperty('err');
   });
 });

@@ -4,8 +4,11 @@ import type { Config } from '../../src/config/schema.js';
 const DEFAULTS = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8')) as Config;
 
 /** The shipped configuration's notifier-related sections, with test overrides (fast retries, loopback allowed). */
-export function notifierConfig(overrides: { notify?: Partial<Config['notify']>; mail?: Partial<Config['mail']>; web?: Partial<Config['web']> } = {}) {
+export function notifierConfig(
+  overrides: { notify?: Partial<Config['notify']>; mail?: Partial<Config['mail']>; web?: Partial<Config['web']>; leases?: Partial<Config['leases']> } = {},
+) {
   return {
+    leases: { ...DEFAULTS.leases, ...overrides.leases },
     notify: { ...DEFAULTS.notify, backoffBaseMs: 1000, backoffMaxMs: 8000, pollIntervalMs: 50, ...overrides.notify },
     mail: { ...DEFAULTS.mail, from: 'leakwatch@leakwatch.test', replyTo: 'help@leakwatch.test', ...overrides.mail },
     web: { ...DEFAULTS.web, publicUrl: 'https://leakwatch.test', ...overrides.web },

@@ -1,7 +1,9 @@
 /**
  * A real SMTP server on loopback, port 0 (smtp-server), keeping every message
  * it accepts, parsed with mailparser. Plain SMTP (no STARTTLS) so tests need
- * no certificates; `reply` lets a test refuse recipients with any code.
+ * no certificates; `reply` lets a test refuse recipients with any code, and
+ * `beforeReply` holds a message back (a slow server) or kills its sender
+ * between the server receiving it and saying so.
  */
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
@@ -23,6 +25,11 @@ export interface TestSmtpServer {
    * `[code, text]` to refuse (4xx: try later, 5xx: never).
    */
   reply: (recipient: string) => [number, string] | null;
+  /**
+   * Runs after a message is received (it is already in `received`) and before
+   * the server answers 250; the answer waits for the promise it returns.
+   */
+  beforeReply: (mail: ReceivedMail) => Promise<void> | void;
   /** Resolves once `count` messages have been received. */
   waitFor(count: number): Promise<void>;
   close(): Promise<void>;
@@ -37,7 +44,7 @@ export interface SmtpServerOptions {
 export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
-  const state: Pick<TestSmtpServer, 'reply'> = { reply: () => null };
+  const state: Pick<TestSmtpServer, 'reply' | 'beforeReply'> = { reply: () => null, beforeReply: () => {} };
   const settings: SMTPServerOptions = {
     disabledCommands: options.credentials ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     authOptional: options.credentials === undefined,
@@ -60,16 +67,18 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw)
-          .then((parsed) => {
-            received.push({
+          .then(async (parsed) => {
+            const mail: ReceivedMail = {
               envelope: {
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
                 to: session.envelope.rcptTo.map((r) => r.address),
               },
               raw,
               parsed,
-            });
+            };
+            received.push(mail);
             for (const waiter of waiters.filter((w) => received.length >= w.count)) waiter.resolve();
+            await state.beforeReply(mail);
             callback();
           })
           .catch(callback);
@@ -91,6 +100,12 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     },
     set reply(fn) {
       state.reply = fn;
+    },
+    get beforeReply() {
+      return state.beforeReply;
+    },
+    set beforeReply(fn) {
+      state.beforeReply = fn;
     },
     waitFor(count) {
       if (received.length >= count) return Promise.resolve();
