@@ -1,9 +1,12 @@
 import type { CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
 import { BlockedError, ParseError } from '../src/crawl/errors.js';
+import { Walk } from '../src/crawl/walk.js';
 
-/** How many result pages one query may walk per run. */
+/** Requests one query may make per run. */
 const MAX_PAGES = 10;
 const LIMIT = 100;
+/** Posts reach the search index a little after they are written (and `sortAt` is the earlier time): a walk reads this far below its floor again. */
+const OVERLAP_MS = 10 * 60_000;
 
 interface External {
   uri?: string;
@@ -38,9 +41,13 @@ interface SearchResponse {
 
 /**
  * Bluesky's `app.bsky.feed.searchPosts` (sort=latest) on the public AppView,
- * per query, newest first. The cursor is the newest post's `sortAt` (the
- * earlier of `createdAt` and `indexedAt`, which is what `sort=latest` orders
- * by and what `since` filters on).
+ * per query, newest first, walked with the shared resume rule ({@link Walk}):
+ * marks are (`sortAt`, AT URI), where `sortAt` is the earlier of `createdAt`
+ * and `indexedAt`, which is what `sort=latest` orders by and what `since`
+ * and `until` filter on. The floor is asked as `since` less the overlap, and
+ * a walk pages back with `until` just past the oldest post read rather than
+ * with the answer's `cursor`, which the public AppView refuses without a
+ * session (403).
  */
 export const bluesky: Crawler<'bluesky'> = {
   name: 'bluesky',
@@ -50,51 +57,45 @@ export const bluesky: Crawler<'bluesky'> = {
     }
     for (const query of queries) {
       const scope = `query:${query}`;
-      const stored = Date.parse(cursor(scope) ?? '');
-      const since = Number.isNaN(stored) ? null : stored;
-      let newest = since;
-      let next: string | null = null;
-      for (let page = 0; page < MAX_PAGES; page++) {
+      const walk = new Walk<PostView & { sortAt: number }>({
+        scope,
+        stored: cursor(scope),
+        maxPages: MAX_PAGES,
+        overlapMs: OVERLAP_MS,
+        mark: (view) => ({ at: view.sortAt, id: view.uri }),
+        // Before walk cursors: the newest sortAt read.
+        legacy: (stored) => {
+          const at = Date.parse(stored);
+          return Number.isNaN(at) ? null : { at, id: '' };
+        },
+        log,
+      });
+      for (let request = walk.request(); request !== null; request = walk.request()) {
         const url = new URL('/xrpc/app.bsky.feed.searchPosts', config.baseUrl);
         url.searchParams.set('q', query);
         url.searchParams.set('sort', 'latest');
         url.searchParams.set('limit', String(LIMIT));
-        if (since !== null) url.searchParams.set('since', new Date(since).toISOString());
-        if (next) url.searchParams.set('cursor', next);
+        if (request.sinceMs !== null) url.searchParams.set('since', new Date(request.sinceMs).toISOString());
+        // `until` is exclusive: just past the oldest post read, so the others of its millisecond come too.
+        if (request.below?.at != null) url.searchParams.set('until', new Date(request.below.at + 1).toISOString());
 
         let response: SearchResponse;
         try {
           response = await http.getJson<SearchResponse>(url.href, { signal, minIntervalMs, conditional: false });
         } catch (error) {
-          // The public AppView refuses `cursor` paging without a session (403): keep what the first pages gave.
-          if (!(next && error instanceof BlockedError && error.status === 403)) throw error;
-          log.warn({ scope, pages: page }, 'the AppView refused to page further without a session; posts between the stored cursor and the oldest one read are skipped');
-          if (newest !== null && newest !== since) yield { scope, posts: [], cursor: new Date(newest).toISOString() } satisfies CrawlPage;
-          break;
+          // An AppView that will not page back without a session: what it would not show is a gap the walk logs.
+          if (!(request.below && error instanceof BlockedError && error.status === 403)) throw error;
+          log.info({ scope }, 'the AppView refused to page back without a session (403)');
+          const page = walk.read([], { more: false });
+          yield { scope, posts: [], cursor: page.cursor } satisfies CrawlPage;
+          continue;
         }
         if (!response || typeof response !== 'object' || !Array.isArray(response.posts)) {
           throw new ParseError(`${url.host}: searchPosts answer has no posts array`);
         }
-
-        const posts: Post[] = [];
-        let reachedCursor = false;
-        for (const view of response.posts) {
-          const sortAt = sortAtOf(view, url.host);
-          if (since !== null && sortAt <= since) {
-            reachedCursor = true;
-            continue;
-          }
-          posts.push(toPost(view, url.host));
-          if (newest === null || sortAt > newest) newest = sortAt;
-        }
-        const capped = page + 1 === MAX_PAGES;
-        const last = reachedCursor || !response.cursor || response.posts.length === 0 || capped;
-        if (capped && !reachedCursor && since !== null) {
-          log.warn({ scope, pages: MAX_PAGES }, 'walked the page limit without reaching the stored cursor; older new posts are skipped');
-        }
-        yield { scope, posts, cursor: last && newest !== null && newest !== since ? new Date(newest).toISOString() : null } satisfies CrawlPage;
-        if (last) break;
-        next = response.cursor ?? null;
+        const views = response.posts.map((view) => ({ ...view, sortAt: sortAtOf(view, url.host) }));
+        const page = walk.read(views, { more: Boolean(response.cursor) && views.length > 0, bounded: request.sinceMs !== null });
+        yield { scope, posts: page.items.map((view) => toPost(view, url.host)), cursor: page.cursor } satisfies CrawlPage;
       }
     }
   },

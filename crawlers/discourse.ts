@@ -3,6 +3,7 @@ import type { CrawlContext, CrawlPage, Crawler, Post } from '../src/crawl/crawle
 import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
 import { eachInstance } from '../src/crawl/each-instance.js';
+import { Walk } from '../src/crawl/walk.js';
 import { parentPasscode, postText } from '../src/extract/reply.js';
 
 /** Requests per forum per run (Discourse answers 50 posts each). */
@@ -30,8 +31,11 @@ type KnownIds = Map<string, number>;
 
 /**
  * Discourse forums: `/posts.json`, the latest public posts across every
- * topic, newest first, paged back with `before=<post id>`. The cursor of a
- * forum is the highest post id read, stored once a walk reaches it.
+ * topic, newest first by id, paged back with `before=<post id>` and walked
+ * with the shared resume rule ({@link Walk}): marks are post ids (a post's id
+ * is given when it is posted, so none reaches the listing below ids already
+ * read, and there is no overlap), and a walk cut short goes on before the
+ * oldest id it read.
  *
  * A reply names the post it answers by its number in the topic
  * (`reply_to_post_number`), while posts are known by their id: the id is
@@ -51,27 +55,30 @@ async function* latestPosts(context: Context, base: URL): AsyncGenerator<CrawlPa
   // A forum may live under a path (`https://example.org/forum`), and its permalinks with it.
   const root = base.href.replace(/\/+$/, '');
   const scope = root.replace(/^https?:\/\//, '');
-  const stored = context.cursor(scope);
-  if (stored !== null && !/^\d+$/.test(stored)) throw new ParseError(`discourse: stored cursor ${JSON.stringify(stored)} of ${scope} is not a post id`);
-  const since = Number(stored ?? 0);
-  let newest = since;
-  let before: number | null = null;
+  const walk = new Walk<LatestPost>({
+    scope,
+    stored: context.cursor(scope),
+    maxPages: MAX_PAGES,
+    overlapMs: 0,
+    mark: (post) => ({ at: null, id: String(post.id) }),
+    // Before walk cursors: the highest post id read.
+    legacy: (stored) => (/^\d+$/.test(stored) ? { at: null, id: stored } : null),
+    // Post ids number every post of the forum, private ones too: at most this many.
+    between: (after, before) => Number(before.id) - Number(after.id) - 1,
+    log: context.log,
+  });
   const known: KnownIds = new Map();
-  for (let page = 0; page < MAX_PAGES; page++) {
+  for (let request = walk.request(); request !== null; request = walk.request()) {
     const url = new URL(`${root}/posts.json`);
-    if (before !== null) url.searchParams.set('before', String(before));
+    if (request.below !== null) url.searchParams.set('before', request.below.id);
     const answer = await context.http.getJson<{ latest_posts?: unknown }>(url.href, { signal: context.signal, minIntervalMs: context.minIntervalMs, conditional: false });
     const posts = checkPosts(answer, base.host);
-    const fresh = posts.filter((post) => post.id > since);
-    for (const post of fresh) newest = Math.max(newest, post.id);
-    const last = posts.length === 0 || fresh.length < posts.length || page + 1 === MAX_PAGES;
+    const page = walk.read(posts, { more: posts.length > 0 });
     yield {
       scope,
-      posts: await postsOf(context, root, scope, fresh.filter((post) => !post.hidden && !post.deleted_at), posts, known),
-      cursor: last && newest > since ? String(newest) : null,
+      posts: await postsOf(context, root, scope, page.items.filter((post) => !post.hidden && !post.deleted_at), posts, known),
+      cursor: page.cursor,
     };
-    if (last) return;
-    before = Math.min(...posts.map((post) => post.id));
   }
 }
 

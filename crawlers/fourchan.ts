@@ -3,12 +3,15 @@ import type { CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
 import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
 
-/** Threads fetched per board per run, the most recently modified first (4chan asks for at most one request a second). */
+/** Threads fetched per board per run (4chan asks for at most one request a second); the rest wait for the next run. */
 const MAX_THREADS = 50;
 
 interface CatalogThread {
   no: number;
   last_modified: number;
+  replies?: number;
+  /** The thread's last few replies, the newest last. */
+  last_replies?: { no: number }[];
 }
 
 interface CatalogPage {
@@ -26,16 +29,31 @@ interface ThreadPost {
   com?: string;
 }
 
+/** Per thread: the newest post number read in it, and the newest the catalog showed. */
+interface ThreadMark {
+  read: number;
+  newest: number;
+}
+
+/** A board's cursor: every thread of the last catalog, by number (stored as JSON, `[read, newest]` each). */
+type BoardCursor = Map<number, ThreadMark>;
+
 /**
  * 4chan's read-only JSON API: per board the catalog (asked with
- * If-Modified-Since, so an unchanged board costs one 304), then every thread
- * modified since the board's cursor, newest first. A post that quotes a post
- * of its thread (`>>900201`) replies to the first one it quotes.
+ * If-Modified-Since, so an unchanged board costs one 304), then each thread
+ * with posts not read yet. A post that quotes a post of its thread
+ * (`>>900201`) replies to the first one it quotes.
  *
- * The cursor is the newest `last_modified` in the catalog, not the newest
- * post read: a thread that gains posts after the catalog was fetched shows a
- * `last_modified` above that cursor in the next catalog, so it is read again
- * then (its posts already stored are skipped) instead of being lost.
+ * A board has no listing to page through, so its cursor keeps, per thread of
+ * the catalog, the newest post number read there and the newest the catalog
+ * showed (post numbers, not seconds: a post is new when its number is above
+ * what was read in its thread). A thread is read when the catalog shows a
+ * post above what was read; at most `MAX_THREADS` a run, the longest
+ * waiting first (the oldest unread post), so threads left over by one run are
+ * read by the next and none is passed over. A thread that leaves the catalog
+ * with posts unread is asked for once more (boards with an archive still
+ * serve it); one that is gone (404) is logged as a gap with the posts it
+ * took, and forgotten.
  */
 export const fourchan: Crawler<'fourchan'> = {
   name: 'fourchan',
@@ -54,45 +72,115 @@ export const fourchan: Crawler<'fourchan'> = {
 
     async function* crawlBoard(board: string): AsyncGenerator<CrawlPage> {
       const scope = `board:${board}`;
-      const since = Number(cursor(scope) ?? 0);
+      const stored = cursor(scope);
+      const previous = parseBoardCursor(stored, scope);
+      const waiting = [...previous.threads.values()].some((mark) => mark.newest > mark.read);
       const catalogUrl = new URL(`/${encodeURIComponent(board)}/catalog.json`, config.baseUrl);
-      const response = await http.get(catalogUrl.href, { signal, minIntervalMs });
+      // Threads left unread by the last run are read even when the board has not changed since.
+      const response = await http.get(catalogUrl.href, { signal, minIntervalMs, conditional: !waiting });
       if (response.notModified) return;
-      const threads = catalogThreads(response.json<unknown>(), catalogUrl);
+      const catalog = catalogThreads(response.json<unknown>(), catalogUrl);
 
-      const changed = threads.filter((thread) => thread.last_modified > since).sort((a, b) => b.last_modified - a.last_modified);
-      if (changed.length === 0) return;
-      const newest = changed[0]!.last_modified;
-      const selected = changed.slice(0, MAX_THREADS);
-      if (changed.length > selected.length) {
-        log.warn({ board, changed: changed.length, read: selected.length }, 'more threads changed than one run reads; the oldest are skipped');
+      const threads: BoardCursor = new Map();
+      for (const thread of catalog) {
+        const newest = newestPostOf(thread, catalogUrl);
+        const known = previous.threads.get(thread.no);
+        // Without an entry: a new thread, or (cursor of the version before) one changed in or after its second.
+        const read = known?.read ?? (previous.legacySince !== null && thread.last_modified < previous.legacySince ? newest : 0);
+        threads.set(thread.no, { read, newest: Math.max(newest, known?.newest ?? 0) });
       }
+      const gone = [...previous.threads].filter(([no, mark]) => !threads.has(no) && mark.newest > mark.read);
+      const inCatalog = new Map(catalog.map((thread) => [thread.no, thread]));
+      const due = [...gone.map(([no, mark]) => ({ no, mark, gone: true })), ...[...threads].filter(([, mark]) => mark.newest > mark.read).map(([no, mark]) => ({ no, mark, gone: false }))]
+        .map((thread) => ({ ...thread, from: oldestUnread(thread.no, thread.mark, inCatalog.get(thread.no)) }))
+        .sort((a, b) => a.from - b.from || (inCatalog.get(b.no)?.last_modified ?? Infinity) - (inCatalog.get(a.no)?.last_modified ?? Infinity))
+        .slice(0, MAX_THREADS);
 
-      for (const [index, thread] of selected.entries()) {
-        const posts = await threadPosts(board, thread.no, since);
-        const last = index === selected.length - 1;
-        yield { scope, posts, cursor: last ? String(newest) : null } satisfies CrawlPage;
+      let last = stored;
+      for (const { no, mark, gone } of due) {
+        const posts = await threadPosts(board, no);
+        if (posts === null) {
+          log.warn({ board, thread: no, after: mark.read, upTo: mark.newest }, 'the thread was pruned before its posts after the last one read could be read: they are skipped');
+          threads.delete(no);
+        } else {
+          const read = Math.max(mark.read, ...posts.map((post) => post.no));
+          if (gone) threads.delete(no);
+          else threads.set(no, { read, newest: Math.max(mark.newest, read) });
+        }
+        last = formatBoardCursor(threads);
+        const fresh = (posts ?? []).filter((post) => post.no > mark.read).map((post) => toPost(board, no, post));
+        yield { scope, posts: fresh, cursor: last } satisfies CrawlPage;
       }
+      const final = formatBoardCursor(threads);
+      if (final !== last) yield { scope, posts: [], cursor: final } satisfies CrawlPage;
     }
 
-    async function threadPosts(board: string, threadNo: number, since: number): Promise<Post[]> {
+    /** The thread's posts, or null when it is gone (404: pruned or deleted). */
+    async function threadPosts(board: string, threadNo: number): Promise<ThreadPost[] | null> {
       const url = new URL(`/${encodeURIComponent(board)}/thread/${threadNo}.json`, config.baseUrl);
       let response;
       try {
         response = await http.get(url.href, { signal, minIntervalMs });
       } catch (error) {
-        // A thread pruned or deleted between the catalog and now: nothing left to read.
-        if (error instanceof BlockedError && error.status === 404) return [];
+        if (error instanceof BlockedError && error.status === 404) return null;
         throw error;
       }
       if (response.notModified) return [];
       const body = response.json<{ posts?: unknown }>();
       if (!body || !Array.isArray(body.posts)) throw new ParseError(`${url.host}: ${url.pathname} has no posts array`);
-      // `>=`: a post in the same second as the cursor may have missed the last catalog; re-reading one is harmless.
-      return (body.posts as unknown[]).map((post) => checkPost(post, url)).filter((post) => post.time >= since).map((post) => toPost(board, threadNo, post));
+      return (body.posts as unknown[]).map((post) => checkPost(post, url));
     }
   },
 };
+
+/**
+ * The number of a thread's oldest unread post, for the order threads are
+ * read in: its opening post when none was read; the first of the last
+ * replies after the one read when the catalog shows it follows that one (or
+ * shows every reply); else just after the one read.
+ */
+function oldestUnread(no: number, mark: ThreadMark, thread: CatalogThread | undefined): number {
+  if (mark.read === 0) return no;
+  const replies = thread?.last_replies ?? [];
+  const first = replies.findIndex((reply) => reply.no > mark.read);
+  const exact = first > 0 || (first === 0 && (thread?.replies ?? Infinity) <= replies.length);
+  return exact ? replies[first]!.no : mark.read + 1;
+}
+
+/** The newest post number of a catalog thread: its last reply's, or the opening post's. */
+function newestPostOf(thread: CatalogThread, url: URL): number {
+  const replies = thread.last_replies ?? [];
+  if ((thread.replies ?? 0) > 0 && replies.length === 0) throw new ParseError(`${url.host}: thread ${thread.no} in ${url.pathname} has replies but no last_replies`);
+  return Math.max(thread.no, ...replies.map((reply) => (typeof reply?.no === 'number' ? reply.no : thread.no)));
+}
+
+/**
+ * The board's cursor; a cursor of the version before (the newest
+ * `last_modified` second of the catalog) reads as: threads changed before
+ * that second were read, the others are read again whole.
+ */
+function parseBoardCursor(stored: string | null, scope: string): { threads: BoardCursor; legacySince: number | null } {
+  if (stored === null) return { threads: new Map(), legacySince: null };
+  if (/^\d+$/.test(stored)) return { threads: new Map(), legacySince: Number(stored) };
+  let value: unknown;
+  try {
+    value = JSON.parse(stored);
+  } catch {
+    value = null;
+  }
+  const entries = (value as { threads?: unknown } | null)?.threads;
+  if (!entries || typeof entries !== 'object') throw new ParseError(`${scope}: the stored cursor ${JSON.stringify(stored)} is neither a board cursor nor a last_modified second`);
+  const threads: BoardCursor = new Map();
+  for (const [no, mark] of Object.entries(entries)) {
+    if (!Array.isArray(mark) || typeof mark[0] !== 'number' || typeof mark[1] !== 'number') throw new ParseError(`${scope}: the stored cursor of thread ${no} is not [read, newest]`);
+    threads.set(Number(no), { read: mark[0], newest: mark[1] });
+  }
+  return { threads, legacySince: null };
+}
+
+function formatBoardCursor(threads: BoardCursor): string {
+  return JSON.stringify({ threads: Object.fromEntries([...threads].sort(([a], [b]) => a - b).map(([no, mark]) => [no, [mark.read, mark.newest]])) });
+}
 
 function catalogThreads(body: unknown, url: URL): CatalogThread[] {
   if (!Array.isArray(body)) throw new ParseError(`${url.host}: ${url.pathname} is not an array of catalog pages`);

@@ -3,12 +3,21 @@ import type { CrawlContext, CrawlPage, Crawler, Post } from '../src/crawl/crawle
 import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
 import { eachInstance } from '../src/crawl/each-instance.js';
+import { Walk, type Mark } from '../src/crawl/walk.js';
 import { parentPasscode, postText } from '../src/extract/reply.js';
 
 /** The most statuses Mastodon returns per request (timelines and search). */
 const LIMIT = 40;
 /** Requests per scope per run; the rest waits for the next run. */
 const MAX_PAGES = 10;
+/**
+ * A status from another server is given an id of the time it was written
+ * (Mastodon backdates the snowflake), so it can reach a timeline below ids
+ * already read: a walk reads this far below its floor again.
+ */
+const OVERLAP_MS = 10 * 60_000;
+/** Mastodon's snowflakes carry milliseconds above 16 bits of sequence; ids outside these years are another server's scheme. */
+const SNOWFLAKE_FROM_MS = Date.parse('2016-01-01T00:00:00Z');
 
 type Context = CrawlContext<Config['sources']['mastodon']>;
 
@@ -31,9 +40,12 @@ type KnownUris = Map<string, string>;
 
 /**
  * Mastodon (any instance): each configured hashtag's timeline and, with a
- * token, full-text search of statuses. Status ids are snowflakes, so the
- * cursor of a scope (instance + hashtag, instance + query) is the newest
- * status id read there.
+ * token, full-text search of statuses, both newest first and walked with the
+ * shared resume rule ({@link Walk}) per scope (instance + hashtag, instance +
+ * query): marks are the status id with the time its snowflake carries (or its
+ * `created_at` on servers with other ids), and a walk pages back with
+ * `max_id`. An instance that no longer holds the statuses down to the floor
+ * (remote ones are purged) leaves a gap the walk logs.
  *
  * A reply names its parent by the instance's own id (`in_reply_to_id`),
  * while posts are known by their federation URI: the parent's URI is taken
@@ -56,52 +68,24 @@ export const mastodon: Crawler<'mastodon'> = {
   },
 };
 
-/**
- * A hashtag's timeline. With a cursor it pages forward with `min_id` (each
- * answer is the statuses just above it, so every page can carry its own
- * cursor and a crash leaves no gap); on the first run it walks back from
- * the newest with `max_id` and stores the newest id with the last page.
- */
+/** A hashtag's timeline, newest first, back with `max_id`. */
 async function* tagTimeline(context: Context, base: URL, hashtag: string, known: KnownUris): AsyncGenerator<CrawlPage> {
   const scope = `${base.host}#${hashtag}`;
   const path = `api/v1/timelines/tag/${encodeURIComponent(hashtag)}`;
-  const stored = context.cursor(scope);
-  if (stored !== null) {
-    let after = stored;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const statuses = (await getStatuses(context, apiUrl(base, path, { limit: LIMIT, min_id: after }))).filter((status) => compareIds(status.id, after) > 0);
-      if (statuses.length === 0) return;
-      after = statuses.map((status) => status.id).reduce(newestId);
-      yield { scope, posts: await postsOf(context, base, statuses, known), cursor: after };
-      // Fewer than asked: nothing newer is left, or the instance filtered some out and the next run goes on from here.
-      if (statuses.length < LIMIT) return;
-    }
-    return;
-  }
-  let newest: string | null = null;
-  let maxId: string | null = null;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const statuses = await getStatuses(context, apiUrl(base, path, { limit: LIMIT, max_id: maxId }));
-    const ids = statuses.map((status) => status.id);
-    if (ids.length > 0) newest = [newest ?? ids[0]!, ...ids].reduce(newestId);
-    const last = statuses.length < LIMIT || page + 1 === MAX_PAGES;
-    yield { scope, posts: await postsOf(context, base, statuses, known), cursor: last ? newest : null };
-    if (last) return;
-    maxId = ids.reduce(oldestId);
+  const walk = statusWalk(context, scope);
+  for (let request = walk.request(); request !== null; request = walk.request()) {
+    const statuses = await getStatuses(context, apiUrl(base, path, { limit: LIMIT, max_id: request.below?.id ?? null }));
+    const page = walk.read(statuses, { more: statuses.length > 0 });
+    yield { scope, posts: await postsOf(context, base, page.items, known), cursor: page.cursor };
   }
 }
 
-/**
- * Full-text search (needs a token and an instance with a search index),
- * newest first: `min_id` bounds it at the cursor and `offset` pages back;
- * the newest id is stored with the last page.
- */
+/** Full-text search (needs a token and an instance with a search index), newest first, back with `max_id`. */
 async function* search(context: Context, base: URL, query: string, token: string, known: KnownUris): AsyncGenerator<CrawlPage> {
   const scope = `${base.host} search:${query}`;
-  const since = context.cursor(scope);
-  let newest = since;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const url = apiUrl(base, 'api/v2/search', { q: query, type: 'statuses', resolve: 'false', limit: LIMIT, offset: page * LIMIT, min_id: since });
+  const walk = statusWalk(context, scope);
+  for (let request = walk.request(); request !== null; request = walk.request()) {
+    const url = apiUrl(base, 'api/v2/search', { q: query, type: 'statuses', resolve: 'false', limit: LIMIT, max_id: request.below?.id ?? null });
     const answer = await context.http.getJson<{ statuses?: unknown }>(url, {
       signal: context.signal,
       minIntervalMs: context.minIntervalMs,
@@ -110,12 +94,34 @@ async function* search(context: Context, base: URL, query: string, token: string
     });
     if (!answer || !Array.isArray(answer.statuses)) throw new ParseError(`${base.host}: /api/v2/search answer has no statuses array`);
     const statuses = answer.statuses.map((status) => checkStatus(status, base.host));
-    const fresh = statuses.filter((status) => since === null || compareIds(status.id, since) > 0);
-    for (const status of fresh) newest = newest === null ? status.id : newestId(newest, status.id);
-    const last = statuses.length < LIMIT || fresh.length < statuses.length || page + 1 === MAX_PAGES;
-    yield { scope, posts: await postsOf(context, base, fresh, known), cursor: last && newest !== since ? newest : null };
-    if (last) return;
+    const page = walk.read(statuses, { more: statuses.length > 0 });
+    yield { scope, posts: await postsOf(context, base, page.items, known), cursor: page.cursor };
   }
+}
+
+function statusWalk(context: Context, scope: string): Walk<Status> {
+  return new Walk<Status>({
+    scope,
+    stored: context.cursor(scope),
+    maxPages: MAX_PAGES,
+    overlapMs: OVERLAP_MS,
+    mark: (status) => ({ at: snowflakeMs(status.id) ?? timeOf(status.created_at), id: status.id }),
+    // Before walk cursors: the newest status id read.
+    legacy: (stored): Mark | null => (stored === '' || stored.startsWith('{') ? null : { at: snowflakeMs(stored), id: stored }),
+    log: context.log,
+  });
+}
+
+/** The time in a Mastodon snowflake id, or null for an id of another scheme. */
+function snowflakeMs(id: string): number | null {
+  if (!/^\d{1,20}$/.test(id)) return null;
+  const ms = Number(BigInt(id) >> 16n);
+  return ms >= SNOWFLAKE_FROM_MS && ms <= Date.now() + 86_400_000 ? ms : null;
+}
+
+function timeOf(iso: string | undefined): number | null {
+  const ms = Date.parse(iso ?? '');
+  return Number.isNaN(ms) ? null : ms;
 }
 
 /**
@@ -197,19 +203,6 @@ function toPost(wrapper: Status, base: URL): Post {
     text: [status.spoiler_text, body.text].filter(Boolean).join('\n'),
     links: [...new Set(links)],
   };
-}
-
-/** Snowflake ids (and other servers' sortable ids) order by length, then character by character. */
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-function newestId(a: string, b: string): string {
-  return compareIds(a, b) >= 0 ? a : b;
-}
-
-function oldestId(a: string, b: string): string {
-  return compareIds(a, b) <= 0 ? a : b;
 }
 
 /** `path` under the instance's base URL, with the parameters that are set. */

@@ -3,10 +3,13 @@ import { load } from 'cheerio';
 import type { CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
 import { ParseError, RateLimitedError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
+import { Walk, type Mark } from '../src/crawl/walk.js';
 
-/** How many listing pages one scope may walk per run (Reddit keeps about 1000 items a listing). */
+/** Requests one scope may make per run (Reddit keeps about 1000 items a listing). */
 const MAX_PAGES = 10;
 const LIMIT = 100;
+/** Posts the spam filter held show up in /new at their own time once approved: a walk reads this far below its floor again. */
+const OVERLAP_MS = 10 * 60_000;
 /** A spent rate-limit window longer than this fails the run instead of holding it (Reddit's windows are 10 minutes). */
 const MAX_BUDGET_WAIT_MS = 10 * 60_000;
 
@@ -28,20 +31,15 @@ interface Listing {
   data: { after: string | null; children: { kind: string; data: RedditPost }[] };
 }
 
-/** Where a walk stopped last time: the newest post's creation second and its base36 id (ids grow with time, so they break ties). */
-interface Mark {
-  createdUtc: number;
-  id: number;
-  name: string;
-}
-
 /**
  * Reddit's public JSON listings: `/r/<sub>/new.json` per configured subreddit
- * and `/search.json?sort=new` per query, walked newest-first through `after`
- * until the posts reach the scope's cursor (`<created_utc>:<fullname>` of the
- * newest post stored). Only submissions (`t3`) are read, and they reply to
- * nothing: comments (`t1`, whose `parent_id` would name the post they answer)
- * are not read.
+ * and `/search.json?sort=new` per query, walked newest first through `after`
+ * with the shared resume rule ({@link Walk}): marks are (`created_utc`, base36
+ * id), and a walk stopped by the page cap goes on after the fullname of the
+ * oldest post it read. A listing holds about 1,000 posts: a backlog deeper
+ * than that cannot be read, and the walk logs the gap. Only submissions
+ * (`t3`) are read, and they reply to nothing: comments (`t1`, whose
+ * `parent_id` would name the post they answer) are not read.
  */
 export const reddit: Crawler<'reddit'> = {
   name: 'reddit',
@@ -55,42 +53,31 @@ export const reddit: Crawler<'reddit'> = {
       ...queries.map((query) => ({ scope: `query:${query}`, path: '/search.json', params: { q: query, sort: 'new' } })),
     ];
     for (const { scope, path, params } of scopes) {
-      const since = parseMark(cursor(scope));
-      let newest = since;
-      let after: string | null = null;
-      for (let page = 0; page < MAX_PAGES; page++) {
+      const walk = new Walk<RedditPost>({
+        scope,
+        stored: cursor(scope),
+        maxPages: MAX_PAGES,
+        overlapMs: OVERLAP_MS,
+        mark: (data) => ({ at: Math.round(data.created_utc * 1000), id: data.id }),
+        legacy: legacyMark,
+        log,
+      });
+      for (let request = walk.request(); request !== null; request = walk.request()) {
         const url = new URL(path, config.baseUrl);
         for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
         url.searchParams.set('limit', String(LIMIT));
         url.searchParams.set('raw_json', '1');
         if (path === '/search.json') url.searchParams.set('type', 'link');
+        const after = request.next !== null && !request.resumed ? request.next : request.below && `t3_${request.below.id}`;
         if (after) url.searchParams.set('after', after);
 
         await budget.wait(url.host, signal);
         const response = await http.get(url.href, { signal, minIntervalMs, conditional: false });
         budget.note(response.headers);
         const listing = readListing(response.json(), url.host);
-
-        const posts: Post[] = [];
-        let reachedCursor = false;
-        for (const { kind, data } of listing.data.children) {
-          if (kind !== 't3') continue;
-          const mark = markOf(data, url.host);
-          if (since && !isNewer(mark, since)) {
-            reachedCursor = true;
-            continue;
-          }
-          posts.push(toPost(data, config.baseUrl));
-          if (!newest || isNewer(mark, newest)) newest = mark;
-        }
-        const capped = page + 1 === MAX_PAGES;
-        const last = reachedCursor || !listing.data.after || listing.data.children.length === 0 || capped;
-        if (capped && !reachedCursor && since) {
-          log.warn({ scope, pages: MAX_PAGES }, 'walked the page limit without reaching the stored cursor; older new posts are skipped');
-        }
-        yield { scope, posts, cursor: last && newest !== since && newest ? `${newest.createdUtc}:${newest.name}` : null } satisfies CrawlPage;
-        if (last) break;
-        after = listing.data.after;
+        const submissions = listing.data.children.filter((child) => child.kind === 't3').map((child) => checkPost(child.data, url.host));
+        const page = walk.read(submissions, { more: Boolean(listing.data.after) && listing.data.children.length > 0, next: listing.data.after });
+        yield { scope, posts: page.items.map((data) => toPost(data, config.baseUrl)), cursor: page.cursor } satisfies CrawlPage;
       }
     }
   },
@@ -104,21 +91,17 @@ function readListing(body: unknown, host: string): Listing {
   return listing as Listing;
 }
 
-function markOf(data: RedditPost, host: string): Mark {
+function checkPost(data: RedditPost, host: string): RedditPost {
   if (typeof data?.name !== 'string' || typeof data.id !== 'string' || typeof data.created_utc !== 'number' || typeof data.permalink !== 'string') {
     throw new ParseError(`${host}: a t3 post without name, id, created_utc or permalink`);
   }
-  return { createdUtc: data.created_utc, id: parseInt(data.id, 36), name: data.name };
+  return data;
 }
 
-function parseMark(cursor: string | null): Mark | null {
-  const match = cursor?.match(/^(\d+(?:\.\d+)?):(t3_([0-9a-z]+))$/);
-  if (!match) return null;
-  return { createdUtc: Number(match[1]), id: parseInt(match[3]!, 36), name: match[2]! };
-}
-
-function isNewer(a: Mark, b: Mark): boolean {
-  return a.createdUtc > b.createdUtc || (a.createdUtc === b.createdUtc && a.id > b.id);
+/** The cursor before walk cursors: `<created_utc>:<fullname>` of the newest post read. */
+function legacyMark(stored: string): Mark | null {
+  const match = /^(\d+(?:\.\d+)?):t3_([0-9a-z]+)$/.exec(stored);
+  return match ? { at: Math.round(Number(match[1]) * 1000), id: match[2]! } : null;
 }
 
 function toPost(data: RedditPost, baseUrl: string): Post {

@@ -4,12 +4,23 @@ import type { AnyNode, Element } from 'domhandler';
 import type { CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
 import { ParseError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
+import type { Logger } from '../src/logger.js';
+
+/**
+ * A feed's item may show up after newer ones with an earlier date (a post
+ * scheduled or approved late, a comment held for moderation): items this far
+ * below the newest date read are still new unless their id was read.
+ */
+const OVERLAP_MS = 24 * 3_600_000;
 
 /**
  * What a feed's cursor remembers: the newest item date, and the ids of the
- * items at that date and of the undated ones. Feeds have no paging and often
- * give several items the same second, so a date alone would either re-read
- * or miss an item added later with the cursor's own date.
+ * items dated within the overlap below it and of the undated ones. Feeds
+ * have no paging and often give several items the same second, so a date
+ * alone would either re-read or miss an item added later with the cursor's
+ * own date or a little before it. (The cursor of the version before kept
+ * the ids of the newest date only: read with the overlap, it lets the items
+ * of the day before it be read again once, which the store skips.)
  */
 interface FeedCursor {
   /** ISO-8601, or null when no item had a date. */
@@ -27,7 +38,10 @@ interface Item {
 /**
  * RSS 2.0, RSS 1.0 and Atom feeds (`sources.rss.feeds`). Each feed is asked
  * with If-None-Match / If-Modified-Since, so an unchanged feed costs a 304;
- * items newer than the feed's cursor become posts. An Atom entry of a comment
+ * items not read before (see {@link FeedCursor}) become posts. A feed holds
+ * only its latest items: when none it holds is as old as the newest read
+ * before, the items published in between may have left it unread, and that
+ * gap is logged with its size. An Atom entry of a comment
  * feed replies to the entry its `thr:in-reply-to` names (RFC 4685); RSS 2.0
  * has no such element.
  */
@@ -53,6 +67,7 @@ export const rss: Crawler<'rss'> = {
       if (response.notModified) return null;
       const items = readFeed(response.text(), feed);
       const previous = parseCursor(cursor(scope));
+      warnIfGap(items, previous, feed, log);
       const fresh = items.filter((item) => isNew(item, previous));
       const next = nextCursor(items, previous);
       const changed = JSON.stringify(next) !== JSON.stringify(previous);
@@ -72,17 +87,30 @@ function isNew(item: Item, previous: FeedCursor): boolean {
   if (item.date === null) return !previous.ids.includes(item.id);
   const newest = previous.newest === null ? null : Date.parse(previous.newest);
   if (newest === null || item.date > newest) return true;
-  return item.date === newest && !previous.ids.includes(item.id);
+  return item.date >= newest - OVERLAP_MS && !previous.ids.includes(item.id);
 }
 
-/** Ids are kept only for items still in the feed, so the cursor stays as small as the feed. */
+/** Ids are kept only for items still in the feed and within the overlap, so the cursor stays as small as the feed. */
 function nextCursor(items: Item[], previous: FeedCursor): FeedCursor {
   const dates = items.flatMap((item) => (item.date === null ? [] : [item.date]));
   const previousNewest = previous.newest === null ? null : Date.parse(previous.newest);
   const newest = Math.max(previousNewest ?? -Infinity, ...dates);
-  const ids = items.filter((item) => item.date === null || item.date === newest).map((item) => item.id);
-  if (newest === previousNewest) ids.push(...previous.ids.filter((id) => items.some((item) => item.id === id)));
+  const ids = items.filter((item) => item.date === null || item.date >= newest - OVERLAP_MS).map((item) => item.id);
   return { newest: Number.isFinite(newest) ? new Date(newest).toISOString() : null, ids: [...new Set(ids)].sort() };
+}
+
+/** Every dated item of the feed is newer than the newest read before, and none read before is left in it: what was published in between may be lost. */
+function warnIfGap(items: Item[], previous: FeedCursor, feed: string, log: Logger): void {
+  if (previous.newest === null) return;
+  const dates = items.flatMap((item) => (item.date === null ? [] : [item.date]));
+  if (dates.length === 0 || items.some((item) => previous.ids.includes(item.id))) return;
+  const oldest = Math.min(...dates);
+  const newest = Date.parse(previous.newest);
+  if (oldest <= newest) return;
+  log.warn(
+    { feed, after: previous.newest, before: new Date(oldest).toISOString(), seconds: Math.round((oldest - newest) / 1000), items: items.length },
+    'the feed no longer reaches back to the newest item read: items published between them may have left it unread',
+  );
 }
 
 function readFeed(xml: string, feed: string): Item[] {

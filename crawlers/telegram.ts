@@ -2,14 +2,18 @@ import { load, type CheerioAPI } from 'cheerio';
 import type { CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
 import { BlockedError, ParseError } from '../src/crawl/errors.js';
 import { htmlToText } from '../src/crawl/html.js';
+import { Walk } from '../src/crawl/walk.js';
 
 /** Pages of about 20 messages one channel may walk back per run. */
 const MAX_PAGES = 10;
 
 /**
  * Public Telegram channels through their web preview (`t.me/s/<channel>`):
- * the newest messages, then older pages with `?before=<id>` until the
- * channel's cursor (the newest message id stored) is reached. The page is
+ * the newest messages, then older pages with `?before=<id>`, walked with the
+ * shared resume rule ({@link Walk}): marks are message ids, which number a
+ * channel's messages in order (so there is no overlap, and a gap's size is
+ * counted in messages), and a walk cut short goes on before the oldest id it
+ * read. The page is
  * undocumented HTML, so a page without message markup is reported as a
  * markup change rather than read as an empty channel. A reply links to the
  * message it quotes (`tgme_widget_message_reply`).
@@ -31,28 +35,28 @@ export const telegram: Crawler<'telegram'> = {
 
     async function* crawlChannel(channel: string): AsyncGenerator<CrawlPage> {
       const scope = `channel:${channel}`;
-      const since = Number(cursor(scope) ?? 0);
-      let newest = since;
-      let before: number | null = null;
-      for (let page = 0; page < MAX_PAGES; page++) {
+      const walk = new Walk<Message>({
+        scope,
+        stored: cursor(scope),
+        maxPages: MAX_PAGES,
+        overlapMs: 0,
+        mark: (message) => ({ at: null, id: String(message.id) }),
+        // Before walk cursors: the newest message id read.
+        legacy: (stored) => (/^\d+$/.test(stored) ? { at: null, id: stored } : null),
+        between: (after, before) => Number(before.id) - Number(after.id) - 1,
+        log,
+      });
+      for (let request = walk.request(); request !== null; request = walk.request()) {
         const url = new URL(`/s/${encodeURIComponent(channel)}`, config.baseUrl);
-        if (before !== null) url.searchParams.set('before', String(before));
+        if (request.below !== null) url.searchParams.set('before', request.below.id);
         // The same URL answers differently as the channel grows; t.me sends no validators anyway.
         const response = await http.get(url.href, { signal, minIntervalMs, conditional: false });
         if (!new URL(response.url).pathname.startsWith('/s/')) {
           throw new BlockedError(`telegram: channel "${channel}" has no public web preview (${url.href} redirected to ${response.url})`);
         }
-        const { messages, more } = readPage(load(response.text()), url, channel, page === 0);
-        const posts = messages.filter((m) => m.id > since).map((m) => m.post);
-        for (const message of messages) newest = Math.max(newest, message.id);
-        const oldest = messages.length ? Math.min(...messages.map((m) => m.id)) : null;
-        if (oldest !== null && before !== null && oldest >= before) {
-          throw new ParseError(`${url.host}: ${url.pathname}?before=${before} answered messages from ${oldest} on; paging by before= no longer works`);
-        }
-        const last = oldest === null || oldest <= since || !more || page + 1 === MAX_PAGES;
-        yield { scope, posts, cursor: last && newest > since ? String(newest) : null } satisfies CrawlPage;
-        if (last) break;
-        before = oldest;
+        const { messages, more } = readPage(load(response.text()), url, channel, request.below === null);
+        const page = walk.read(messages, { more: more && messages.length > 0 });
+        yield { scope, posts: page.items.map((message) => message.post), cursor: page.cursor } satisfies CrawlPage;
       }
     }
   },

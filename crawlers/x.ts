@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrawlPage, Crawler, Post } from '../src/crawl/crawler.js';
 import { ParseError, RateLimitedError } from '../src/crawl/errors.js';
+import { Walk, type WalkRequest } from '../src/crawl/walk.js';
 
-/** How many result pages one query may walk per run; every tweet read is billed, so a first run reads at most this many hundreds. */
+/** Requests one query may make per run; every tweet read is billed, so a run reads at most this many hundreds. */
 const MAX_PAGES = 10;
 const MAX_RESULTS = 100;
+/** Tweets reach recent search a moment after they are posted; every tweet read again is billed, so the overlap is short. */
+const OVERLAP_MS = 30_000;
 /** Recent search reaches back 7 days and refuses an older `since_id`; an hour's margin keeps clear of the edge. */
 const SEARCH_WINDOW_MS = 7 * 24 * 3_600_000 - 3_600_000;
 /** Tweet ids are snowflakes: milliseconds since this epoch, shifted left by 22 bits. */
@@ -30,8 +33,12 @@ interface SearchResponse {
 
 /**
  * X API v2 recent search, per query, only with a Bearer token (X has no free
- * read access). `since_id` asks only for tweets newer than the scope's cursor
- * (the newest tweet id stored); `next_token` walks the older pages.
+ * read access), walked newest first with the shared resume rule ({@link Walk}):
+ * tweet ids are snowflakes, so a mark is the id with the time it carries. The
+ * floor is asked as `since_id` (the first id of the floor's time less the
+ * overlap), `next_token` walks the older pages and `until_id` goes on below
+ * the oldest tweet read in a later run. Recent search reaches back seven
+ * days: a floor or a stopped walk older than that is a gap the walk logs.
  */
 export const x: Crawler<'x'> = {
   name: 'x',
@@ -45,17 +52,28 @@ export const x: Crawler<'x'> = {
     const budget = new RateBudget();
     for (const query of queries) {
       const scope = `query:${query}`;
-      const since = usableSinceId(cursor(scope), log, scope);
-      let newest = since;
-      let next: string | null = null;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const url = new URL('/2/tweets/search/recent', config.baseUrl);
-        url.searchParams.set('query', query);
-        url.searchParams.set('max_results', String(MAX_RESULTS));
-        url.searchParams.set('tweet.fields', 'created_at,author_id,entities,referenced_tweets');
-        url.searchParams.set('expansions', 'author_id');
-        if (since) url.searchParams.set('since_id', since);
-        if (next) url.searchParams.set('next_token', next);
+      const walk = new Walk<Tweet>({
+        scope,
+        stored: cursor(scope),
+        maxPages: MAX_PAGES,
+        overlapMs: OVERLAP_MS,
+        mark: (tweet) => ({ at: mintedAt(tweet.id), id: tweet.id }),
+        // Before walk cursors: the newest tweet id read.
+        legacy: (stored) => (/^\d+$/.test(stored) ? { at: mintedAt(stored), id: stored } : null),
+        log,
+      });
+      for (let request = walk.request(); request !== null; request = walk.request()) {
+        // Below a tweet recent search no longer holds nothing can be asked for (X refuses an old until_id with a 400).
+        if (request.below && (request.resumed || request.next === null) && request.below.at! < Date.now() - SEARCH_WINDOW_MS) {
+          const page = walk.read([], { more: false });
+          yield { scope, posts: [], cursor: page.cursor } satisfies CrawlPage;
+          continue;
+        }
+        const url = searchUrl(config.baseUrl, query, request);
+        const bounded = url.searchParams.has('since_id');
+        if (request.sinceMs !== null && !bounded && request.below === null) {
+          log.info({ scope, since: new Date(request.sinceMs).toISOString() }, 'the stored cursor is older than recent search reaches; reading the whole 7-day window');
+        }
 
         await budget.wait(url.host, signal);
         const response = await http.get(url.href, { signal, minIntervalMs, conditional: false, headers });
@@ -65,35 +83,51 @@ export const x: Crawler<'x'> = {
           throw new ParseError(`${url.host}: recent search answer has no meta (or a data that is not a list)`);
         }
         const usernames = new Map((body.includes?.users ?? []).map((user) => [user.id, user.username]));
-        const tweets = body.data ?? [];
-        const posts = tweets.map((tweet) => toPost(tweet, usernames, url.host));
-        for (const id of [body.meta.newest_id, ...tweets.map((tweet) => tweet.id)]) {
-          if (id && /^\d+$/.test(id) && (newest === null || BigInt(id) > BigInt(newest))) newest = id;
-        }
-        const capped = page + 1 === MAX_PAGES;
-        const last = !body.meta.next_token || tweets.length === 0 || capped;
-        if (capped && body.meta.next_token && since) {
-          log.warn({ scope, pages: MAX_PAGES }, 'walked the page limit without reaching the stored cursor; older new tweets are skipped');
-        }
-        yield { scope, posts, cursor: last && newest !== since ? newest : null } satisfies CrawlPage;
-        if (last) break;
-        next = body.meta.next_token ?? null;
+        const tweets = (body.data ?? []).map((tweet) => checkTweet(tweet, url.host));
+        // A next_token goes on only the request it came with: its until_id goes with it.
+        const next = body.meta.next_token ? `${url.searchParams.get('until_id') ?? ''} ${body.meta.next_token}` : null;
+        const page = walk.read(tweets, { more: next !== null && tweets.length > 0, next, bounded });
+        yield { scope, posts: page.items.map((tweet) => toPost(tweet, usernames)), cursor: page.cursor } satisfies CrawlPage;
       }
     }
   },
 };
 
-/** The stored tweet id, unless it has left the 7-day search window (X would refuse it with a 400 on every run). */
-function usableSinceId(stored: string | null, log: { info(object: object, message: string): void }, scope: string): string | null {
-  if (!stored || !/^\d+$/.test(stored)) return null;
-  const createdMs = Number((BigInt(stored) >> 22n) + SNOWFLAKE_EPOCH_MS);
-  if (Date.now() - createdMs < SEARCH_WINDOW_MS) return stored;
-  log.info({ scope, since: new Date(createdMs).toISOString() }, 'the stored cursor is older than recent search reaches; reading the whole 7-day window');
-  return null;
+/** The next page of this run by `next_token` (with the `until_id` it came with); else the newest, or below the oldest tweet read, from the floor on. */
+function searchUrl(baseUrl: string, query: string, request: WalkRequest): URL {
+  const url = new URL('/2/tweets/search/recent', baseUrl);
+  url.searchParams.set('query', query);
+  url.searchParams.set('max_results', String(MAX_RESULTS));
+  url.searchParams.set('tweet.fields', 'created_at,author_id,entities,referenced_tweets');
+  url.searchParams.set('expansions', 'author_id');
+  // The window edge moves while a walk runs: an hour's margin keeps since_id clear of it.
+  if (request.sinceMs !== null && Date.now() - request.sinceMs < SEARCH_WINDOW_MS) url.searchParams.set('since_id', String(idMintedAt(request.sinceMs) - 1n));
+  const previous = request.resumed ? null : /^(\d*) (.+)$/.exec(request.next ?? '');
+  if (previous) {
+    if (previous[1]) url.searchParams.set('until_id', previous[1]);
+    url.searchParams.set('next_token', previous[2]!);
+  } else if (request.below) {
+    url.searchParams.set('until_id', request.below.id);
+  }
+  return url;
 }
 
-function toPost(tweet: Tweet, usernames: Map<string, string | undefined>, host: string): Post {
-  if (typeof tweet?.id !== 'string' || typeof tweet.text !== 'string') throw new ParseError(`${host}: a tweet without id or text`);
+/** When a tweet id was minted (ms). */
+function mintedAt(id: string): number {
+  return Number((BigInt(id) >> 22n) + SNOWFLAKE_EPOCH_MS);
+}
+
+/** The first tweet id minted at `ms`. */
+function idMintedAt(ms: number): bigint {
+  return (BigInt(Math.floor(ms)) - SNOWFLAKE_EPOCH_MS) << 22n;
+}
+
+function checkTweet(tweet: Tweet, host: string): Tweet {
+  if (typeof tweet?.id !== 'string' || !/^\d+$/.test(tweet.id) || typeof tweet.text !== 'string') throw new ParseError(`${host}: a tweet without id or text`);
+  return tweet;
+}
+
+function toPost(tweet: Tweet, usernames: Map<string, string | undefined>): Post {
   // The text carries t.co short links; the entities carry where they lead.
   const links = (tweet.entities?.urls ?? []).flatMap((entity) => [entity.expanded_url ?? entity.url, entity.unwound_url]);
   return {

@@ -1,6 +1,7 @@
 import type { Config, Secrets, SourceName } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { HttpClient } from './http-client.js';
+import type { Walk } from './walk.js';
 
 /** A public post as a crawler reads it (DESIGN.md §6). */
 export interface Post {
@@ -28,10 +29,12 @@ export interface CrawlPage {
   scope: string;
   posts: Post[];
   /**
-   * What to store as the scope's cursor once this page is committed, or null
-   * to keep the stored one. A crawler that walks newest-first sets it only on
-   * the page that finishes the walk, so a crash mid-walk re-reads (the posts
-   * already stored are skipped) and never leaves a gap.
+   * What to store as the scope's cursor once this page is committed (in the
+   * same transaction), or null to keep the stored one. A crawler that walks a
+   * listing newest first takes it from its {@link Walk} (`./walk.ts`): every
+   * page carries where the walk stands, so a walk stopped by the page cap or
+   * a crash goes on from there next run and the cursor never passes a post
+   * that was not read.
    */
   cursor: string | null;
 }

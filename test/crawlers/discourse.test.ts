@@ -6,9 +6,10 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Crawler } from '../../src/crawl/crawler.js';
 import { HttpClient } from '../../src/crawl/http-client.js';
 import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { capturedLogger } from '../support/logger.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
 
 const POST = JSON.parse(readFileSync(new URL('../fixtures/discourse/post.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -48,15 +49,20 @@ afterEach(async () => {
   store.cleanup();
 });
 
-function crawl(instances = [first.url]) {
+function crawl(instances = [first.url], log: Logger = createLogger({ level: 'silent' })) {
   const { config, secrets } = loadConfig({ env: {} });
   config.sources.discourse = { ...config.sources.discourse, enabled: true, instances, requestIntervalMs: 0 };
   const http = new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 2, retryBaseMs: 10 });
-  return runCrawl({ db: store.db, matcher: store.matcher, crawler: discourse as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: discourse as Crawler, config, secrets, http, log });
 }
 
 const host = (server: TestHttpServer) => new URL(server.url).host;
-const cursor = (scope: string) => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'discourse' AND scope = ?").pluck().get(scope);
+const cursor = (scope: string) => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'discourse' AND scope = ?").pluck().get(scope) as string | undefined;
+type StoredMark = { at: null; id: string };
+const walkCursor = (scope: string) => JSON.parse(cursor(scope)!) as { read: StoredMark | null; walk: { newest: StoredMark; oldest: StoredMark; next: string | null } | null };
+const read = (id: number) => ({ read: { at: null, id: String(id) }, walk: null });
+const storedIds = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'discourse'").pluck().all() as string[];
+const linked = (fromId: number, n: number) => Array.from({ length: n }, (_, i) => post(fromId + i, `<p>room zoom.us/j/${85_000_000_000 + fromId + i}</p>`));
 const befores = (server: TestHttpServer) => server.requests.filter((r) => r.url.includes('posts.json')).map((r) => new URL(r.url, 'http://x').searchParams.get('before'));
 const meetingIds = () => store.db.prepare('SELECT meeting_id FROM sightings ORDER BY meeting_id').pluck().all();
 
@@ -81,7 +87,7 @@ describe('Discourse crawler', () => {
     const summary = await crawl();
     expect(summary).toMatchObject({ status: 'succeeded', pages: 3, posts: 54, references: 2, leaks: 1 });
     expect(befores(first)).toEqual([null, '4905', '4900']);
-    expect(cursor(host(first))).toBe('5000');
+    expect(walkCursor(host(first))).toEqual(read(5000));
     expect(meetingIds()).toEqual(['84512397260', 'abc-defg-hij']);
     expect(store.db.prepare('SELECT source_id, url, author, created_at, text FROM posts WHERE source_id LIKE ?').get('%/p/5000')).toEqual({
       source_id: `${host(first)}/p/5000`,
@@ -151,24 +157,72 @@ describe('Discourse crawler', () => {
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2, posts: 60, references: 1 });
     expect(befores(first).slice(2)).toEqual([null, '6011']);
     expect(count(store.db, 'posts')).toBe(2);
-    expect(cursor(host(first))).toBe('6060');
+    expect(walkCursor(host(first))).toEqual(read(6060));
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 0 });
     expect(befores(first).slice(4)).toEqual([null]);
   });
 
-  it('a failure mid-walk stores the pages read but keeps the cursor, so the next run re-reads without a gap', async () => {
+  it('a failure mid-walk keeps the pages committed and where the walk stopped: the next run goes on before it', async () => {
     const posts = [post(7100, '<p>zoom.us/j/99988877766</p>'), ...filler(7050, 49), post(7000, '<p>zoom.us/j/12312312399</p>')];
+    let failing = true;
     postsA = (request, response) => {
-      if (new URL(request.url!, 'http://x').searchParams.has('before')) return void response.writeHead(500).end();
+      if (new URL(request.url!, 'http://x').searchParams.has('before') && failing) return void response.writeHead(500).end();
       latest(posts, request, response);
     };
     expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
-    expect(cursor(host(first))).toBeUndefined();
+    expect(walkCursor(host(first))).toEqual({ read: null, walk: { newest: { at: null, id: '7100' }, oldest: { at: null, id: '7050' }, next: null } });
     expect(count(store.db, 'posts')).toBe(1);
-    postsA = (request, response) => latest(posts, request, response);
+    failing = false;
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 3 });
+    // Before where it stopped, to the end; then the newest, which is the floor.
+    expect(befores(first).slice(-3)).toEqual(['7050', '7000', null]);
     expect(count(store.db, 'posts')).toBe(2);
-    expect(cursor(host(first))).toBe('7100');
+    expect(walkCursor(host(first))).toEqual(read(7100));
+  });
+
+  it('a backlog deeper than one run reads is read over the next runs, each post once, the cursor never past an unread one', async () => {
+    const posts = [post(1000, '<p>zoom.us/j/11122233344</p>')];
+    postsA = (request, response) => latest(posts, request, response);
+    await crawl();
+    const backlog = linked(2000, 700);
+    posts.push(...backlog);
+    let posted = false;
+    postsA = (request, response) => {
+      latest(posts, request, response);
+      // Posted while the walk pages back: read by a later run.
+      if (!posted) posts.push(post(9000, '<p>new zoom.us/j/86000000001</p>'));
+      posted = true;
+    };
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push({ summary: await crawl(), stored: new Set(storedIds()), raw: cursor(host(first))! });
+    expect(new Set(storedIds()).size).toBe(702);
+    // 500 posts; the 200 left and the page that reaches the floor; then the newest.
+    expect(runs.map((r) => [r.summary.status, r.summary.pages])).toEqual([['succeeded', 10], ['succeeded', 6], ['succeeded', 1]]);
+    for (const run of runs) {
+      const { read: floor, walk } = JSON.parse(run.raw) as ReturnType<typeof walkCursor>;
+      const claimed = backlog.filter((p) => (floor && p.id <= Number(floor.id)) || (walk && p.id >= Number(walk.oldest.id) && p.id <= Number(walk.newest.id)));
+      expect(claimed.filter((p) => !run.stored.has(`${host(first)}/p/${p.id}`)).map((p) => p.id)).toEqual([]);
+    }
+    expect(walkCursor(host(first))).toEqual(read(9000));
+  });
+
+  it('a forum whose /posts.json no longer reaches back to the cursor logs the gap once, with its size', async () => {
+    const posts = [post(1000, '<p>zoom.us/j/11122233344</p>')];
+    postsA = (request, response) => latest(posts, request, response);
+    await crawl();
+    posts.splice(0, 1, ...linked(1200, 20));
+    const { log, entries } = capturedLogger();
+    await crawl([first.url], log);
+    await crawl([first.url], log);
+    expect(entries().filter((entry) => entry.level === 40)).toEqual([expect.objectContaining({ scope: host(first), after: '1000', before: '1200', posts: 199 })]);
+    expect(walkCursor(host(first))).toEqual(read(1219));
+  });
+
+  it('reads the cursor of the version before walk cursors (the highest post id)', async () => {
+    store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('discourse', ?, '6000', ?)").run(host(first), new Date().toISOString());
+    postsA = (request, response) => latest([post(6001, '<p>zoom.us/j/60010000000</p>'), post(6000, '<p>zoom.us/j/60000000000</p>')], request, response);
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 1 });
+    expect(walkCursor(host(first))).toEqual(read(6001));
   });
 
   it('one forum answering malformed JSON does not lose the pages of the next, and the run fails naming it', async () => {
@@ -177,7 +231,7 @@ describe('Discourse crawler', () => {
     const summary = await crawl([first.url, `${second.url}/forum/`]);
     expect(summary).toMatchObject({ status: 'failed', parseError: true, pages: 2, references: 1, error: expect.stringMatching(/expected JSON/) });
     expect(summary.error).toContain(host(first));
-    expect(cursor(`${host(second)}/forum`)).toBe('300');
+    expect(walkCursor(`${host(second)}/forum`)).toEqual(read(300));
     expect(store.db.prepare('SELECT url FROM posts').pluck().all()).toEqual([`${second.url}/forum/t/tutoring/12/4`]);
     expect(sourceHealth(store.db, ['discourse'])[0]).toMatchObject({ consecutiveFailures: 1, lastError: expect.stringContaining(host(first)) });
   });

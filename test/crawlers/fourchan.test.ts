@@ -6,9 +6,10 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Crawler } from '../../src/crawl/crawler.js';
 import { HttpClient } from '../../src/crawl/http-client.js';
 import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { capturedLogger } from '../support/logger.js';
 import { school, tempStore, type TestStore } from '../support/store.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/fourchan/${name}`, import.meta.url), 'utf8');
@@ -85,10 +86,10 @@ function routeThread(no: number, onThread: (no: number) => void) {
   });
 }
 
-function crawl(boards = ['b'], timeoutMs = 400) {
+function crawl(boards = ['b'], timeoutMs = 400, log: Logger = createLogger({ level: 'silent' })) {
   const { config, secrets } = loadConfig({ env: {} });
   config.sources.fourchan = { ...config.sources.fourchan, enabled: true, baseUrl: server.url, boards, requestIntervalMs: 0 };
-  return runCrawl({ db: store.db, matcher: store.matcher, crawler: fourchan as Crawler, config, secrets, http: client(config.http, timeoutMs), log: createLogger({ level: 'silent' }) });
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: fourchan as Crawler, config, secrets, http: client(config.http, timeoutMs), log });
 }
 
 // One client for the whole test, as the daemon keeps one: conditional requests need the last answer's validators.
@@ -101,12 +102,14 @@ afterEach(() => {
   http = undefined;
 });
 
-const cursor = (board = 'b') => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'fourchan' AND scope = ?").pluck().get(`board:${board}`);
+const cursor = (board = 'b') => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'fourchan' AND scope = ?").pluck().get(`board:${board}`) as string | undefined;
+/** The stored cursor: per thread, the newest post read and the newest the catalog showed. */
+const threadCursor = (board = 'b') => (JSON.parse(cursor(board)!) as { threads: Record<string, [number, number]> }).threads;
 const threadRequests = () => server.requests.filter((r) => r.url.includes('/thread/')).map((r) => r.url);
 const storedIds = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'fourchan' ORDER BY source_id").pluck().all();
 
 describe('4chan crawler', () => {
-  it('reads every changed thread newest first, joins URLs broken by <wbr>, keeps hrefs, and stores the newest last_modified as the cursor', async () => {
+  it('reads every thread with posts not read yet, the oldest first, joins URLs broken by <wbr>, keeps hrefs, and stores per thread the newest post read', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
     server.route('/b/catalog.json', (_request, response) => json(response, fixture('b-catalog.json')));
@@ -114,8 +117,8 @@ describe('4chan crawler', () => {
 
     const summary = await crawl();
     expect(summary).toMatchObject({ status: 'succeeded', pages: 3, posts: 7, leaks: 1 });
-    expect(threadRequests()).toEqual(['/b/thread/900200.json', '/b/thread/900300.json', '/b/thread/900100.json']);
-    expect(cursor()).toBe('1790000700');
+    expect(threadRequests()).toEqual(['/b/thread/900100.json', '/b/thread/900200.json', '/b/thread/900300.json']);
+    expect(threadCursor()).toEqual({ 900100: [900100, 900100], 900200: [900203, 900203], 900300: [900301, 900301] });
     expect(storedIds()).toEqual(['b/900201', 'b/900202', 'b/900301']);
     const stored = store.db.prepare("SELECT url, text, created_at FROM posts WHERE source_id = 'b/900201'").get() as { url: string; text: string; created_at: string };
     expect(stored).toMatchObject({ url: 'https://boards.4chan.org/b/thread/900200#p900201', created_at: '2026-09-21T14:20:10.000Z' });
@@ -152,40 +155,50 @@ describe('4chan crawler', () => {
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '86122904418', sightings: 2, severity: 'high' });
   });
 
-  it('resumes after the cursor: a changed catalog reads only changed threads and newer posts; an unchanged one is a 304', async () => {
+  it('resumes after the cursor: a changed catalog reads only threads with newer posts, and only those; an unchanged one is a 304', async () => {
     threads.set(500, [post(500, 0, 1_790_001_000, 'raid schedule'), post(501, 500, 1_790_001_100, 'zoom.us/j/11122233344')]);
     threads.set(400, [post(400, 0, 1_790_000_500, 'old thread zoom.us/j/99988877766')]);
     serveBoard();
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
-    expect(cursor()).toBe('1790001100');
+    expect(threadCursor()).toEqual({ 400: [400, 400], 500: [501, 501] });
 
     threads.get(500)!.push(post(502, 500, 1_790_001_200, 'new one: zoom.us/j/55566677788'));
     threads.set(600, [post(600, 0, 1_790_001_150, 'meet.google.com/xyz-abcd-efg come in')]);
     serveBoard();
     server.requests.length = 0;
     const second = await crawl();
-    expect(second).toMatchObject({ status: 'succeeded', pages: 2 });
+    expect(second).toMatchObject({ status: 'succeeded', pages: 2, posts: 2 });
     expect(server.requests[0]!.headers['if-modified-since']).toBe(new Date(1_790_001_100_000).toUTCString());
-    // Thread 400 did not change; post 501 shares the cursor's second, so it is read again and skipped as stored.
+    // Thread 400 has nothing new; thread 500 only post 502.
     expect(threadRequests()).toEqual(['/b/thread/500.json', '/b/thread/600.json']);
-    expect(second.posts).toBe(3);
     expect(storedIds()).toEqual(['b/400', 'b/501', 'b/502', 'b/600']);
-    expect(cursor()).toBe('1790001200');
+    expect(threadCursor()).toEqual({ 400: [400, 400], 500: [502, 502], 600: [600, 600] });
 
     server.requests.length = 0;
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 0, posts: 0 });
     expect(server.requests.map((r) => r.url)).toEqual(['/b/catalog.json']);
-    expect(cursor()).toBe('1790001200');
   });
 
-  it('does not lose a thread that changes while the run reads others: the cursor comes from the catalog, not from the posts read', async () => {
+  it('a post in the second of the last catalog, in a thread that looked read, is read next run', async () => {
+    threads.set(700, [post(700, 0, 1_790_005_000, 'thread a zoom.us/j/70000000001')]);
+    threads.set(800, [post(800, 0, 1_790_004_000, 'thread b zoom.us/j/80000000001')]);
+    serveBoard();
+    await crawl();
+    // After the catalog was read, in its newest second; then a later post elsewhere changes the board.
+    threads.get(800)!.push(post(801, 800, 1_790_005_000, 'same second zoom.us/j/80100000001'));
+    threads.get(700)!.push(post(701, 700, 1_790_005_010, 'later zoom.us/j/70100000001'));
+    await crawl();
+    expect(storedIds()).toEqual(['b/700', 'b/701', 'b/800', 'b/801']);
+  });
+
+  it('does not lose a thread that changes while the run reads others', async () => {
     threads.set(700, [post(700, 0, 1_790_002_000, 'thread a'), post(701, 700, 1_790_002_100, 'zoom.us/j/12312312312')]);
     threads.set(800, [post(800, 0, 1_790_001_900, 'thread b zoom.us/j/45645645645')]);
     let changed = false;
     serveBoard(function whileReading(no) {
       if (no !== 700 || changed) return;
       changed = true;
-      // After the catalog was read: thread 800 gains a post, and a new thread 900 starts a little earlier.
+      // After the catalog was read: thread 800 gains a post, and a new thread 900 starts.
       threads.get(800)!.push(post(801, 800, 1_790_002_300, 'late: zoom.us/j/78978978978'));
       threads.set(900, [post(900, 0, 1_790_002_200, 'new thread zoom.us/j/32132132132')]);
       routeThread(900, () => undefined);
@@ -193,22 +206,61 @@ describe('4chan crawler', () => {
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
     // Post 801 was read (thread 800 was fetched after it was added), but thread 900 was not in that catalog.
     expect(storedIds()).toEqual(['b/701', 'b/800', 'b/801']);
-    expect(cursor()).toBe('1790002100');
+    expect(threadCursor()).toEqual({ 700: [701, 701], 800: [801, 801] });
 
-    expect(await crawl()).toMatchObject({ status: 'succeeded' });
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1 });
     expect(storedIds()).toEqual(['b/701', 'b/800', 'b/801', 'b/900']);
-    expect(cursor()).toBe('1790002300');
   });
 
-  it('reads at most 50 threads a run, the most recently modified', async () => {
-    for (let i = 0; i < 60; i++) threads.set(1000 + i, [post(1000 + i, 0, 1_790_003_000 + i, `thread ${i}`)]);
-    serveBoard();
+  it('reads at most 50 threads a run, the longest waiting first; the others, and posts added meanwhile, the next run', async () => {
+    for (let i = 0; i < 60; i++) threads.set(1000 + i, [post(1000 + i, 0, 1_790_003_000 + i, `thread ${i} zoom.us/j/${88_000_000_000 + i}`)]);
+    serveBoard((no) => {
+      // Posted while the run reads other threads, in a thread it has read already.
+      if (no === 1040 && threads.get(1000)!.length === 1) threads.get(1000)!.push(post(2000, 1000, 1_790_003_100, 'late zoom.us/j/88000002000'));
+    });
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 50, posts: 50 });
     const read = threadRequests();
     expect(read).toHaveLength(50);
-    expect(read[0]).toBe('/b/thread/1059.json');
-    expect(read.at(-1)).toBe('/b/thread/1010.json');
-    expect(cursor()).toBe('1790003059');
+    expect(read[0]).toBe('/b/thread/1000.json');
+    expect(read.at(-1)).toBe('/b/thread/1049.json');
+    expect(threadCursor()[1059]).toEqual([0, 1059]);
+
+    // The catalog has not changed since, but threads wait: it is asked for again in full.
+    server.requests.length = 0;
+    serveBoard();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 11, posts: 11 });
+    expect(server.requests[0]!.headers['if-modified-since']).toBeUndefined();
+    expect(threadRequests()).toEqual([...Array.from({ length: 10 }, (_, i) => `/b/thread/${1050 + i}.json`), '/b/thread/1000.json']);
+    expect(storedIds()).toHaveLength(61);
+    expect(Object.values(threadCursor()).filter(([readUpTo, newest]) => newest > readUpTo)).toEqual([]);
+  });
+
+  it('a thread that leaves the catalog with posts unread is asked for once more; one that is gone is logged as a gap with its posts', async () => {
+    for (let i = 0; i < 52; i++) threads.set(3000 + i, [post(3000 + i, 0, 1_790_008_000 + i, `thread ${i} zoom.us/j/${89_000_000_000 + i}`)]);
+    serveBoard();
+    await crawl();
+    expect(threadCursor()).toMatchObject({ 3050: [0, 3050], 3051: [0, 3051] });
+    // Both fall off the board; 3050 is archived (still served), 3051 is gone.
+    const archived = threads.get(3050)!;
+    threads.delete(3050);
+    threads.delete(3051);
+    server.route('/b/thread/3050.json', (_request, response) => json(response, { posts: archived.map((p) => ({ ...p, archived: 1 })) }));
+    serveBoard();
+    const { log, entries } = capturedLogger();
+    expect(await crawl(['b'], 400, log)).toMatchObject({ status: 'succeeded', pages: 2, posts: 1 });
+    expect(storedIds()).toContain('b/3050');
+    expect(entries().filter((entry) => entry.level === 40)).toEqual([expect.objectContaining({ board: 'b', thread: 3051, after: 0, upTo: 3051 })]);
+    expect(Object.keys(threadCursor())).toHaveLength(50);
+  });
+
+  it('reads the cursor of the version before (the newest last_modified second): threads changed since that second are read again whole', async () => {
+    store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('fourchan', 'board:b', '1790001100', ?)").run(new Date().toISOString());
+    threads.set(500, [post(500, 0, 1_790_001_000, 'raid schedule'), post(501, 500, 1_790_001_100, 'zoom.us/j/11122233344'), post(502, 500, 1_790_001_200, 'zoom.us/j/55566677788')]);
+    threads.set(400, [post(400, 0, 1_790_000_500, 'old thread zoom.us/j/99988877766')]);
+    serveBoard();
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 3 });
+    expect(threadRequests()).toEqual(['/b/thread/500.json']);
+    expect(threadCursor()).toEqual({ 400: [400, 400], 500: [502, 502] });
   });
 
   it('skips a thread deleted since the catalog, and one failing board does not stop the others', async () => {
@@ -221,7 +273,7 @@ describe('4chan crawler', () => {
     const summary = await crawl(['gone', 'b']);
     expect(summary).toMatchObject({ status: 'failed', error: expect.stringMatching(/\/gone\/catalog\.json: HTTP 404/) });
     expect(storedIds()).toEqual(['b/500']);
-    expect(cursor()).toBe('1790004100');
+    expect(threadCursor()).toEqual({ 500: [500, 500] });
     expect(cursor('gone')).toBeUndefined();
   });
 

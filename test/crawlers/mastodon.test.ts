@@ -6,9 +6,10 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Crawler } from '../../src/crawl/crawler.js';
 import { HttpClient } from '../../src/crawl/http-client.js';
 import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { capturedLogger } from '../support/logger.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
 
 const STATUS = JSON.parse(readFileSync(new URL('../fixtures/mastodon/status.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -72,7 +73,7 @@ afterEach(async () => {
   store.cleanup();
 });
 
-function crawl(options: { instances?: string[]; queries?: string[]; token?: string } = {}) {
+function crawl(options: { instances?: string[]; queries?: string[]; token?: string; log?: Logger } = {}) {
   const { config, secrets } = loadConfig({ env: {} });
   config.sources.mastodon = {
     ...config.sources.mastodon,
@@ -90,17 +91,26 @@ function crawl(options: { instances?: string[]; queries?: string[]; token?: stri
     config,
     secrets: { ...secrets, mastodonToken: options.token },
     http,
-    log: createLogger({ level: 'silent' }),
+    log: options.log ?? createLogger({ level: 'silent' }),
   });
 }
 
 const host = (server: TestHttpServer) => new URL(server.url).host;
-const cursor = (scope: string) => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'mastodon' AND scope = ?").pluck().get(scope);
+const cursor = (scope: string) => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'mastodon' AND scope = ?").pluck().get(scope) as string | undefined;
+type StoredMark = { at: string; id: string };
+const walkCursor = (scope: string) => JSON.parse(cursor(scope)!) as { read: StoredMark | null; walk: { newest: StoredMark; oldest: StoredMark; next: string | null } | null };
+/** A status id as Mastodon mints it: milliseconds above 16 bits of sequence. */
+const snowflake = (ms: number, sequence = 0) => (BigInt(ms) << 16n) + BigInt(sequence);
+const markOf = (id: bigint | string) => ({ at: new Date(Number(BigInt(id) >> 16n)).toISOString(), id: String(id) });
+const T0 = Date.parse('2026-09-21T12:00:00Z');
+/** Statuses with a meeting link each, a minute apart from `fromMs` on. */
+const linked = (fromMs: number, n: number, spacingMs = 60_000) => Array.from({ length: n }, (_, i) => status(snowflake(fromMs + i * spacingMs), `<p>room zoom.us/j/${83_000_000_000 + i}</p>`));
+const storedUris = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'mastodon'").pluck().all() as string[];
 const tagRequests = (server: TestHttpServer) => server.requests.filter((r) => r.url.startsWith('/api/v1/timelines/tag/')).map((r) => Object.fromEntries(new URL(r.url, 'http://x').searchParams));
 const meetingIds = () => store.db.prepare('SELECT meeting_id FROM sightings ORDER BY meeting_id').pluck().all();
 
 describe('Mastodon crawler', () => {
-  it('first run walks the hashtag back with max_id, reads links from hrefs, cards and reblogs, and keeps the newest id', async () => {
+  it('first run walks the hashtag back with max_id, reads links from hrefs, cards and reblogs, and keeps the newest id and its time', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
     const statuses = [
@@ -120,9 +130,10 @@ describe('Mastodon crawler', () => {
     ];
     tagA = (request, response) => timeline(statuses, request, response);
     const summary = await crawl();
-    expect(summary).toMatchObject({ status: 'succeeded', pages: 2, posts: 45, references: 4, leaks: 1 });
-    expect(tagRequests(first)).toEqual([{ limit: '40' }, { limit: '40', max_id: '113500000000000006' }]);
-    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000100');
+    // The third answer is empty: the timeline's end.
+    expect(summary).toMatchObject({ status: 'succeeded', pages: 3, posts: 45, references: 4, leaks: 1 });
+    expect(tagRequests(first)).toEqual([{ limit: '40' }, { limit: '40', max_id: '113500000000000006' }, { limit: '40', max_id: '113500000000000001' }]);
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(113500000000000100n), walk: null });
     expect(meetingIds()).toEqual(['84512397260', '93715502284', 'abc-defg-hij', 'jdoe']);
     expect(store.db.prepare('SELECT url, author FROM posts WHERE source_id = ?').get('https://social.example.org/users/mrs_hale/statuses/113500000000000100')).toEqual({
       url: 'https://social.example.org/@mrs_hale/113500000000000100',
@@ -187,51 +198,110 @@ describe('Mastodon crawler', () => {
     });
   });
 
-  it('resumes with min_id, pages forward committing each page, and orders ids across a change of length', async () => {
-    const statuses = [status(99999999999999990n, '<p>zoom.us/j/11122233344</p>')];
+  it('resumes down to ten minutes below the cursor with max_id, and orders ids across a change of length', async () => {
+    // Ids of 17 digits, then of 18: the walk crosses from one to the other.
+    const statuses = [status(99999999999999990n, '<p>zoom.us/j/11122233344</p>'), status(99999999999999000n, '<p>zoom.us/j/11122233300</p>')];
     tagA = (request, response) => timeline(statuses, request, response);
     await crawl();
-    expect(cursor(`${host(first)}#zoom`)).toBe('99999999999999990');
-    // 45 newer statuses, crossing from 17 to 18 digits: two pages forward.
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(99999999999999990n), walk: null });
     statuses.push(...filler(99999999999999991n, 44), status(100000000000000035n, '<p>zoom.us/j/55566677788</p>'));
+    const before = tagRequests(first).length;
     const resumed = await crawl();
-    expect(resumed).toMatchObject({ status: 'succeeded', pages: 2, posts: 45, references: 1 });
-    expect(tagRequests(first).slice(1)).toEqual([
-      { limit: '40', min_id: '99999999999999990' },
-      { limit: '40', min_id: '100000000000000030' },
-    ]);
-    expect(cursor(`${host(first)}#zoom`)).toBe('100000000000000035');
-    expect(count(store.db, 'posts')).toBe(2);
-    // Nothing new: one request, no page.
-    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 0 });
-    expect(tagRequests(first).at(-1)).toEqual({ limit: '40', min_id: '100000000000000035' });
+    // 99999999999999000 is as old to the millisecond: inside the overlap, read again, stored once.
+    expect(resumed).toMatchObject({ status: 'succeeded', pages: 3, posts: 47, references: 3 });
+    expect(tagRequests(first).slice(before)).toEqual([{ limit: '40' }, { limit: '40', max_id: '99999999999999996' }, { limit: '40', max_id: '99999999999999000' }]);
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(100000000000000035n), walk: null });
+    expect(count(store.db, 'posts')).toBe(3);
   });
 
-  it('a failure mid-walk keeps the pages committed before it, and the next run goes on from there', async () => {
-    const statuses = [status(113500000000000001n)];
+  it('a backlog deeper than one run reads is read over the next runs, each status once, the cursor never past an unread one', async () => {
+    const statuses = [status(snowflake(T0), '<p>zoom.us/j/11122233344</p>')];
     tagA = (request, response) => timeline(statuses, request, response);
     await crawl();
-    statuses.push(...filler(113500000000000002n, 40), status(113500000000000042n, '<p>zoom.us/j/99988877766</p>'));
+    const backlog = linked(T0 + 3_600_000, 500);
+    statuses.push(...backlog);
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push({ summary: await crawl(), stored: new Set(storedUris()), raw: cursor(`${host(first)}#zoom`)! });
+    expect(new Set(storedUris()).size).toBe(501);
+    // 400 statuses; the 100 left with the one at the floor, and the empty answer after it; then the newest again.
+    expect(runs.map((r) => [r.summary.status, r.summary.pages])).toEqual([['succeeded', 10], ['succeeded', 5], ['succeeded', 1]]);
+    for (const run of runs) {
+      const { read, walk } = JSON.parse(run.raw) as ReturnType<typeof walkCursor>;
+      const claimed = backlog.filter((s) => (read && BigInt(s.id) <= BigInt(read.id)) || (walk && BigInt(s.id) >= BigInt(walk.oldest.id) && BigInt(s.id) <= BigInt(walk.newest.id)));
+      expect(claimed.filter((s) => !run.stored.has(s.uri as string)).map((s) => s.id)).toEqual([]);
+    }
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(backlog.at(-1)!.id), walk: null });
+  });
+
+  it('a remote status federated late (its id backdated below the cursor) and one posted while pages are read are read next run', async () => {
+    const statuses = [status(snowflake(T0), '<p>zoom.us/j/11122233344</p>'), ...linked(T0 - 200_000, 60, 1000)];
+    let posted = false;
     tagA = (request, response) => {
-      if (new URL(request.url!, 'http://x').searchParams.get('min_id') !== '113500000000000001') return void response.writeHead(500).end();
+      timeline(statuses, request, response);
+      if (!posted) statuses.push(status(snowflake(T0 + 5000), '<p>new zoom.us/j/22233344455</p>'));
+      posted = true;
+    };
+    await crawl();
+    expect(count(store.db, 'posts')).toBe(61);
+    // Written a minute before the cursor on another server, delivered now: Mastodon gives it an id of its own time.
+    statuses.push(status(snowflake(T0 - 60_000, 7), '<p>late zoom.us/j/33344455566</p>', { uri: 'https://other.example.net/users/kid1/statuses/99' }));
+    await crawl();
+    expect(storedUris()).toEqual(expect.arrayContaining(['https://other.example.net/users/kid1/statuses/99', statuses.at(-2)!.uri]));
+    expect(count(store.db, 'posts')).toBe(63);
+  });
+
+  it('an instance that no longer holds the statuses down to the cursor logs the gap once, with its size', async () => {
+    const statuses = [status(snowflake(T0), '<p>zoom.us/j/11122233344</p>')];
+    tagA = (request, response) => timeline(statuses, request, response);
+    await crawl();
+    // The instance purged what it held before these.
+    statuses.splice(0, statuses.length, ...linked(T0 + 86_400_000, 30));
+    const { log, entries } = capturedLogger();
+    await crawl({ log });
+    await crawl({ log });
+    expect(entries().filter((entry) => entry.level === 40)).toEqual([
+      expect.objectContaining({ scope: `${host(first)}#zoom`, after: `${markOf(snowflake(T0)).at} ${snowflake(T0)}`, before: `${markOf(statuses[0]!.id).at} ${statuses[0]!.id}`, seconds: 86_400 }),
+    ]);
+    expect(count(store.db, 'posts')).toBe(31);
+  });
+
+  it('reads the cursor of the version before walk cursors (the newest status id)', async () => {
+    store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('mastodon', ?, ?, ?)").run(`${host(first)}#zoom`, String(snowflake(T0)), new Date().toISOString());
+    const statuses = [status(snowflake(T0 + 60_000), '<p>zoom.us/j/70000000002</p>'), status(snowflake(T0), '<p>zoom.us/j/70000000001</p>'), status(snowflake(T0 - 3_600_000), '<p>zoom.us/j/70000000000</p>')];
+    tagA = (request, response) => timeline(statuses, request, response);
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(snowflake(T0 + 60_000)), walk: null });
+  });
+
+  it('a failure mid-walk keeps the pages committed and where the walk stopped: the next run goes on below it', async () => {
+    const statuses = [status(snowflake(T0), '<p>zoom.us/j/11122233344</p>')];
+    tagA = (request, response) => timeline(statuses, request, response);
+    await crawl();
+    const backlog = linked(T0 + 3_600_000, 60);
+    statuses.push(...backlog);
+    tagA = (request, response) => {
+      if (new URL(request.url!, 'http://x').searchParams.has('max_id')) return void response.writeHead(500).end();
       timeline(statuses, request, response);
     };
     expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
-    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000041');
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(snowflake(T0)), walk: { newest: markOf(backlog[59]!.id), oldest: markOf(backlog[20]!.id), next: null } });
     tagA = (request, response) => timeline(statuses, request, response);
-    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 1, references: 1 });
-    expect(tagRequests(first).at(-1)).toEqual({ limit: '40', min_id: '113500000000000041' });
-    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000042');
+    const before = tagRequests(first).length;
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 3 });
+    // Below where it stopped, to the timeline's end; then the newest down to ten minutes below the new floor.
+    expect(tagRequests(first).slice(before)).toEqual([{ limit: '40', max_id: backlog[20]!.id }, { limit: '40', max_id: String(snowflake(T0)) }, { limit: '40' }]);
+    expect(count(store.db, 'posts')).toBe(61);
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(backlog[59]!.id), walk: null });
   });
 
   it('one failing instance does not lose the pages of the others, and the run fails naming it', async () => {
     tagA = (_request, response) => void response.writeHead(500).end();
     tagB = (request, response) => timeline([status(113500000000000007n, '<p>zoom.us/j/12312312312</p>')], request, response);
     const summary = await crawl({ instances: [first.url, second.url] });
-    expect(summary).toMatchObject({ status: 'failed', pages: 1, references: 1 });
+    expect(summary).toMatchObject({ status: 'failed', pages: 2, references: 1 });
     expect(summary.error).toContain(host(first));
     expect(summary.error).not.toContain(host(second));
-    expect(cursor(`${host(second)}#zoom`)).toBe('113500000000000007');
+    expect(walkCursor(`${host(second)}#zoom`)).toEqual({ read: markOf(113500000000000007n), walk: null });
     expect(cursor(`${host(first)}#zoom`)).toBeUndefined();
     expect(count(store.db, 'posts')).toBe(1);
     expect(sourceHealth(store.db, ['mastodon'])[0]).toMatchObject({ consecutiveFailures: 1, lastError: expect.stringContaining(host(first)) });
@@ -241,9 +311,9 @@ describe('Mastodon crawler', () => {
     tagA = (request, response) => timeline([status(113500000000000008n, '<p>zoom.us/j/32132132132</p>')], request, response);
     tagB = (_request, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>We are upgrading, back soon</html>');
     const summary = await crawl({ instances: [first.url, second.url] });
-    expect(summary).toMatchObject({ status: 'failed', parseError: true, pages: 1, error: expect.stringMatching(/expected JSON/) });
+    expect(summary).toMatchObject({ status: 'failed', parseError: true, pages: 2, error: expect.stringMatching(/expected JSON/) });
     expect(summary.error).toContain(host(second));
-    expect(cursor(`${host(first)}#zoom`)).toBe('113500000000000008');
+    expect(walkCursor(`${host(first)}#zoom`)).toEqual({ read: markOf(113500000000000008n), walk: null });
     expect(cursor(`${host(second)}#zoom`)).toBeUndefined();
     expect(count(store.db, 'posts')).toBe(1);
   });
@@ -284,26 +354,28 @@ describe('Mastodon crawler', () => {
     expect(tagRequests(first)).toHaveLength(0);
   });
 
-  it('with a token, searches the first instance only, newest first down to the cursor', async () => {
+  it('with a token, searches the first instance only, newest first, back with max_id, down to ten minutes below the cursor', async () => {
     tagA = (request, response) => timeline([], request, response);
-    let found = [status(113500000000000021n, '<p>join <a href="https://westfield.zoom.us/j/84512397260">here</a></p>')];
+    const found = [status(snowflake(T0), '<p>join <a href="https://westfield.zoom.us/j/84512397260">here</a></p>')];
+    // As Mastodon's search answers: newest first, below max_id.
     searchA = (request, response) => {
-      const offset = Number(new URL(request.url!, 'http://x').searchParams.get('offset') ?? 0);
-      json(response, { accounts: [], statuses: found.slice(offset, offset + 40), hashtags: [] });
+      const maxId = new URL(request.url!, 'http://x').searchParams.get('max_id');
+      json(response, { accounts: [], statuses: [...found].sort(byIdDesc).filter((s) => maxId === null || BigInt(s.id) < BigInt(maxId)).slice(0, 40), hashtags: [] });
     };
     expect(await crawl({ instances: [first.url, second.url], queries: ['westfield.zoom.us'], token: 'secret-token' })).toMatchObject({ status: 'succeeded', references: 1 });
-    const searches = first.requests.filter((r) => r.url.startsWith('/api/v2/search'));
-    expect(searches).toHaveLength(1);
-    expect(searches[0]!.headers.authorization).toBe('Bearer secret-token');
-    expect(Object.fromEntries(new URL(searches[0]!.url, 'http://x').searchParams)).toEqual({ q: 'westfield.zoom.us', type: 'statuses', resolve: 'false', limit: '40', offset: '0' });
+    const searches = () => first.requests.filter((r) => r.url.startsWith('/api/v2/search'));
+    expect(searches()).toHaveLength(2);
+    expect(searches()[0]!.headers.authorization).toBe('Bearer secret-token');
+    expect(Object.fromEntries(new URL(searches()[0]!.url, 'http://x').searchParams)).toEqual({ q: 'westfield.zoom.us', type: 'statuses', resolve: 'false', limit: '40' });
+    expect(new URL(searches()[1]!.url, 'http://x').searchParams.get('max_id')).toBe(String(snowflake(T0)));
     expect(second.requests.some((r) => r.url.startsWith('/api/v2/search') || r.headers.authorization)).toBe(false);
-    expect(cursor(`${host(first)} search:westfield.zoom.us`)).toBe('113500000000000021');
+    expect(walkCursor(`${host(first)} search:westfield.zoom.us`)).toEqual({ read: markOf(snowflake(T0)), walk: null });
 
-    // The search index ignores min_id's precision: results at or below the cursor end the walk.
-    found = [status(113500000000000022n, '<p>zoom.us/j/77788899900</p>'), ...found];
-    expect(await crawl({ queries: ['westfield.zoom.us'], token: 'secret-token' })).toMatchObject({ status: 'succeeded', posts: 1, references: 1 });
-    expect(new URL(first.requests.filter((r) => r.url.startsWith('/api/v2/search')).at(-1)!.url, 'http://x').searchParams.get('min_id')).toBe('113500000000000021');
-    expect(cursor(`${host(first)} search:westfield.zoom.us`)).toBe('113500000000000022');
+    found.push(...linked(T0 + 60_000, 45), status(snowflake(T0 - 3_600_000), '<p>zoom.us/j/77788899900</p>'));
+    // The hashtag's empty page, then two of search: the second ends an hour below the cursor.
+    expect(await crawl({ queries: ['westfield.zoom.us'], token: 'secret-token' })).toMatchObject({ status: 'succeeded', pages: 3, posts: 46, references: 46 });
+    expect(count(store.db, 'posts')).toBe(46);
+    expect(walkCursor(`${host(first)} search:westfield.zoom.us`)).toEqual({ read: markOf(snowflake(T0 + 45 * 60_000)), walk: null });
   });
 
   it('without a token, does not search', async () => {

@@ -6,9 +6,10 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Crawler, CrawlPage } from '../../src/crawl/crawler.js';
 import { HttpClient } from '../../src/crawl/http-client.js';
 import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { capturedLogger } from '../support/logger.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
 
 type Child = { kind: string; data: Record<string, unknown> };
@@ -38,6 +39,27 @@ function listing(children: Child[], after: string | null) {
   return { kind: 'Listing', data: { ...FIXTURE.data, after, dist: children.length, children } };
 }
 
+/**
+ * `/new.json` (and search sorted by new) as Reddit serves it: newest first,
+ * `after` the fullname to go on after, at most `keeps` posts deep (Reddit
+ * keeps about 1,000 a listing), at most `pageSize` a page (it answers fewer
+ * than `limit` when it leaves some out). An `after` no longer in the listing
+ * answers an empty one.
+ */
+function newListing(posts: Child[], url: URL, { pageSize = 100, keeps = 1000 } = {}) {
+  const id = (child: Child) => parseInt(child.data.id as string, 36);
+  const sorted = [...posts].sort((a, b) => (b.data.created_utc as number) - (a.data.created_utc as number) || id(b) - id(a)).slice(0, keeps);
+  const after = url.searchParams.get('after');
+  const start = after ? sorted.findIndex((child) => child.data.name === after) + 1 : 0;
+  if (after && start === 0) return listing([], null);
+  const page = sorted.slice(start, start + Math.min(Number(url.searchParams.get('limit') ?? 25), pageSize));
+  return listing(page, start + page.length < sorted.length ? (page.at(-1)!.data.name as string) : null);
+}
+
+/** Posts with a meeting link each, `spacing` seconds apart, the newest first; ids count down in base 36 from `firstId`. */
+const linked = (firstId: number, newest: number, n: number, spacing = 60) =>
+  Array.from({ length: n }, (_, i) => t3((firstId - i).toString(36), newest - i * spacing, { selftext: `room zoom.us/j/${80_000_000_000 + firstId - i}` }));
+
 let server: TestHttpServer;
 let store: TestStore;
 let handler: (request: IncomingMessage, response: ServerResponse, url: URL) => void;
@@ -61,9 +83,9 @@ function setup(sources: { subreddits?: string[]; queries?: string[] } = {}) {
   return { config, secrets, http };
 }
 
-function crawl(sources?: { subreddits?: string[]; queries?: string[] }) {
+function crawl(sources?: { subreddits?: string[]; queries?: string[]; log?: Logger }) {
   const { config, secrets, http } = setup(sources);
-  return runCrawl({ db: store.db, matcher: store.matcher, crawler: reddit as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: reddit as Crawler, config, secrets, http, log: sources?.log ?? createLogger({ level: 'silent' }) });
 }
 
 /** The pages the crawler yields, without the store (to look at each post's fields). */
@@ -75,11 +97,15 @@ async function pagesOf(): Promise<CrawlPage[]> {
   return pages;
 }
 
-const cursor = (scope = 'subreddit:OnlineSchoolExample') => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'reddit' AND scope = ?").pluck().get(scope);
+const cursor = (scope = 'subreddit:OnlineSchoolExample') => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'reddit' AND scope = ?").pluck().get(scope) as string | undefined;
+type StoredMark = { at: string; id: string };
+const walkCursor = (scope?: string) => JSON.parse(cursor(scope)!) as { read: StoredMark | null; walk: { newest: StoredMark; oldest: StoredMark; next: string | null } | null };
+const at = (createdUtc: number) => new Date(createdUtc * 1000).toISOString();
+const storedIds = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'reddit'").pluck().all() as string[];
 const apiRequests = () => server.requests.filter((r) => r.url.startsWith('/r/') || r.url.startsWith('/search')).map((r) => new URL(r.url, 'http://x'));
 
 describe('Reddit crawler', () => {
-  it('walks /new page by page, stores the posts with meeting links, and keeps the newest post as the cursor', async () => {
+  it('walks /new page by page, stores the posts with meeting links, and keeps the newest post’s time and id as the cursor', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
     handler = (_request, response, url) => {
@@ -92,7 +118,7 @@ describe('Reddit crawler', () => {
       ['/r/OnlineSchoolExample/new.json', '100', '1', null],
       ['/r/OnlineSchoolExample/new.json', '100', '1', 't3_zq1a0c'],
     ]);
-    expect(cursor()).toBe('1790000300:t3_zq1a2f');
+    expect(walkCursor()).toEqual({ read: { at: at(1_790_000_300), id: 'zq1a2f' }, walk: null });
     expect(count(store.db, 'posts')).toBe(3);
     expect(store.db.prepare("SELECT url FROM posts WHERE source_id = 't3_zq1a2f'").pluck().get()).toBe(
       `${server.url}/r/OnlineSchoolExample/comments/zq1a2f/anyone_want_to_crash_period_3_lol/`,
@@ -129,54 +155,109 @@ describe('Reddit crawler', () => {
     const [request] = apiRequests();
     expect(request!.pathname).toBe('/search.json');
     expect(Object.fromEntries(request!.searchParams)).toEqual({ q: 'zoom.us/j', sort: 'new', limit: '100', raw_json: '1', type: 'link' });
-    expect(cursor('query:zoom.us/j')).toBe('1790000400:t3_zq3a01');
+    expect(walkCursor('query:zoom.us/j')).toEqual({ read: { at: at(1_790_000_400), id: 'zq3a01' }, walk: null });
   });
 
-  it('resumes at the cursor without duplicates or gaps: the second run stops at the first post it already has', async () => {
-    handler = (_request, response, url) =>
-      json(response, url.searchParams.get('after') ? listing([], null) : listing([t3('zq4a01', 1_790_000_500, { selftext: 'zoom.us/j/11122233344' })], 't3_zq4a01'));
+  it('resumes at the cursor: the next run reads down to ten minutes below it (a late post among them) and stops there', async () => {
+    const posts = [t3('zq4a01', 1_790_000_500, { selftext: 'zoom.us/j/11122233344' }), t3('zq49zx', 1_789_999_000, { selftext: 'zoom.us/j/32132132132' })];
+    handler = (_request, response, url) => json(response, newListing(posts, url));
     await crawl();
-    expect(cursor()).toBe('1790000500:t3_zq4a01');
+    expect(walkCursor()).toEqual({ read: { at: at(1_790_000_500), id: 'zq4a01' }, walk: null });
     const before = apiRequests().length;
-    // Same second, larger id: newer. Then the stored post, then one older that must not be read again.
-    handler = (_request, response) =>
-      json(
-        response,
-        listing(
-          [
-            t3('zq4a03', 1_790_000_600, { selftext: 'zoom.us/j/55566677788' }),
-            t3('zq4a02', 1_790_000_500, { selftext: 'zoom.us/j/99988877766' }),
-            t3('zq4a01', 1_790_000_500, { selftext: 'zoom.us/j/11122233344' }),
-            t3('zq49zz', 1_790_000_400, { selftext: 'zoom.us/j/12312312312' }),
-          ],
-          't3_zq49zz',
-        ),
-      );
+    // Newer; the cursor's second with a larger id; one that reached /new late, five minutes older.
+    posts.push(
+      t3('zq4a03', 1_790_000_600, { selftext: 'zoom.us/j/55566677788' }),
+      t3('zq4a02', 1_790_000_500, { selftext: 'zoom.us/j/99988877766' }),
+      t3('zq49zy', 1_790_000_200, { selftext: 'zoom.us/j/12312312312' }),
+    );
     const second = await crawl();
-    expect(second).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
+    // zq4a01 is read again and skipped as stored; zq49zx, older than the overlap, ends the walk unread.
+    expect(second).toMatchObject({ status: 'succeeded', pages: 1, posts: 4 });
     expect(apiRequests().length - before).toBe(1);
-    expect(count(store.db, 'posts')).toBe(3);
-    expect(cursor()).toBe('1790000600:t3_zq4a03');
+    expect(count(store.db, 'posts')).toBe(5);
+    expect(walkCursor()).toEqual({ read: { at: at(1_790_000_600), id: 'zq4a03' }, walk: null });
   });
 
-  it('a failure mid-walk stores the pages read but keeps the cursor, so the next run re-reads without a gap', async () => {
+  it('a failure mid-walk keeps the pages committed and where the walk stopped: the next run goes on after it', async () => {
+    const posts = [t3('zq5a02', 1_790_000_900, { selftext: 'zoom.us/j/99988877766' }), t3('zq5a01', 1_790_000_800, { selftext: 'zoom.us/j/12312312312' })];
+    let failing = true;
     handler = (_request, response, url) => {
-      if (url.searchParams.get('after')) return void response.writeHead(500).end();
-      json(response, listing([t3('zq5a02', 1_790_000_900, { selftext: 'zoom.us/j/99988877766' })], 't3_zq5a02'));
+      if (url.searchParams.get('after') && failing) return void response.writeHead(500).end();
+      json(response, newListing(posts, url, { pageSize: 1 }));
     };
     expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
-    expect(cursor()).toBeUndefined();
+    expect(walkCursor()).toEqual({ read: null, walk: { newest: { at: at(1_790_000_900), id: 'zq5a02' }, oldest: { at: at(1_790_000_900), id: 'zq5a02' }, next: 't3_zq5a02' } });
     expect(count(store.db, 'posts')).toBe(1);
-    handler = (_request, response, url) =>
-      json(
-        response,
-        url.searchParams.get('after')
-          ? listing([t3('zq5a01', 1_790_000_800, { selftext: 'zoom.us/j/12312312312' })], null)
-          : listing([t3('zq5a02', 1_790_000_900, { selftext: 'zoom.us/j/99988877766' })], 't3_zq5a02'),
-      );
-    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
+    failing = false;
+    const requested = apiRequests().length;
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 3 });
+    // After where it stopped, to the listing's end; then the newest again, down to ten minutes below it.
+    expect(apiRequests().slice(requested).map((u) => u.searchParams.get('after'))).toEqual(['t3_zq5a02', null, 't3_zq5a02']);
     expect(count(store.db, 'posts')).toBe(2);
-    expect(cursor()).toBe('1790000900:t3_zq5a02');
+    expect(walkCursor()).toEqual({ read: { at: at(1_790_000_900), id: 'zq5a02' }, walk: null });
+  });
+
+  it('a backlog deeper than one run reads is read over the next runs, each post once, the cursor never past an unread one', async () => {
+    const posts = [t3('zz0001', 1_790_000_000, { selftext: 'zoom.us/j/11122233344' })];
+    handler = (_request, response, url) => json(response, newListing(posts, url, { pageSize: 40 }));
+    await crawl();
+    const backlog = linked(2_000_000_000, 1_790_100_000, 900);
+    posts.push(...backlog);
+    let inserted = false;
+    handler = (_request, response, url) => {
+      json(response, newListing(posts, url, { pageSize: 40 }));
+      // Posted while the first walk pages back: read by a later run.
+      if (!inserted) posts.push(t3('zzzzzz', 1_790_100_100, { selftext: 'new zoom.us/j/81234567890' }));
+      inserted = true;
+    };
+    const runs = [];
+    for (let i = 0; i < 4; i++) runs.push({ summary: await crawl(), stored: new Set(storedIds()), raw: cursor() });
+    expect(new Set(storedIds()).size).toBe(902);
+    expect(runs.map((r) => [r.summary.status, r.summary.pages])).toEqual([['succeeded', 10], ['succeeded', 10], ['succeeded', 4], ['succeeded', 1]]);
+    for (const run of runs) {
+      // Whatever the cursor says was read had been stored when it was written.
+      const { read, walk } = JSON.parse(run.raw!) as ReturnType<typeof walkCursor>;
+      const claimed = posts.filter((p) => {
+        const time = at(p.data.created_utc as number);
+        return (read && time <= read.at) || (walk && time >= walk.oldest.at && time <= walk.newest.at);
+      });
+      expect(claimed.filter((p) => !run.stored.has(p.data.name as string)).map((p) => p.data.name)).toEqual([]);
+    }
+    expect(walkCursor()).toEqual({ read: { at: at(1_790_100_100), id: 'zzzzzz' }, walk: null });
+  });
+
+  it('a post of the cursor’s own second that shows up later (approved from the spam filter, a lower id) is read next run', async () => {
+    const posts = [t3('zq9a05', 1_790_000_500, { selftext: 'zoom.us/j/50500000000' })];
+    handler = (_request, response, url) => json(response, newListing(posts, url));
+    await crawl();
+    posts.push(t3('zq9a04', 1_790_000_500, { selftext: 'zoom.us/j/50400000000' }), t3('zq9a03', 1_790_000_200, { selftext: 'zoom.us/j/50300000000' }));
+    await crawl();
+    expect(storedIds().sort()).toEqual(['t3_zq9a03', 't3_zq9a04', 't3_zq9a05']);
+  });
+
+  it('a listing that no longer reaches back to the cursor (Reddit keeps about 1,000 posts) logs the gap once, with its size', async () => {
+    const posts = [t3('zz0001', 1_790_000_000, { selftext: 'zoom.us/j/11122233344' })];
+    handler = (_request, response, url) => json(response, newListing(posts, url));
+    await crawl();
+    posts.push(...linked(2_000_000_000, 1_790_100_000, 1200));
+    const { log, entries } = capturedLogger();
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await crawl({ log }));
+    // The tenth page is the listing's last: the first run already knows it cannot reach the cursor.
+    expect(runs.map((r) => r.pages)).toEqual([10, 1, 1]);
+    const gaps = entries().filter((entry) => entry.level === 40);
+    // The 1,000th newest post is the oldest the listing holds: 200 posts, a minute apart, lie between it and the cursor.
+    expect(gaps).toEqual([expect.objectContaining({ scope: 'subreddit:OnlineSchoolExample', after: `${at(1_790_000_000)} zz0001`, before: `${at(1_790_100_000 - 999 * 60)} ${(2_000_000_000 - 999).toString(36)}`, seconds: 100_000 - 999 * 60 })]);
+    expect(new Set(storedIds()).size).toBe(1001);
+  });
+
+  it('reads the cursor of the version before walk cursors (<created_utc>:<fullname>)', async () => {
+    store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('reddit', 'subreddit:OnlineSchoolExample', '1790000500:t3_zq4a01', ?)").run(new Date().toISOString());
+    const posts = [t3('zq4a02', 1_790_000_600, { selftext: 'zoom.us/j/55566677788' }), t3('zq4a01', 1_790_000_500, { selftext: 'zoom.us/j/11122233344' }), t3('zq3a01', 1_789_990_000, { selftext: 'zoom.us/j/99988877766' })];
+    handler = (_request, response, url) => json(response, newListing(posts, url));
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
+    expect(storedIds().sort()).toEqual(['t3_zq4a01', 't3_zq4a02']);
+    expect(walkCursor()).toEqual({ read: { at: at(1_790_000_600), id: 'zq4a02' }, walk: null });
   });
 
   it('waits out a 429 with Retry-After and recovers from a 500', async () => {

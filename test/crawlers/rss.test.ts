@@ -6,9 +6,10 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Crawler } from '../../src/crawl/crawler.js';
 import { HttpClient } from '../../src/crawl/http-client.js';
 import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { capturedLogger } from '../support/logger.js';
 import { school, tempStore, type TestStore } from '../support/store.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/rss/${name}`, import.meta.url), 'utf8');
@@ -54,12 +55,12 @@ afterEach(() => {
   http = undefined;
 });
 
-function crawl(paths: string[]) {
+function crawl(paths: string[], log: Logger = createLogger({ level: 'silent' })) {
   const { config, secrets } = loadConfig({ env: {} });
   config.sources.rss = { ...config.sources.rss, enabled: true, feeds: paths.map((p) => server.url + p), requestIntervalMs: 0 };
   // One client across runs, as the daemon keeps one: it remembers each feed's validators.
   http ??= new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 2, retryBaseMs: 10 });
-  return runCrawl({ db: store.db, matcher: store.matcher, crawler: rss as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: rss as Crawler, config, secrets, http, log });
 }
 
 const cursor = (path: string) => {
@@ -76,7 +77,7 @@ describe('RSS and Atom crawler', () => {
     expect(server.requests.filter((r) => r.url === '/broken.rss').map((r) => r.headers['if-none-match'] ?? null)).toEqual([null, null]);
   });
 
-  it('reads an RSS 2.0 feed: links from hrefs in the HTML, the guid as id, and the newest date with its ids as the cursor', async () => {
+  it('reads an RSS 2.0 feed: links from hrefs in the HTML, the guid as id, and the newest date with the ids of its day as the cursor', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
     serveFeed('/c/class-notices.rss', () => NOTICES);
@@ -88,7 +89,11 @@ describe('RSS and Atom crawler', () => {
     expect(post).toMatchObject({ url: 'https://forum.riverside-parents.example/t/year-9-history-moved-online/4812', author: 'jpatel', created_at: '2026-09-21T10:05:00.000Z' });
     expect(post.text).toMatch(/^Year 9 history moved online\nLesson is online today/);
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ meetingId: '84512397260' });
-    expect(cursor('/c/class-notices.rss')).toEqual({ newest: '2026-09-21T10:05:00.000Z', ids: ['forum.riverside-parents.example-topic-4812'] });
+    // Every item dated within a day of the newest keeps its id.
+    expect(cursor('/c/class-notices.rss')).toEqual({
+      newest: '2026-09-21T10:05:00.000Z',
+      ids: ['forum.riverside-parents.example-topic-4811', 'forum.riverside-parents.example-topic-4812', 'https://forum.riverside-parents.example/t/revision-session/4807'],
+    });
   });
 
   it('reads an Atom feed: html, xhtml and text content, and every item sharing the newest second in the cursor', async () => {
@@ -155,7 +160,42 @@ describe('RSS and Atom crawler', () => {
     const third = await crawl(['/feed.atom']);
     expect(third).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
     expect(stored().slice(2)).toEqual(['tag:blog.hillcrest-students.example,2026-09-21:/2026/09/late-notice', 'tag:blog.hillcrest-students.example,2026-09-21:/2026/09/same-second']);
-    expect(cursor('/feed.atom')).toEqual({ newest: '2026-09-21T12:00:00.000Z', ids: ['tag:blog.hillcrest-students.example,2026-09-21:/2026/09/late-notice'] });
+    expect(cursor('/feed.atom')).toEqual({
+      newest: '2026-09-21T12:00:00.000Z',
+      ids: ['assembly-livestream', 'late-notice', 'photo-club', 'same-second'].map((slug) => `tag:blog.hillcrest-students.example,2026-09-21:/2026/09/${slug}`),
+    });
+  });
+
+  it('an item that shows up after newer ones, dated before the newest read (approved late), is read next run', async () => {
+    let body = BLOG;
+    serveFeed('/feed.atom', () => body, 'application/atom+xml');
+    await crawl(['/feed.atom']);
+    body = withEntries(entry('held-for-review', '2026-09-21T09:00:00Z', 'parents: <a href="https://westfield.zoom.us/j/44455566600">room</a>'));
+    expect(await crawl(['/feed.atom'])).toMatchObject({ status: 'succeeded', posts: 1 });
+    expect(stored().at(-1)).toBe('tag:blog.hillcrest-students.example,2026-09-21:/2026/09/held-for-review');
+  });
+
+  it('a feed that rolled over everything read before logs the gap once, with its size', async () => {
+    let body = BLOG;
+    serveFeed('/feed.atom', () => body, 'application/atom+xml');
+    await crawl(['/feed.atom']);
+    // Ten items later the feed holds only the newest three.
+    body = BLOG.replace(/<entry>[\s\S]*<\/entry>/, ['2026-09-23T08:00:00Z', '2026-09-23T09:00:00Z', '2026-09-23T10:00:00Z'].map((date, i) => entry(`later-${i}`, date, `room <a href="https://westfield.zoom.us/j/4445556661${i}">here</a>`)).join(''));
+    const { log, entries } = capturedLogger();
+    expect(await crawl(['/feed.atom'], log)).toMatchObject({ status: 'succeeded', posts: 3 });
+    expect(await crawl(['/feed.atom'], log)).toMatchObject({ status: 'succeeded', posts: 0 });
+    expect(entries().filter((e) => e.level === 40)).toEqual([
+      expect.objectContaining({ feed: `${server.url}/feed.atom`, after: '2026-09-21T11:30:00.000Z', before: '2026-09-23T08:00:00.000Z', seconds: 160_200, items: 3 }),
+    ]);
+  });
+
+  it('reads the cursor of the version before (the ids of the newest date only): the day before it is read again, and stored once', async () => {
+    serveFeed('/c/class-notices.rss', () => NOTICES);
+    const feed = `${server.url}/c/class-notices.rss`;
+    store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('rss', ?, ?, ?)").run(`feed:${feed}`, JSON.stringify({ newest: '2026-09-21T10:05:00.000Z', ids: ['forum.riverside-parents.example-topic-4812'] }), new Date().toISOString());
+    expect(await crawl(['/c/class-notices.rss'])).toMatchObject({ status: 'succeeded', posts: 2 });
+    expect(cursor('/c/class-notices.rss').ids).toHaveLength(3);
+    expect(await crawl(['/c/class-notices.rss'])).toMatchObject({ status: 'succeeded', posts: 0 });
   });
 
   it('an item of 100,000 nested <div>s holds the crawl for no time: it and the items after it are read', async () => {

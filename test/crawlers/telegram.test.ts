@@ -6,9 +6,10 @@ import { loadConfig } from '../../src/config/load.js';
 import type { Crawler } from '../../src/crawl/crawler.js';
 import { HttpClient } from '../../src/crawl/http-client.js';
 import { runCrawl, sourceHealth } from '../../src/crawl/runner.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import { startHttpServer, type TestHttpServer } from '../support/http-server.js';
+import { capturedLogger } from '../support/logger.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/telegram/${name}`, import.meta.url), 'utf8');
@@ -70,14 +71,17 @@ function serveChannel(ids: number[], texts: Record<number, string> = {}, replies
   };
 }
 
-function crawl(channels = ['westfield_chat']) {
+function crawl(channels = ['westfield_chat'], log: Logger = createLogger({ level: 'silent' })) {
   const { config, secrets } = loadConfig({ env: {} });
   config.sources.telegram = { ...config.sources.telegram, enabled: true, baseUrl: server.url, channels, requestIntervalMs: 0 };
   const http = new HttpClient({ ...config.http, allowPrivateHosts: true, timeoutMs: 400, retries: 2, retryBaseMs: 10 });
-  return runCrawl({ db: store.db, matcher: store.matcher, crawler: telegram as Crawler, config, secrets, http, log: createLogger({ level: 'silent' }) });
+  return runCrawl({ db: store.db, matcher: store.matcher, crawler: telegram as Crawler, config, secrets, http, log });
 }
 
-const cursor = (channel = 'westfield_chat') => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'telegram' AND scope = ?").pluck().get(`channel:${channel}`);
+const cursor = (channel = 'westfield_chat') => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'telegram' AND scope = ?").pluck().get(`channel:${channel}`) as string | undefined;
+type StoredMark = { at: null; id: string };
+const walkCursor = (channel?: string) => JSON.parse(cursor(channel)!) as { read: StoredMark | null; walk: { newest: StoredMark; oldest: StoredMark; next: string | null } | null };
+const read = (id: number) => ({ read: { at: null, id: String(id) }, walk: null });
 const pageRequests = () => server.requests.filter((r) => r.url.startsWith('/s/')).map((r) => r.url);
 const storedIds = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'telegram' ORDER BY id").pluck().all();
 
@@ -90,7 +94,7 @@ describe('Telegram crawler', () => {
     const summary = await crawl();
     expect(summary).toMatchObject({ status: 'succeeded', pages: 2, posts: 8, leaks: 1 });
     expect(pageRequests()).toEqual(['/s/westfield_chat', '/s/westfield_chat?before=41']);
-    expect(cursor()).toBe('45');
+    expect(walkCursor()).toEqual(read(45));
     // 43's visible link is shortened to "westfield.zoom.us/j/845…"; 44's own text comes after the quote of 43; 45 has its link only on a button.
     expect(storedIds()).toEqual(['westfield_chat/43', 'westfield_chat/44', 'westfield_chat/45', 'westfield_chat/39']);
     expect(store.db.prepare("SELECT text FROM posts WHERE source_id = 'westfield_chat/44'").pluck().get()).toBe('lol the teacher locked it, backup room zoom.us/j/99988877766');
@@ -124,36 +128,86 @@ describe('Telegram crawler', () => {
     const texts: Record<number, string> = { 30: 'zoom.us/j/11122233344', 46: 'zoom.us/j/22233344455', 47: 'zoom.us/j/33344455566', 49: 'zoom.us/j/44455566677', 64: 'zoom.us/j/55566677788' };
     serveChannel(range(1, 45), texts);
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 3, posts: 45 });
-    expect(cursor()).toBe('45');
+    expect(walkCursor()).toEqual(read(45));
 
     serveChannel(range(1, 47), texts);
     server.requests.length = 0;
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
     expect(pageRequests()).toEqual(['/s/westfield_chat']);
-    expect(cursor()).toBe('47');
+    expect(walkCursor()).toEqual(read(47));
 
     // 23 new messages: the newest page (51..70) does not reach back to 47, so one older page is read.
     serveChannel(range(1, 70), texts);
     server.requests.length = 0;
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2, posts: 23 });
     expect(pageRequests()).toEqual(['/s/westfield_chat', '/s/westfield_chat?before=51']);
-    expect(cursor()).toBe('70');
+    expect(walkCursor()).toEqual(read(70));
     expect(storedIds()).toEqual(['westfield_chat/30', 'westfield_chat/46', 'westfield_chat/47', 'westfield_chat/64', 'westfield_chat/49']);
   });
 
-  it('a failure mid-walk keeps the pages read and the cursor, so the next run re-reads without a gap', async () => {
+  it('a failure mid-walk keeps the pages committed and where the walk stopped: the next run goes on before it', async () => {
     const texts = { 10: 'meet.google.com/abc-defg-hij', 30: 'zoom.us/j/11122233344' };
     serveChannel(range(1, 30), texts);
     const healthy = handler;
     handler = (request, response, before) => (before === null ? healthy(request, response, before) : void response.writeHead(500).end());
     expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
-    expect(cursor()).toBeUndefined();
+    expect(walkCursor()).toEqual({ read: null, walk: { newest: { at: null, id: '30' }, oldest: { at: null, id: '11' }, next: null } });
     expect(storedIds()).toEqual(['westfield_chat/30']);
 
     handler = healthy;
+    server.requests.length = 0;
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
+    // Before where it stopped, to the channel's first message; then the newest page, which holds the floor.
+    expect(pageRequests()).toEqual(['/s/westfield_chat?before=11', '/s/westfield_chat']);
     expect(storedIds()).toEqual(['westfield_chat/30', 'westfield_chat/10']);
-    expect(cursor()).toBe('30');
+    expect(walkCursor()).toEqual(read(30));
+  });
+
+  it('a backlog deeper than one run reads is read over the next runs, each message once, the cursor never past an unread one', async () => {
+    const linked = (ids: number[]) => Object.fromEntries(ids.map((id) => [id, `room zoom.us/j/${87_000_000_000 + id}`]));
+    serveChannel(range(1, 5), linked(range(1, 5)));
+    await crawl();
+    const ids = range(1, 455);
+    serveChannel(ids, linked(range(1, 456)));
+    const healthy = handler;
+    let posted = false;
+    handler = (request, response, before) => {
+      healthy(request, response, before);
+      // Posted while the walk pages back: read by a later run.
+      if (!posted) ids.push(456);
+      posted = true;
+    };
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push({ summary: await crawl(), stored: new Set(storedIds()), raw: cursor()! });
+    expect(new Set(storedIds()).size).toBe(456);
+    // 200 messages a run; then the last 50 and the page that reaches the floor, and the newest.
+    expect(runs.map((r) => [r.summary.status, r.summary.pages])).toEqual([['succeeded', 10], ['succeeded', 10], ['succeeded', 4]]);
+    for (const run of runs) {
+      const { read: floor, walk } = JSON.parse(run.raw) as ReturnType<typeof walkCursor>;
+      const claimed = ids.filter((id) => (floor && id <= Number(floor.id)) || (walk && id >= Number(walk.oldest.id) && id <= Number(walk.newest.id)));
+      expect(claimed.filter((id) => !run.stored.has(`westfield_chat/${id}`))).toEqual([]);
+    }
+    expect(walkCursor()).toEqual(read(456));
+  });
+
+  it('a channel whose preview no longer reaches back to the cursor logs the gap once, with the messages it skips', async () => {
+    serveChannel(range(1, 5), { 5: 'zoom.us/j/11122233344' });
+    await crawl();
+    // Messages 6 to 39 were deleted, or the preview no longer shows them.
+    serveChannel(range(40, 50), { 50: 'zoom.us/j/55566677788' });
+    const { log, entries } = capturedLogger();
+    await crawl(undefined, log);
+    await crawl(undefined, log);
+    expect(entries().filter((entry) => entry.level === 40)).toEqual([expect.objectContaining({ scope: 'channel:westfield_chat', after: '5', before: '40', posts: 34 })]);
+    expect(walkCursor()).toEqual(read(50));
+  });
+
+  it('reads the cursor of the version before walk cursors (the newest message id)', async () => {
+    store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('telegram', 'channel:westfield_chat', '45', ?)").run(new Date().toISOString());
+    serveChannel(range(1, 47), { 45: 'zoom.us/j/11122233344', 46: 'zoom.us/j/22233344455', 47: 'zoom.us/j/33344455566' });
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
+    expect(storedIds()).toEqual(['westfield_chat/46', 'westfield_chat/47']);
+    expect(walkCursor()).toEqual(read(47));
   });
 
   it('waits out a 429 with Retry-After and recovers from a 500', async () => {
@@ -185,7 +239,7 @@ describe('Telegram crawler', () => {
     serveChannel([1, 2], { 2: 'zoom.us/j/44455566677' });
     const summary = await crawl(['westfield_private', 'westfield_chat']);
     expect(summary).toMatchObject({ status: 'failed', parseError: false, error: expect.stringMatching(/channel "westfield_private" has no public web preview/) });
-    expect(cursor()).toBe('2');
+    expect(walkCursor()).toEqual(read(2));
     expect(count(store.db, 'posts')).toBe(1);
   });
 

@@ -43,6 +43,35 @@ function answer(tweets: Tweet[], nextToken?: string) {
   };
 }
 
+/** When a tweet id was minted. */
+const msOf = (id: string) => Number((BigInt(id) >> 22n) + 1_288_834_974_657n);
+const WEEK_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Recent search as X answers it: the last seven days, newest id first,
+ * `since_id` and `until_id` exclusive (refused with a 400 when older than the
+ * seven days), `max_results` a page, `next_token` for the page after.
+ */
+function recent(tweets: Tweet[], url: URL, response: ServerResponse): void {
+  const bound = (name: string) => (url.searchParams.has(name) ? BigInt(url.searchParams.get(name)!) : null);
+  const [sinceId, untilId] = [bound('since_id'), bound('until_id')];
+  for (const id of [sinceId, untilId]) {
+    if (id !== null && msOf(String(id)) < Date.now() - WEEK_MS) return void response.writeHead(400, { 'content-type': 'application/json' }).end('{"title":"Invalid Request","detail":"since_id must be within the last 7 days"}');
+  }
+  const matching = tweets
+    .filter((t) => msOf(t.id) >= Date.now() - WEEK_MS && (sinceId === null || BigInt(t.id) > sinceId) && (untilId === null || BigInt(t.id) < untilId))
+    .sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+  const offset = Number(url.searchParams.get('next_token')?.replace('page-', '') ?? 0);
+  const limit = Number(url.searchParams.get('max_results') ?? 10);
+  const page = matching.slice(offset, offset + limit);
+  const body = answer(page, offset + limit < matching.length ? `page-${offset + limit}` : undefined);
+  json(response, body);
+}
+
+/** Tweets with a meeting link each, one a `spacingMs` apart, the newest `minutesAgo`. */
+const linked = (minutesAgo: number, n: number, spacingMs = 60_000) =>
+  Array.from({ length: n }, (_, i) => tweet(idAt(minutesAgo + (i * spacingMs) / 60_000), `room zoom.us/j/${82_000_000_000 + n - i}`));
+
 let server: TestHttpServer;
 let store: TestStore;
 let handler: (request: IncomingMessage, response: ServerResponse, url: URL) => void;
@@ -79,7 +108,11 @@ async function pagesOf(): Promise<CrawlPage[]> {
   return pages;
 }
 
-const cursor = () => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'x' AND scope = 'query:zoom.us/j'").pluck().get();
+const cursor = () => store.db.prepare("SELECT cursor FROM crawl_cursors WHERE source = 'x' AND scope = 'query:zoom.us/j'").pluck().get() as string | undefined;
+type StoredMark = { at: string; id: string };
+const walkCursor = () => JSON.parse(cursor()!) as { read: StoredMark | null; walk: { newest: StoredMark; oldest: StoredMark; next: string | null } | null };
+const markOf = (id: string) => ({ at: new Date(msOf(id)).toISOString(), id });
+const storedIds = () => store.db.prepare("SELECT source_id FROM posts WHERE source = 'x'").pluck().all() as string[];
 const searches = () => server.requests.filter((r) => r.url.startsWith(SEARCH));
 const params = () => searches().map((r) => new URL(r.url, 'http://x').searchParams);
 
@@ -94,7 +127,7 @@ describe('X crawler', () => {
     expect(JSON.parse(notes[0]!)).toMatchObject({ level: 30 });
   });
 
-  it('walks the pages by next_token with the Bearer token, stores the tweets with meeting links, and keeps the newest id as the cursor', async () => {
+  it('walks the pages by next_token with the Bearer token, stores the tweets with meeting links, and keeps the newest id (and its time) as the cursor', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     store.registration.addMeeting({ orgId: org, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'teacher@westfield.example' }, 'test');
     handler = (_request, response, url) => {
@@ -108,7 +141,7 @@ describe('X crawler', () => {
       { query: 'zoom.us/j', max_results: '100', 'tweet.fields': 'created_at,author_id,entities,referenced_tweets', expansions: 'author_id' },
       { query: 'zoom.us/j', max_results: '100', 'tweet.fields': 'created_at,author_id,entities,referenced_tweets', expansions: 'author_id', next_token: 'b26v89c19zqg8o3fexample0000001' },
     ]);
-    expect(cursor()).toBe('1969999999999999003');
+    expect(walkCursor()).toEqual({ read: markOf('1969999999999999003'), walk: null });
     expect(count(store.db, 'posts')).toBe(3);
     expect(store.db.prepare("SELECT url FROM posts WHERE source_id = '1969999999999999003'").pluck().get()).toBe('https://x.com/i/web/status/1969999999999999003');
     // The text has only the t.co link; the meeting id is in entities.urls[].expanded_url.
@@ -145,35 +178,38 @@ describe('X crawler', () => {
     expect(listLeaks(store.db, { orgId: org })[0]).toMatchObject({ sightings: 2, severity: 'high' });
   });
 
-  it('resumes with since_id = the cursor, without duplicates or gaps', async () => {
+  it('resumes with since_id = the first id of the cursor’s time less 30 s, without gaps; what it reads again is stored once', async () => {
     const old = idAt(30);
-    handler = (_request, response) => json(response, answer([tweet(old, 'zoom.us/j/11122233344')]));
+    const tweets = [tweet(old, 'zoom.us/j/11122233344'), tweet(idAt(40), 'zoom.us/j/11122233300')];
+    handler = (_request, response, url) => recent(tweets, url, response);
     await crawl();
-    expect(cursor()).toBe(old);
+    expect(walkCursor()).toEqual({ read: markOf(old), walk: null });
     const newer = idAt(5);
-    handler = (_request, response, url) => {
-      const since = BigInt(url.searchParams.get('since_id') ?? '0');
-      json(response, answer([tweet(newer, 'zoom.us/j/55566677788'), tweet(old, 'zoom.us/j/11122233344')].filter((t) => BigInt(t.id) > since)));
-    };
-    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 1 });
-    expect(params().at(-1)!.get('since_id')).toBe(old);
-    expect(count(store.db, 'posts')).toBe(2);
-    expect(cursor()).toBe(newer);
+    tweets.push(tweet(newer, 'zoom.us/j/55566677788'));
+    expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 2 });
+    expect(params().at(-1)!.get('since_id')).toBe(String(((BigInt(msOf(old) - 30_000) - 1_288_834_974_657n) << 22n) - 1n));
+    expect(count(store.db, 'posts')).toBe(3);
+    expect(walkCursor()).toEqual({ read: markOf(newer), walk: null });
 
     // Nothing new: X leaves out `data` and `newest_id`; the cursor stays.
     handler = (_request, response) => json(response, answer([]));
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 1, posts: 0 });
-    expect(cursor()).toBe(newer);
+    expect(walkCursor()).toEqual({ read: markOf(newer), walk: null });
   });
 
-  it('drops a cursor older than the 7-day search window instead of sending a since_id X refuses', async () => {
+  it('a cursor older than the 7-day search window sends no since_id X would refuse, and logs the gap it leaves with its size', async () => {
     const stale = idAt(8 * 24 * 60);
     store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('x', 'query:zoom.us/j', ?, ?)").run(stale, new Date().toISOString());
-    const fresh = idAt(1);
-    handler = (_request, response) => json(response, answer([tweet(fresh, 'zoom.us/j/55566677788')]));
-    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 1 });
+    const tweets = [tweet(idAt(1), 'zoom.us/j/55566677788'), tweet(idAt(6 * 24 * 60), 'zoom.us/j/55566677700'), tweet(idAt(7.5 * 24 * 60), 'zoom.us/j/55566677711')];
+    handler = (_request, response, url) => recent(tweets, url, response);
+    const { log, entries } = capturedLogger();
+    expect(await crawl({ log })).toMatchObject({ status: 'succeeded', posts: 2 });
     expect(params().at(-1)!.has('since_id')).toBe(false);
-    expect(cursor()).toBe(fresh);
+    expect(walkCursor()).toEqual({ read: markOf(tweets[0]!.id), walk: null });
+    // The oldest tweet recent search holds is six days old: the two days before it are skipped.
+    expect(entries().filter((entry) => entry.level === 40)).toEqual([
+      expect.objectContaining({ scope: 'query:zoom.us/j', after: `${markOf(stale).at} ${stale}`, before: `${markOf(tweets[1]!.id).at} ${tweets[1]!.id}`, seconds: Math.round((msOf(tweets[1]!.id) - msOf(stale)) / 1000) }),
+    ]);
   });
 
   it('sends the Bearer token but never logs it, also when the API refuses it', async () => {
@@ -189,19 +225,69 @@ describe('X crawler', () => {
     expect(store.db.prepare("SELECT group_concat(coalesce(error, ''), ' ') FROM crawl_runs").pluck().get()).not.toContain(TOKEN);
   });
 
-  it('a failure mid-walk stores the pages read but keeps the cursor, so the next run re-reads without a gap', async () => {
-    const newer = tweet(idAt(2), 'zoom.us/j/99988877766');
+  it('a failure mid-walk keeps the pages committed and where the walk stopped: the next run goes on below it with until_id', async () => {
+    const tweets = linked(2, 150);
+    let failing = true;
     handler = (_request, response, url) => {
-      if (url.searchParams.get('next_token')) return void response.writeHead(500).end();
-      json(response, answer([newer], 'page2'));
+      if (url.searchParams.get('next_token') && failing) return void response.writeHead(500).end();
+      recent(tweets, url, response);
     };
     expect(await crawl()).toMatchObject({ status: 'failed', pages: 1, error: expect.stringMatching(/HTTP 500/) });
-    expect(cursor()).toBeUndefined();
-    expect(count(store.db, 'posts')).toBe(1);
-    handler = (_request, response, url) => json(response, url.searchParams.get('next_token') ? answer([tweet(idAt(3), 'zoom.us/j/12312312312')]) : answer([newer], 'page2'));
+    expect(walkCursor()).toEqual({ read: null, walk: { newest: markOf(tweets[0]!.id), oldest: markOf(tweets[99]!.id), next: ' page-100' } });
+    expect(count(store.db, 'posts')).toBe(100);
+    failing = false;
     expect(await crawl()).toMatchObject({ status: 'succeeded', pages: 2 });
-    expect(count(store.db, 'posts')).toBe(2);
-    expect(cursor()).toBe(newer.id);
+    // A next_token may not outlive its run: below where it stopped, then the newest down to the floor.
+    expect(params().slice(-2).map((p) => [p.get('until_id'), p.has('since_id'), p.get('next_token')])).toEqual([[tweets[99]!.id, false, null], [null, true, null]]);
+    expect(count(store.db, 'posts')).toBe(150);
+    expect(walkCursor()).toEqual({ read: markOf(tweets[0]!.id), walk: null });
+  });
+
+  it('a backlog deeper than one run reads is read over the next runs with until_id, each tweet once, the cursor never past an unread one', async () => {
+    const tweets = [tweet(idAt(3000), 'zoom.us/j/11122233344')];
+    handler = (_request, response, url) => recent(tweets, url, response);
+    await crawl();
+    const backlog = linked(60, 1500);
+    tweets.push(...backlog);
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push({ summary: await crawl(), stored: new Set(storedIds()), raw: cursor()! });
+    expect(new Set(storedIds()).size).toBe(1501);
+    // 1,000 tweets; the 500 left and the one at the floor, then the newest again.
+    expect(runs.map((r) => [r.summary.status, r.summary.pages])).toEqual([['succeeded', 10], ['succeeded', 7], ['succeeded', 1]]);
+    for (const run of runs) {
+      const { read, walk } = JSON.parse(run.raw) as ReturnType<typeof walkCursor>;
+      const claimed = backlog.filter((t) => (read && BigInt(t.id) <= BigInt(read.id)) || (walk && BigInt(t.id) >= BigInt(walk.oldest.id) && BigInt(t.id) <= BigInt(walk.newest.id)));
+      expect(claimed.filter((t) => !run.stored.has(t.id)).map((t) => t.id)).toEqual([]);
+    }
+    // The second run goes on below the oldest tweet the first one read.
+    expect(params()[11]!.get('until_id')).toBe(backlog[999]!.id);
+  });
+
+  it('a tweet indexed after the run with an id just below the cursor, and one posted while pages are read, are read next run', async () => {
+    const tweets = [tweet(idAt(10, 5), 'zoom.us/j/60000000001'), ...linked(11, 150, 1000)];
+    let added = false;
+    handler = (_request, response, url) => {
+      recent(tweets, url, response);
+      if (!added) tweets.push(tweet(idAt(9), 'zoom.us/j/60000000003'));
+      added = true;
+    };
+    await crawl();
+    expect(storedIds()).toHaveLength(151);
+    // Minted in the cursor's own millisecond, before it: X indexed it late.
+    tweets.push(tweet(String(BigInt(tweets[0]!.id) - 1n), 'zoom.us/j/60000000002'));
+    await crawl();
+    expect(storedIds()).toEqual(expect.arrayContaining([tweets.at(-1)!.id, tweets.at(-2)!.id]));
+    expect(storedIds()).toHaveLength(153);
+  });
+
+  it('reads the cursor of the version before walk cursors (the newest tweet id)', async () => {
+    const old = idAt(30);
+    store.db.prepare("INSERT INTO crawl_cursors (source, scope, cursor, updated_at) VALUES ('x', 'query:zoom.us/j', ?, ?)").run(old, new Date().toISOString());
+    const tweets = [tweet(idAt(5), 'zoom.us/j/70000000002'), tweet(old, 'zoom.us/j/70000000001'), tweet(idAt(120), 'zoom.us/j/70000000000')];
+    handler = (_request, response, url) => recent(tweets, url, response);
+    expect(await crawl()).toMatchObject({ status: 'succeeded', posts: 2 });
+    expect(storedIds().sort()).toEqual([tweets[1]!.id, tweets[0]!.id].sort());
+    expect(walkCursor()).toEqual({ read: markOf(tweets[0]!.id), walk: null });
   });
 
   it('waits out a 429 with Retry-After and recovers from a 500', async () => {
