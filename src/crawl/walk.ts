@@ -70,6 +70,8 @@ export interface WalkOptions<T> {
   /** How many posts lie strictly between two marks, when the source's ids number them (a gap's size in posts). */
   between?(after: Mark, before: Mark): number;
   log: Logger;
+  /** Epoch ms now (tests). */
+  now?: () => number;
 }
 
 interface Current {
@@ -185,6 +187,9 @@ export class Walk<T> {
 
   #finish(current: Current): void {
     if (current.newest !== null && (this.#read === null || compareMarks(current.newest, this.#read) > 0)) this.#read = current.newest;
+    // A first walk that found the listing empty has still read everything there was: the floor is now, so
+    // the posts that come later are all read (a backlog resumes) instead of being cut at the first walk.
+    else if (current.newest === null && this.#read === null && this.#options.overlapMs > 0) this.#read = { at: this.#options.now?.() ?? Date.now(), id: '' };
     this.#current = null;
   }
 

@@ -27,8 +27,9 @@ function listing(items: Item[]) {
 }
 
 /** One run: the pages a crawler would yield, stopping early after `stopAfter` pages as a crash would. */
-function run(source: ReturnType<typeof listing>, stored: string | null, options: { maxPages?: number; overlapMs?: number; stopAfter?: number; log?: ReturnType<typeof capturedLogger>['log'] } = {}) {
+function run(source: ReturnType<typeof listing>, stored: string | null, options: { maxPages?: number; overlapMs?: number; stopAfter?: number; now?: number; log?: ReturnType<typeof capturedLogger>['log'] } = {}) {
   const walk = new Walk<Item>({
+    ...(options.now === undefined ? {} : { now: () => options.now! }),
     scope: 'test',
     stored,
     maxPages: options.maxPages ?? 3,
@@ -63,6 +64,20 @@ function passedUnread(cursor: string | null, all: Item[], read: Set<string>): st
 }
 
 describe('Walk: the resume rule of newest-first listings', () => {
+  it('a scope first read while its listing is empty reads every post that comes later, however many arrive before the next run', () => {
+    const source = listing([]);
+    let { cursor } = run(source, null, { overlapMs: 5000, now: 50_000 });
+    expect(parseCursor({ stored: cursor, scope: 'test' }).read).toEqual({ at: 50_000, id: '' });
+    source.items.push(...items(100, 75));
+    const read = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const result = run(source, cursor, { overlapMs: 5000 });
+      result.read.forEach((id) => read.add(id));
+      cursor = result.cursor;
+    }
+    expect([...read].sort()).toEqual(items(100, 75).map((item) => item.id).sort());
+  });
+
   it('a backlog larger than the page cap is read over several runs, each post once, and the cursor never passes an unread post', () => {
     const source = listing(items(1, 5));
     let { cursor } = run(source, null);
