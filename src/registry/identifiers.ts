@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { BlockedError } from '../crawl/errors.js';
 import type { HttpClient } from '../crawl/http-client.js';
 import { InputError } from '../errors.js';
@@ -9,6 +8,7 @@ import { lookupTxt, findVerificationToken, VERIFICATION_PREFIX } from './dns-txt
 import { emailDomain, normaliseEmail } from './email-address.js';
 import { DOMAIN_KINDS, type IdentifierKind, normaliseIdentifier } from './identifier-value.js';
 import { getOrganisation } from './organisations.js';
+import { hashSecretToken, newSecretToken } from '../store/secret-tokens.js';
 import { statement } from '../store/statements.js';
 
 /** Addresses at a domain that only its operators receive mail for (as Have I Been Pwned uses). */
@@ -494,14 +494,8 @@ function toIdentifier(row: IdentifierRow): Identifier {
   };
 }
 
-/** 256 random bits, URL-safe. */
-function newToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+const newToken = newSecretToken;
+export const hashToken = hashSecretToken;
 
 function expiry(now: Date, settings: VerificationSettings): string {
   return new Date(now.getTime() + settings.tokenTtlHours * 3_600_000).toISOString();
