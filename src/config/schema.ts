@@ -34,6 +34,9 @@ const hostPort = z.string().superRefine(function checkHostPort(value, ctx) {
 });
 const positiveInt = z.int().positive();
 
+/** At most `max` requests per `windowMinutes`. */
+const rateLimit = z.strictObject({ max: positiveInt, windowMinutes: positiveInt });
+
 /** What every source has: whether it runs and when. */
 const sourceBase = {
   /** Whether `leakwatch run` schedules this source. */
@@ -223,6 +226,29 @@ export const configSchema = z.strictObject({
     /** Where it listens. Put it behind a TLS-terminating proxy that `publicUrl` names. */
     host: name,
     port: z.int().min(0).max(65535),
+    /** How long a sign-in link mailed to a person works (it works once). Default 15. */
+    magicLinkTtlMinutes: z.int().min(1).max(1440),
+    /** A dashboard session ends after this many minutes without a request. Default 480 (8 hours). */
+    sessionIdleMinutes: positiveInt,
+    /** A dashboard session ends this many days after sign-in, however busy. Default 30. */
+    sessionMaxDays: positiveInt,
+    /**
+     * The client address for rate limits is the last one in `X-Forwarded-For`
+     * (what the proxy in front added) instead of the connection's. Only for a
+     * proxy that sets it; anyone can send the header. Default false.
+     */
+    trustProxy: z.boolean(),
+    /** Requests allowed per fixed window, counted in the web process's memory. */
+    rateLimits: z.strictObject({
+      /** Sign-in links asked for one address. Default 5 per 15 minutes. */
+      signInPerAddress: rateLimit,
+      /** Sign-in links asked for from one client address. Default 20 per 15 minutes. */
+      signInPerIp: rateLimit,
+      /** Sign-in links opened or used from one client address (guessing them is futile; scanning is not welcome). Default 30 per 15 minutes. */
+      tokenPerIp: rateLimit,
+      /** Organisations one person creates. Default 10 per day. */
+      organisationsPerPerson: rateLimit,
+    }),
   }),
   sources: sourcesSchema,
 });

@@ -48,10 +48,19 @@ export function listOrganisations(db: Db): Organisation[] {
 
 /** Adds an admin contact to an organisation (idempotent). */
 export function addAdmin(db: Db, orgId: number, email: string, actor: string): Organisation {
+  return addContact(db, orgId, email, 'admin', actor);
+}
+
+/** Adds an organiser contact (someone who runs meetings and may see the organisation on the dashboard); idempotent. */
+export function addOrganiser(db: Db, orgId: number, email: string, actor: string): Organisation {
+  return addContact(db, orgId, email, 'organiser', actor);
+}
+
+function addContact(db: Db, orgId: number, email: string, role: 'admin' | 'organiser', actor: string): Organisation {
   getOrganisation(db, orgId);
-  const address = normaliseEmail(email, 'admin email address');
-  db.prepare("INSERT OR IGNORE INTO contacts (org_id, email, role) VALUES (?, ?, 'admin')").run(orgId, address);
-  audit(db, { actor, orgId, action: 'organisation.admin-added', subject: address });
+  const address = normaliseEmail(email, `${role} email address`);
+  db.prepare('INSERT OR IGNORE INTO contacts (org_id, email, role) VALUES (?, ?, ?)').run(orgId, address, role);
+  audit(db, { actor, orgId, action: `organisation.${role}-added`, subject: address });
   return getOrganisation(db, orgId);
 }
 
