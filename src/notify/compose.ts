@@ -11,7 +11,7 @@ import { escapeHtml, safeHref } from './html.js';
 import type { LinkMaker } from './links.js';
 import type { OutboxRow } from './outbox.js';
 import { platformName, sourceName } from './rotation.js';
-import { maskMeetingId, renderAlertEmail, renderDigestEmail } from './templates.js';
+import { maskMeetingId, renderAlertEmail, renderDigestEmail, renderSignInEmail } from './templates.js';
 import type { LeakView, RenderedEmail, SightingView } from './view.js';
 
 /** Sightings shown in one email; the rest are counted. */
@@ -153,6 +153,8 @@ export function compose(context: ComposeContext, row: OutboxRow): Composed {
       return composeDigest(context, row);
     case 'verification':
       return composeVerification(context, row);
+    case 'sign-in':
+      return composeSignIn(context, row);
     case 'test':
       return composeTest(context, row);
     default:
@@ -277,6 +279,21 @@ function composeVerification(_context: ComposeContext, row: OutboxRow): Composed
 <p style="color:#6b7280;font-size:13px">The link works once, until ${escapeHtml(payload.expiresAt.replace('T', ' ').slice(0, 16))} UTC. If you did not expect this, ignore this email: nothing is sent to anyone at your domain until it is confirmed.</p>
 </body></html>`;
   return { channel: 'email', subject, email: { subject, text, html }, headers: { 'Auto-Submitted': 'auto-generated' } };
+}
+
+interface SignInPayload {
+  link: string | null;
+  expiresAt: string;
+  ttlMinutes: number;
+}
+
+function composeSignIn(context: ComposeContext, row: OutboxRow): Composed {
+  const payload = row.payload as SignInPayload;
+  if (payload.link === null) return { cancel: 'the sign-in link was sent already' };
+  // A link that arrives dead only confuses: the person asks again.
+  if (Date.parse(payload.expiresAt) <= context.now.getTime()) return { cancel: 'the sign-in link expired before it could be sent' };
+  const email = renderSignInEmail({ recipient: row.recipient, link: payload.link, expiresAt: payload.expiresAt, ttlMinutes: payload.ttlMinutes });
+  return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
 }
 
 /** A sample of what organisers receive, for `leakwatch notify test`. */

@@ -1,6 +1,6 @@
 /**
  * The notifier's emails: the alert about a leaked meeting (and its escalation
- * to the admins) and the digest of later posts. Pure functions from the view
+ * to the admins), the digest of later posts, and the dashboard's sign-in link. Pure functions from the view
  * (`view.ts`) to a subject, a text part and an HTML part.
  *
  * The organiser must see within seconds what leaked, where, how urgent it is
@@ -12,7 +12,7 @@
  */
 import { escapeHtml, safeHref } from './html.js';
 import { platformName, reportSteps, rotationSteps, sourceName } from './rotation.js';
-import type { AlertEmailInput, DigestEmailInput, LeakLinks, LeakView, RecipientLinks, RenderedEmail, Severity, SightingView } from './view.js';
+import type { AlertEmailInput, DigestEmailInput, LeakLinks, LeakView, RecipientLinks, RenderedEmail, Severity, SightingView, SignInEmailInput } from './view.js';
 
 export { platformName, sourceName } from './rotation.js';
 
@@ -714,4 +714,30 @@ ${facts.sightings.map(htmlSighting).join('\n')}
   rows.push(htmlFooter(why, input.links, input.recipient));
 
   return { subject, text: `${text.join('\n')}\n`, html: htmlDocument(subject, summary, rows) };
+}
+
+// ---------------------------------------------------------------------------
+// The sign-in link
+
+/**
+ * The dashboard's sign-in link. It says who asked (the address, nothing
+ * else is known), how long it works, and that ignoring it is safe.
+ */
+export function renderSignInEmail(input: SignInEmailInput): RenderedEmail {
+  const recipient = oneLine(input.recipient);
+  const subject = '[leakwatch] Your sign-in link';
+  const asked = `Someone, hopefully you, asked to sign in to leakwatch as ${recipient}.`;
+  const works = `The link works once, for ${formatMinutes(input.ttlMinutes)} (until ${formatTime(input.expiresAt)}).`;
+  const ignore = 'If you did not ask, ignore this email: nobody can sign in without the link, and nothing changes.';
+  const text = [asked, '', 'Open this link to sign in:', input.link, '', works, ignore].join('\n');
+  const rows = [
+    htmlMasthead('Sign in'),
+    `<tr><td style="padding:24px 32px;">
+${htmlParagraph(escapeHtml(asked))}
+<div style="margin:16px 0 12px 0;">${htmlButton(input.link, 'Sign in to leakwatch', 'primary')}</div>
+${htmlParagraph(escapeHtml(works), `font-size:14px;color:#374151;`)}
+${htmlParagraph(escapeHtml(ignore), `font-size:13px;line-height:18px;color:${MUTED};`)}
+</td></tr>`,
+  ];
+  return { subject, text: `${text}\n`, html: htmlDocument(subject, asked, rows) };
 }

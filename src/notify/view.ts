@@ -112,3 +112,13 @@ export interface DigestEmailInput {
   items: Array<{ leak: LeakView; newSightings: SightingView[]; links: LeakLinks }>;
   links: RecipientLinks;
 }
+
+/** A sign-in link to the dashboard, to the address that asked for it. */
+export interface SignInEmailInput {
+  recipient: string;
+  link: string;
+  /** When the link stops working (ISO 8601). */
+  expiresAt: string;
+  /** How long it works, in minutes, as configured. */
+  ttlMinutes: number;
+}

@@ -100,6 +100,8 @@ class SentNotMarked extends Error {
 /** Kinds the daily cap applies to (a verification email or a test is never held back). */
 const CAPPED = new Set(['alert', 'digest', 'escalation']);
 const DAY_MS = 86_400_000;
+/** Kinds whose payload carries a link that works as a credential (a verification or sign-in link). */
+const CREDENTIALS = new Set(['verification', 'sign-in']);
 
 /** The delay before attempt `attempts + 1`: base × 2^(attempts − 1), capped, the upper half of it random ("equal jitter"). */
 export function backoffDelay(attempts: number, baseMs: number, maxMs: number, random: number): number {
@@ -460,7 +462,7 @@ export class Notifier {
   #sent(row: OutboxRow, subject: string, now: Date): void {
     this.#db.transaction(() => {
       markSent(this.#db, row.id, now, subject);
-      if (row.kind === 'verification') {
+      if (CREDENTIALS.has(row.kind)) {
         // The link is a credential: once mailed, the outbox keeps no copy of it.
         replacePayload(this.#db, row.id, { ...(row.payload as object), link: null });
       }
