@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createServer } from 'node:http';
@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../src/store/database.js';
 import { SOURCE_NAMES } from '../../src/config/schema.js';
-import { BIN, cleanEnv, runMain, tempDir } from '../support/cli.js';
+import { cleanEnv, runMain, tempDir } from '../support/cli.js';
+import { sleep, startDaemon, watchDaemon } from '../support/daemon.js';
 import { startHttpServer } from '../support/http-server.js';
 import { MALFORMED_REQUESTS, rawRequest } from '../support/raw-http.js';
 import { startSmtpServer } from '../support/smtp-server.js';
@@ -19,41 +20,7 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  lines: Record<string, unknown>[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Starts `leakwatch run` and resolves once it logs that it is running. */
-function startDaemon(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Running> {
-  // Port 0: the web endpoint takes any free port, so tests never collide on 8080.
-  return watchDaemon(spawn(process.execPath, [BIN, 'run', ...args], { cwd, env: cleanEnv({ LEAKWATCH_WEB__PORT: '0', ...env }) }));
-}
-
-function watchDaemon(child: ChildProcessWithoutNullStreams): Promise<Running> {
-  const lines: Record<string, unknown>[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const complete = buffered.split('\n');
-      buffered = complete.pop()!;
-      for (const line of complete) {
-        if (!line.startsWith('{')) continue;
-        const entry = JSON.parse(line) as Record<string, unknown>;
-        lines.push(entry);
-        if (entry.msg === 'leakwatch running') resolve({ child, lines, exited });
-      }
-    });
-    exited.then(({ code }) => reject(new Error(`leakwatch run exited with ${code} before running: ${JSON.stringify(lines)}`)));
-  });
-}
 
 describe('leakwatch run', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('creates and migrates the database, schedules its jobs, and on %s stops cleanly with 0', async (signal) => {
@@ -184,8 +151,6 @@ describe('leakwatch run', () => {
     }
   });
 });
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A school with `count` registered meetings, each leaked once: `count` alerts queued, to `count` different organisers. */
 async function schoolWithLeaks(lw: (args: string[], input?: string) => Promise<{ code: number }>, count: number): Promise<void> {
