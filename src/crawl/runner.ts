@@ -31,7 +31,7 @@ export interface CrawlSummary {
   error: string | null;
   /** The failure was the source's answer not having the expected shape. */
   parseError: boolean;
-  /** What kind of failure: `retryable`, `rate-limited`, `blocked`, `parse` or `other`; null unless failed. */
+  /** What kind of failure: `retryable`, `rate-limited`, `blocked`, `parse`, `database` or `other`; null unless failed. */
   errorKind: string | null;
   /** Why there was nothing to crawl, when the status says so. */
   nothingToCrawl: string | null;

@@ -21,6 +21,8 @@ export interface HnReplay {
   server: TestHttpServer;
   /** Makes comments readable from now on. */
   publish(comments: ReplayComment[]): void;
+  /** How long each page takes to answer (a slow source, so a walk spans time a test can interrupt). */
+  delayMs: number;
   /** How many pages of hits were served. */
   pagesServed(): number;
   close(): Promise<void>;
@@ -52,11 +54,16 @@ export async function startHnReplay(): Promise<HnReplay> {
         _tags: ['comment', `author_${c.author}`],
       }));
       pages++;
-      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      response.end(JSON.stringify({ hits, page, nbHits, nbPages: Math.ceil(served.length / perPage), hitsPerPage: perPage, query, params: params.toString() }));
+      const body = JSON.stringify({ hits, page, nbHits, nbPages: Math.ceil(served.length / perPage), hitsPerPage: perPage, query, params: params.toString() });
+      setTimeout(() => {
+        if (response.destroyed) return;
+        response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        response.end(body);
+      }, replay.delayMs);
     },
   });
-  return {
+  const replay: HnReplay = {
+    delayMs: 0,
     url: server.url,
     server,
     publish(more) {
@@ -66,6 +73,7 @@ export async function startHnReplay(): Promise<HnReplay> {
     pagesServed: () => pages,
     close: () => server.close(),
   };
+  return replay;
 }
 
 function numericFilter(filter: string, value: number): boolean {
