@@ -145,7 +145,9 @@ writeFileSync(
 );
 
 const bin = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
-const daemon = spawn(process.execPath, [bin, 'run', '--db', dbPath, '--config', configFile, '--log-level', 'warn'], {
+// BENCH_CPU_PROF=DIR writes the daemon's CPU profile there (open it in Chrome's DevTools).
+const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const daemon = spawn(process.execPath, [...profile, bin, 'run', '--db', dbPath, '--config', configFile, '--log-level', 'warn'], {
   env: { ...process.env, LEAKWATCH_SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -14,6 +14,7 @@ import type { HttpClient } from './http-client.js';
 import { briefCrawlError, crawlErrorKind, loggedErrors } from './error-log.js';
 import { nothingToCrawl } from './nothing-to-crawl.js';
 import { searchQueries } from './queries.js';
+import { walkUnderway } from './walk.js';
 
 export interface CrawlSummary {
   source: SourceName;
@@ -38,6 +39,12 @@ export interface CrawlSummary {
   dryRun: boolean;
   /** When skipped: who holds the source's crawl lease, and until when. */
   heldBy: string | null;
+  /**
+   * The run succeeded, read posts, and left a walk part-way (it reached its
+   * page cap with more waiting): `leakwatch run` runs the crawl again at
+   * once instead of waiting for the next scheduled time.
+   */
+  backlog: boolean;
 }
 
 export interface RunCrawlOptions {
@@ -99,7 +106,7 @@ export async function runCrawl(options: RunCrawlOptions): Promise<CrawlSummary> 
 }
 
 function emptySummary(source: SourceName, dryRun: boolean): CrawlSummary {
-  return { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, errorKind: null, nothingToCrawl: null, dryRun, heldBy: null };
+  return { source, status: 'succeeded', pages: 0, posts: 0, references: 0, leaks: 0, queued: 0, error: null, parseError: false, errorKind: null, nothingToCrawl: null, dryRun, heldBy: null, backlog: false };
 }
 
 async function crawl(options: RunCrawlOptions, queries: string[], signal: AbortSignal): Promise<CrawlSummary> {
@@ -116,6 +123,8 @@ async function crawl(options: RunCrawlOptions, queries: string[], signal: AbortS
   const cursors = new Map(
     (statement(db, 'SELECT scope, cursor FROM crawl_cursors WHERE source = ?').raw().all(source) as [string, string][]).map(([scope, cursor]) => [scope, cursor]),
   );
+  /** The scopes whose cursor this run moved: a walk left part-way in one of them is a backlog. */
+  const written = new Set<string>();
   // Errors the crawl expects (network, rate limit, refusal, markup drift) are logged without their stack.
   const logged = loggedErrors();
   const runLog = log.child({ source, run: runId }, { serializers: { err: briefCrawlError(logged) } });
@@ -145,6 +154,7 @@ async function crawl(options: RunCrawlOptions, queries: string[], signal: AbortS
             if (page.cursor !== null) {
               writeCursor.run(source, page.scope, page.cursor, now().toISOString());
               cursors.set(page.scope, page.cursor);
+              written.add(page.scope);
             }
             if (runId !== null) statement(tx, 'UPDATE crawl_runs SET pages = pages + 1, posts = posts + ? WHERE id = ?').run(page.posts.length, runId);
           },
@@ -172,6 +182,7 @@ async function crawl(options: RunCrawlOptions, queries: string[], signal: AbortS
     else runLog.warn({ kind: summary.errorKind, err: error }, 'crawl failed');
   }
   if (!summary.dryRun) metrics.crawled({ ...summary, maskedWhole, durationMs: Date.now() - started });
+  summary.backlog = summary.status === 'succeeded' && summary.posts > 0 && !signal.aborted && [...written].some((scope) => walkUnderway(cursors.get(scope) ?? null));
 
   if (runId !== null) {
     statement(db, 'UPDATE crawl_runs SET finished_at = ?, status = ?, refs = ?, leaks = ?, error = ?, error_kind = ? WHERE id = ?').run(

@@ -260,6 +260,11 @@ export function parseCursor(options: Pick<WalkOptions<unknown>, 'stored' | 'lega
   return { read, walk: null };
 }
 
+/** The stored cursor says a walk stopped part-way (its page cap, most often): posts below where it stands wait to be read. */
+export function walkUnderway(stored: string | null): boolean {
+  return stored !== null && (walkCursorOf(stored)?.walk ?? null) !== null;
+}
+
 function walkCursorOf(stored: string): WalkCursor | null {
   if (!stored.startsWith('{')) return null;
   let value: unknown;

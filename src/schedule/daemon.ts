@@ -74,6 +74,8 @@ export function buildScheduler(
       jitterSecs: source.jitterSecs,
       // The runner logged the error with its kind; the job's result does not repeat it.
       run: (signal) => runCrawl({ db, matcher, crawler, config, secrets, http, log, signal, holder }).then(({ error: _logged, ...result }) => result).finally(afterWrite),
+      // A walk that reached its page cap with more waiting goes on now: a backlog drains at the source's request pace, not one cap per scheduled time.
+      again: (result) => (result as { backlog?: boolean }).backlog === true,
     });
   }
   scheduler.add({
@@ -104,7 +106,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const cronLog = options.log.child({ component: 'cron' });
   setLogger({
     info: (message) => cronLog.debug(message),
-    warn: (message) => cronLog.warn(message),
+    // Its one warning says a run was skipped for overlapping the previous one, which the scheduler logs already.
+    warn: (message) => cronLog.debug(message),
     error: (message, err) => cronLog.error({ err: err ?? message }, String(message)),
     debug: (message) => cronLog.debug(String(message)),
   });

@@ -12,6 +12,8 @@ export interface Job {
   jitterSecs?: number;
   /** The work. It should stop early when `signal` aborts (the daemon is shutting down). */
   run(signal: AbortSignal): Promise<unknown> | unknown;
+  /** Whether a run's result asks for another run at once (a crawl that left a backlog), not at the next scheduled time. */
+  again?(result: unknown): boolean;
 }
 
 /**
@@ -25,6 +27,8 @@ export class Scheduler {
   #tasks: ScheduledTask[] = [];
   #running = new Set<Promise<void>>();
   #abort = new AbortController();
+  /** Jobs running again at once for a backlog. */
+  #continuing = new Set<string>();
 
   constructor(log: Logger) {
     this.#log = log;
@@ -49,7 +53,11 @@ export class Scheduler {
         maxRandomDelay: (job.jitterSecs ?? 0) * 1000,
         suppressMissedWarning: true,
       });
-      task.on('execution:overlap', () => this.#log.warn({ job: job.name }, 'previous run still going; this run skipped'));
+      task.on('execution:overlap', () => {
+        // Draining a backlog runs past the schedule on purpose; otherwise a run longer than the interval is worth a look.
+        if (this.#continuing.has(job.name)) this.#log.debug({ job: job.name }, 'still reading a backlog; this scheduled run skipped');
+        else this.#log.warn({ job: job.name }, 'previous run still going; this run skipped');
+      });
       task.start();
       this.#tasks.push(task);
       this.#log.info({ job: job.name, cron: job.cron, next: task.getNextRun()?.toISOString() }, 'job scheduled');
@@ -62,16 +70,26 @@ export class Scheduler {
     if (!job) throw new Error(`no job named "${name}"`);
     if (this.#abort.signal.aborted) return;
     const log = this.#log.child({ job: name });
-    const started = Date.now();
+    const signal = this.#abort.signal;
     const run = (async () => {
-      try {
-        const result = await job.run(this.#abort.signal);
-        log.info({ durationMs: Date.now() - started, result }, 'job finished');
-      } catch (error) {
-        // A database at fault is the operator's to fix, not a bug: its explanation, without a stack at every run.
-        const database = explainSqliteError(error);
-        if (database === null) log.error({ err: error, durationMs: Date.now() - started }, 'job failed');
-        else log.error({ error: database, durationMs: Date.now() - started }, `job failed: ${database}`);
+      // A run whose result asks for another (a backlog) is followed by one at once, as one turn of the schedule.
+      for (let round = 1; ; round++) {
+        const started = Date.now();
+        try {
+          const result = await job.run(signal);
+          const again = !signal.aborted && (job.again?.(result) ?? false);
+          log.info({ durationMs: Date.now() - started, result, ...(round > 1 || again ? { round, again } : {}) }, again ? 'job finished; running it again now (backlog)' : 'job finished');
+          if (!again) return;
+          this.#continuing.add(name);
+          // Timers and I/O (a stop among them) get their turn between rounds, however quickly a round returns.
+          await new Promise((resolve) => setImmediate(resolve));
+        } catch (error) {
+          // A database at fault is the operator's to fix, not a bug: its explanation, without a stack at every run.
+          const database = explainSqliteError(error);
+          if (database === null) log.error({ err: error, durationMs: Date.now() - started }, 'job failed');
+          else log.error({ error: database, durationMs: Date.now() - started }, `job failed: ${database}`);
+          return;
+        }
       }
     })();
     this.#running.add(run);
@@ -79,6 +97,7 @@ export class Scheduler {
       await run;
     } finally {
       this.#running.delete(run);
+      this.#continuing.delete(name);
     }
   }
 

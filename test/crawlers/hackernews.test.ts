@@ -185,6 +185,8 @@ describe('Hacker News crawler', () => {
     expect(walkCursor()).toEqual({ read: { at: at(1_790_100_000), id: '7149' }, walk: null });
     // 10 pages a run: 1,000 hits, 1,000 more, then the last 150 and a page of the newest.
     expect(runs.map((r) => r.pages)).toEqual([10, 10, 3, 1]);
+    // The runs that stopped at the cap say so: the daemon runs the next one at once.
+    expect(runs.map((r) => r.backlog)).toEqual([true, true, false, false]);
   });
 
   it('a hit of the cursor’s own second indexed after the run, and one added at the head while pages are read, are read next run', async () => {

@@ -36,6 +36,50 @@ describe('Scheduler', () => {
     expect(runs).toBe(after);
   });
 
+  it('runs a job again at once while its result asks for it, as one turn: the scheduled runs it overlaps are skipped quietly', async () => {
+    const { log, entries } = capturedLogger();
+    const scheduler = new Scheduler(log);
+    const results = [{ backlog: true }, { backlog: true }, { backlog: false }];
+    let runs = 0;
+    scheduler.add({
+      name: 'crawl:hackernews',
+      cron: '* * * * * *',
+      async run() {
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        return results[Math.min(runs++, results.length - 1)];
+      },
+      again: (result) => (result as { backlog: boolean }).backlog,
+    });
+    scheduler.start();
+    // The first scheduled run, then two more at once for the backlog: about 2.1 s, over two or three scheduled times.
+    await new Promise((resolve) => setTimeout(resolve, 3300));
+    await scheduler.stop();
+    const finished = entries().filter((l) => typeof l.msg === 'string' && l.msg.startsWith('job finished'));
+    expect(finished.slice(0, 3)).toMatchObject([
+      { msg: 'job finished; running it again now (backlog)', round: 1, again: true },
+      { msg: 'job finished; running it again now (backlog)', round: 2, again: true },
+      { msg: 'job finished', round: 3, again: false },
+    ]);
+    // The scheduled times that fell inside the backlog's rounds are not warnings: the job was behind on purpose.
+    const skipped = entries().filter((l) => String(l.msg).includes('this scheduled run skipped') || String(l.msg).includes('this run skipped'));
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.filter((l) => l.level === 40)).toEqual([]);
+  });
+
+  it('does not run again once stopping, whatever the result asks', async () => {
+    const scheduler = new Scheduler(capturedLogger().log);
+    let runs = 0;
+    scheduler.add({ name: 'crawl:x', cron: '0 0 1 1 *', run: () => ++runs, again: () => true });
+    scheduler.start();
+    const run = scheduler.runNow('crawl:x');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await scheduler.stop();
+    await run;
+    const after = runs;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runs).toBe(after);
+  });
+
   it('on stop aborts the running job and waits for it to return', async () => {
     const scheduler = new Scheduler(capturedLogger().log);
     let finished = false;
