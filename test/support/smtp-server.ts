@@ -90,6 +90,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  // A client killed mid-conversation (the fault tests SIGKILL the daemon) resets its connection: the server
+  // reports it as an error event, which is the client's doing, not the server's failure.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+  });
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
