@@ -10,6 +10,7 @@ import { installationKey } from '../store/settings.js';
 
 const KEY_NAME = 'api-cursor';
 const MAC_BYTES = 16;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** What a cursor is bound to: who asked, and with which filters (any JSON value, compared exactly). */
 export interface CursorScope {
@@ -25,9 +26,10 @@ export function encodeCursor(db: Db, scope: CursorScope, afterId: number): strin
 /** The row a cursor continues after, or null when it is not one this installation made for this scope. */
 export function decodeCursor(db: Db, scope: CursorScope, cursor: string): number | null {
   const [payload, signature, ...rest] = cursor.split('.');
-  if (payload === undefined || signature === undefined || rest.length > 0) return null;
-  const expected = Buffer.from(mac(db, scope, payload), 'base64url');
-  const given = Buffer.from(signature, 'base64url');
+  if (payload === undefined || signature === undefined || rest.length > 0 || !BASE64URL.test(payload)) return null;
+  // Compared as written: base64url decoding forgives padding and stray characters, so two spellings could pass.
+  const expected = Buffer.from(mac(db, scope, payload));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const { a } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { a?: unknown };

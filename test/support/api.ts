@@ -125,3 +125,21 @@ export function snapshot(store: TestStore): Record<string, unknown[]> {
   const tables = store.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'api_tokens' ORDER BY name").pluck().all() as string[];
   return Object.fromEntries(tables.map((table) => [table, store.db.prepare(`SELECT * FROM "${table}"`).all()]));
 }
+
+/** A valid request of each route that takes a body, by operationId: what an honest client of organisation A would send. */
+export const EXAMPLE_BODIES: Record<string, Pick<CallOptions, 'json' | 'raw' | 'contentType'>> = {
+  addIdentifier: { json: { kind: 'email-domain', value: 'staff.example' } },
+  addMeeting: { json: { platform: 'zoom', meetingId: '845 5555 6666', ownerEmail: 'new@westfield.example', passcode: '123456', title: 'Art' } },
+  importMeetings: { raw: 'platform,meeting_id,owner_email\nzoom,845 5555 7777,art@westfield.example\n', contentType: 'text/csv' },
+  updateMeeting: { json: { title: 'Renamed', passcode: '999999', public: true } },
+  actOnLeak: { json: { action: 'ignore', reason: 'not ours' } },
+};
+
+/** The number in a route's `{id}` for an organisation of the fixture: the kind of thing is the path's first segment after /v1. */
+export function idFor(org: FixtureOrg, path: string): number {
+  const kind = path.split('/')[2];
+  if (kind === 'meetings') return org.meetingId;
+  if (kind === 'leaks') return org.leakId;
+  if (kind === 'identifiers') return org.identifierId;
+  throw new Error(`no fixture id for ${path}: add its kind to idFor`);
+}
