@@ -77,8 +77,10 @@ export function problemResponse(kind: ProblemKind, detail: string, options: { er
 
 /** A refused field list from zod's issues; `root` names the field when the issue is about the whole value. */
 export function fieldErrors(error: z.ZodError, root: string): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length === 0 ? root : issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const name = (path: readonly PropertyKey[]) => (path.length === 0 ? root : path.map(String).join('.'));
+    // An unknown field is named itself, not the object it was found in.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: name([...issue.path, key]), message: 'not a field of this request' }));
+    return [{ field: name(issue.path), message: issue.message }];
+  });
 }

@@ -90,7 +90,9 @@ export function apiFixture(deps: Partial<ApiDeps> = {}): ApiFixture {
   let now = NOW.getTime();
   const a = fixtureOrg(store, 'Westfield High', 'westfield.example', '845 1239 7260', '662810');
   const b = fixtureOrg(store, 'Eastgate School', 'eastgate.example', '912 3456 7801', '314159');
-  const app = createApiApp({ db: store.db, log, registration: store.registration, verification: VERIFICATION, clock: () => new Date(now), ...deps });
+  // A DNS port nobody answers on: a test that needs DNS passes its own loopback server; none reaches the internet.
+  const verification = { ...VERIFICATION, dnsServers: ['127.0.0.1:9'], dnsTimeoutMs: 300 };
+  const app = createApiApp({ db: store.db, log, registration: store.registration, verification, clock: () => new Date(now), ...deps });
   return {
     store,
     app,
