@@ -144,6 +144,10 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
   }
 
   for (const route of ROUTES) app.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ':$1'), serve(route));
+  // Mounted with `app.route()`, a sub-app's notFound is not asked (the parent's is): this answers for it.
+  app.all('*', function noRoute(c) {
+    return problemResponse('not-found', `no route ${c.req.method} ${c.req.path}`);
+  });
 
   /** The handler of one route: scope, parameters, query and body checked in that order, then the route's own work. */
   function serve(route: Route): MiddlewareHandler<ApiEnv> {

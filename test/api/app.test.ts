@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../src/api/routes.js';
 import { revokeToken } from '../../src/api/tokens.js';
-import { apiFixture, leakMeeting, NOW, snapshot, type ApiFixture } from '../support/api.js';
+import { apiFixture, idFor, leakMeeting, NOW, snapshot, type ApiFixture } from '../support/api.js';
 import { startDnsServer, type DnsTestServer } from '../support/dns-server.js';
 import { count, VERIFICATION } from '../support/store.js';
 
@@ -235,5 +236,56 @@ describe('routes', () => {
   it('answers an unknown route with a 404 problem', async () => {
     expectProblem(await f.call('GET', '/v1/nothing'), 404);
     expectProblem(await f.call('PUT', `/v1/meetings/${f.a.meetingId}`, { json: {} }), 404);
+  });
+});
+
+describe('mounted as the dashboard mounts it', () => {
+  it("serves /api/v1 and /api/openapi.json, with the API's own problems, inside another Hono app", async () => {
+    const { Hono } = await import('hono');
+    const dashboard = new Hono();
+    dashboard.get('/', (c) => c.text('dashboard'));
+    dashboard.route('/api', f.app);
+    const env = { incoming: { socket: { remoteAddress: '192.0.2.9' } } };
+    const get = (path: string, token?: string) => dashboard.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }, env);
+    const org = await get('/api/v1/organisation', f.a.read);
+    expect(org.status).toBe(200);
+    expect(((await org.json()) as { id: number }).id).toBe(f.a.id);
+    expect((await get('/api/openapi.json')).status).toBe(200);
+    const foreign = await get(`/api/v1/leaks/${f.b.leakId}`, f.a.read);
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get('content-type')).toBe('application/problem+json');
+    const nothing = await get('/api/v1/nothing', f.a.read);
+    expect(nothing.status).toBe(404);
+    expect(nothing.headers.get('content-type')).toBe('application/problem+json');
+    const unauthorised = await get('/api/v1/organisation');
+    expect(unauthorised.status).toBe(401);
+    expect(unauthorised.headers.get('www-authenticate')).toBe('Bearer');
+    f.store.db.exec('DROP TABLE contacts');
+    const fault = await get('/api/v1/people', f.a.read);
+    expect(fault.status).toBe(500);
+    expect(fault.headers.get('content-type')).toBe('application/problem+json');
+    expect(await (await dashboard.request('/', {}, env)).text()).toBe('dashboard');
+  });
+});
+
+describe('passcodes', () => {
+  it('never appear in full in any answer: registered, posted, in a link or changed', async () => {
+    const secrets = ['662810', '424242', 'Sup3rS3cretTok', '515151'];
+    f.store.matcher.ingestPage(
+      [{ source: 'reddit', sourceId: 'link', text: 'https://westfield.zoom.us/j/84512397260?pwd=Sup3rS3cretTok pw 424242', links: ['https://westfield.zoom.us/j/84512397260?pwd=Sup3rS3cretTok'], createdAt: NOW.toISOString() }],
+      { now: NOW },
+    );
+    const answers = [
+      await f.call('POST', '/v1/meetings', { json: { platform: 'zoom', meetingId: 'https://westfield.zoom.us/j/84599990000?pwd=515151', ownerEmail: 'a@westfield.example' } }),
+      await f.call('PATCH', `/v1/meetings/${f.a.meetingId}`, { json: { passcode: '424242' } }),
+      await f.call('POST', '/v1/meetings/import', { raw: 'platform,meeting_id,owner_email,passcode\nzoom,845 3333 4444,a@westfield.example,515151\n', contentType: 'text/csv' }),
+    ];
+    for (const route of ROUTES.filter((r) => r.method === 'get')) {
+      answers.push(await f.call('GET', route.path.replace('{id}', String(route.params ? idFor(f.a, route.path) : 0))));
+    }
+    expect(answers.every((a) => a.status < 300)).toBe(true);
+    const leak = answers.find((a) => Array.isArray(a.body?.sightings));
+    expect(leak?.body.sightings.length).toBeGreaterThanOrEqual(2);
+    for (const answer of answers) for (const secret of secrets) expect(answer.text).not.toContain(secret);
   });
 });
