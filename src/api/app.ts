@@ -29,7 +29,7 @@ import { openApiDocument } from './openapi.js';
 import { fieldErrors, ProblemError, problemResponse } from './problem.js';
 import { type BucketOptions, TokenBuckets } from './rate-limit.js';
 import { type Route, ROUTES, type RouteServices } from './routes.js';
-import { MAX_BODY_BYTES } from './schemas.js';
+import { MAX_BODY_BYTES, noQuery } from './schemas.js';
 import { authenticate, type TokenIdentity } from './tokens.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -141,6 +141,8 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
     if (!spent.allowed) return tooMany(spent.retryAfterSecs, 'this token');
     c.set('identity', identity);
     await next();
+    // An organisation's data: no shared cache keeps it.
+    c.res.headers.set('cache-control', 'no-store');
   }
 
   for (const route of ROUTES) app.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ':$1'), serve(route));
@@ -163,7 +165,7 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
         if (!parsed.success) throw new ProblemError('not-found', `no resource ${c.req.path}`);
         params = parsed.data;
       }
-      const query = parseOrRefuse(route.query ?? z.strictObject({}), c.req.query(), 'query');
+      const query = parseOrRefuse(route.query ?? noQuery, c.req.query(), 'query');
       const body = route.body ? await readBody(c, route.body) : undefined;
       const answer = await route.handle({ identity, actor: `api-token:${identity.tokenId}`, params, query, body, services });
       return c.json(answer.body as object, answer.status);

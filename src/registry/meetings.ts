@@ -147,7 +147,7 @@ export interface MeetingChanges {
 export function updateMeeting(db: Db, orgId: number, id: number, changes: MeetingChanges, actor: string): Meeting {
   return db.transaction(() => {
     const current = getMeeting(db, orgId, id);
-    const has = (field: keyof MeetingChanges) => Object.hasOwn(changes, field) && changes[field] !== undefined;
+    const has = (field: keyof MeetingChanges) => changes[field] !== undefined;
     const prepared = prepareMeeting({
       orgId,
       platform: current.platform,
@@ -164,7 +164,7 @@ export function updateMeeting(db: Db, orgId: number, id: number, changes: Meetin
     statement(db, 'UPDATE meetings SET owner_email = ?, title = ?, starts_at = ?, ends_at = ?, recurrence = ?, public = ? WHERE id = ? AND org_id = ?').run(
       row.ownerEmail, row.title, row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, id, orgId,
     );
-    if (has('passcode') || changes.passcode === null) {
+    if (has('passcode')) {
       statement(db, 'UPDATE meetings SET passcode_hash = ?, passcode_fingerprints = ? WHERE id = ? AND org_id = ?').run(
         row.passcodeHash, meetingFingerprints(db, prepared.passcodes), id, orgId,
       );

@@ -124,6 +124,7 @@ describe('routes', () => {
   it("GET /v1/organisation: the token's organisation with its identifiers and proof", async () => {
     const answer = await f.call('GET', '/v1/organisation', { token: f.a.read });
     expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.body).toMatchObject({ id: f.a.id, name: 'Westfield High', admins: ['it@westfield.example'], proof: { alertsEnabled: true, verified: 1, pending: 1 } });
     expect(answer.body.identifiers.map((i: { value: string; status: string }) => `${i.value} ${i.status}`)).toEqual(['westfield.example verified', 'meet.westfield.example pending']);
   });
