@@ -40,3 +40,12 @@ export class InputError extends Error {
   override name = 'InputError';
   readonly exitCode = 1;
 }
+
+/**
+ * An {@link InputError} for a thing that does not exist, or is not the
+ * caller's to see (another organisation's meeting or leak): the two are one
+ * answer, so that nothing confirms what another organisation has.
+ */
+export class NotFoundError extends InputError {
+  override name = 'NotFoundError';
+}

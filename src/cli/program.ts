@@ -25,6 +25,7 @@ import {
 } from './registry-commands.js';
 import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-commands.js';
 import { notifyTestCommand, outboxFlushCommand, outboxListCommand, outboxRetryCommand } from './outbox-commands.js';
+import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -204,6 +205,22 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .requiredOption('--org <id>', 'organisation id')
     .option('--json', 'print JSON only')
     .action(run(meetingUnsubscribeCommand));
+
+  const token = program.command('token').description("an organisation's API tokens: `create`, `list`, `revoke`");
+  token.command('create')
+    .description('make an API token for an organisation; it is printed once, only its hash is kept')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--name <name>', 'what will use it, e.g. "timetable sync"')
+    .addOption(new Option('--scope <scope>', 'read: reads only; write: also registers and changes').choices(['read', 'write']).makeOptionMandatory())
+    .option('--json', 'print JSON only (with the token)')
+    .action(run(tokenCreateCommand));
+  token.command('list').description("an organisation's API tokens (never the tokens themselves)").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(tokenListCommand));
+  token.command('revoke')
+    .description('revoke an API token: its next request is refused')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--id <token>', 'the token number from `token list`')
+    .option('--json', 'print JSON only')
+    .action(run(tokenRevokeCommand));
 
   const leaks = program.command('leaks').description('leaked meetings: `list`, `show`, `ack`, `resolve`, `ignore`, `reopen`');
   leaks.command('list')

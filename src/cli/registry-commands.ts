@@ -10,6 +10,7 @@ import {
   reissueDnsToken,
   sendVerificationEmail,
   type VerificationSettings,
+  verificationSettingsFrom,
   verifyByDns,
   verifyByTenant,
   verifyManually,
@@ -34,14 +35,7 @@ export async function withRegistry<T>(context: CommandContext, work: (db: Db, re
 }
 
 function verificationSettings(context: CommandContext): VerificationSettings {
-  const { verification, web } = context.config;
-  return {
-    tokenTtlHours: verification.tokenTtlHours,
-    dnsServers: verification.dnsServers.length ? verification.dnsServers : undefined,
-    dnsTimeoutMs: verification.dnsTimeoutMs,
-    publicUrl: web.publicUrl,
-    microsoftLoginUrl: verification.microsoftLoginUrl,
-  };
+  return verificationSettingsFrom(context.config);
 }
 
 /** `--org ID` as a number, or a usage error naming it. */

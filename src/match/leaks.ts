@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import type { LeakStatus } from './lifecycle.js';
 import type { MatchKind, Severity } from './severity.js';
@@ -41,31 +41,51 @@ const SELECT = `
          (SELECT count(*) FROM leak_sightings ls WHERE ls.leak_id = l.id) AS sighting_count
   FROM leaks l LEFT JOIN meetings m ON m.id = l.meeting_ref`;
 
-/** Leaks, most urgent and most recent first; filtered by organisation and status. */
-export function listLeaks(db: Db, filter: { orgId?: number | undefined; status?: LeakStatus | undefined } = {}): LeakSummary[] {
+export interface LeakFilter {
+  orgId?: number | undefined;
+  status?: LeakStatus | undefined;
+  severity?: Severity | undefined;
+  platform?: string | undefined;
+  /** Leaks seen at or after this ISO-8601 time (their last sighting). */
+  since?: string | undefined;
+  /**
+   * `urgency` (default): most urgent and most recent first. `id`: oldest
+   * first, by number, which new and changed leaks never reorder — what
+   * paging needs (with `afterId`).
+   */
+  order?: 'urgency' | 'id' | undefined;
+  /** With `order: 'id'`: only leaks numbered above this. */
+  afterId?: number | undefined;
+  /** At most this many. Default: all. */
+  limit?: number | undefined;
+}
+
+/** Leaks, filtered by organisation, status, severity, platform and time. */
+export function listLeaks(db: Db, filter: LeakFilter = {}): LeakSummary[] {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (filter.orgId !== undefined) {
-    where.push('l.org_id = ?');
-    params.push(filter.orgId);
-  }
-  if (filter.status) {
-    where.push('l.status = ?');
-    params.push(filter.status);
-  }
+  const when = (condition: string, value: unknown) => {
+    where.push(condition);
+    params.push(value);
+  };
+  if (filter.orgId !== undefined) when('l.org_id = ?', filter.orgId);
+  if (filter.status) when('l.status = ?', filter.status);
+  if (filter.severity) when('l.severity = ?', filter.severity);
+  if (filter.platform) when('l.platform = ?', filter.platform);
+  if (filter.since) when('l.last_seen >= ?', filter.since);
+  if (filter.afterId !== undefined) when('l.id > ?', filter.afterId);
+  const order =
+    filter.order === 'id' ? 'l.id' : "CASE l.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, l.last_seen DESC, l.id";
   const rows = db
-    .prepare(
-      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY CASE l.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, l.last_seen DESC, l.id`,
-    )
-    .all(...params) as LeakRow[];
+    .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${filter.limit === undefined ? '' : ' LIMIT ?'}`)
+    .all(...params, ...(filter.limit === undefined ? [] : [filter.limit])) as LeakRow[];
   return rows.map(toSummary);
 }
 
 /** One organisation's leak with its evidence and audit trail; another organisation's is not found. */
 export function getLeak(db: Db, orgId: number, id: number): LeakDetail {
   const row = db.prepare(`${SELECT} WHERE l.id = ? AND l.org_id = ?`).get(id, orgId) as LeakRow | undefined;
-  if (!row) throw new InputError(`organisation ${orgId} has no leak ${id}`);
+  if (!row) throw new NotFoundError(`organisation ${orgId} has no leak ${id}`);
   const evidence = db
     .prepare(
       `SELECT p.source, p.url, p.author, p.created_at AS postedAt, p.text, s.passcode_masked AS passcode, s.host_start AS hostStart, s.via_reply AS inReply

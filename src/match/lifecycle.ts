@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
 
@@ -52,7 +52,7 @@ export function changeLeakStatus(
 ): { from: LeakStatus; to: LeakStatus } {
   return db.transaction(() => {
     const from = statement(db, 'SELECT status FROM leaks WHERE id = ? AND org_id = ?').pluck().get(input.leakId, input.orgId) as LeakStatus | undefined;
-    if (!from) throw new InputError(`organisation ${input.orgId} has no leak ${input.leakId}`);
+    if (!from) throw new NotFoundError(`organisation ${input.orgId} has no leak ${input.leakId}`);
     if (from === input.to) throw new InputError(`leak ${input.leakId} is already ${from}`);
     if (!TRANSITIONS[from].includes(input.to)) {
       throw new InputError(`leak ${input.leakId} is ${from}; it can become ${TRANSITIONS[from].join(' or ')}, not ${input.to}`);

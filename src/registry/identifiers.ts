@@ -1,6 +1,7 @@
+import type { Config } from '../config/schema.js';
 import { BlockedError } from '../crawl/errors.js';
 import type { HttpClient } from '../crawl/http-client.js';
-import { InputError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { enqueue } from '../notify/outbox.js';
 import { audit } from '../store/audit.js';
 import type { Db } from '../store/database.js';
@@ -56,6 +57,18 @@ export interface VerificationSettings {
   publicUrl: string;
   /** Where Microsoft publishes each domain's tenant (`verification.microsoftLoginUrl`). Default {@link MICROSOFT_LOGIN_URL}. */
   microsoftLoginUrl?: string;
+}
+
+/** The verification settings of the configuration (`verification.*`, `web.publicUrl`): what the CLI and the API both use. */
+export function verificationSettingsFrom(config: Pick<Config, 'verification' | 'web'>): VerificationSettings {
+  const { verification, web } = config;
+  return {
+    tokenTtlHours: verification.tokenTtlHours,
+    dnsServers: verification.dnsServers.length ? verification.dnsServers : undefined,
+    dnsTimeoutMs: verification.dnsTimeoutMs,
+    publicUrl: web.publicUrl,
+    microsoftLoginUrl: verification.microsoftLoginUrl,
+  };
 }
 
 /** Microsoft's sign-in service: `/<domain>/v2.0/.well-known/openid-configuration` names the tenant a domain belongs to. */
@@ -322,6 +335,13 @@ export function reissueDnsToken(db: Db, input: { orgId: number; value: string },
   return { token, expiresAt };
 }
 
+/** One organisation's identifier by its number; another organisation's is not found. */
+export function getIdentifier(db: Db, orgId: number, id: number): Identifier {
+  const row = statement(db, 'SELECT * FROM identifiers WHERE id = ? AND org_id = ?').get(id, orgId) as IdentifierRow | undefined;
+  if (!row) throw new NotFoundError(`organisation ${orgId} has no identifier ${id}`);
+  return toIdentifier(row);
+}
+
 export function listIdentifiers(db: Db, orgId: number): Identifier[] {
   getOrganisation(db, orgId);
   return (statement(db, 'SELECT * FROM identifiers WHERE org_id = ? ORDER BY kind, value').all(orgId) as IdentifierRow[]).map(toIdentifier);
@@ -471,7 +491,7 @@ function pendingIdentifier(db: Db, orgId: number, rawValue: string): IdentifierR
       return false;
     }
   });
-  if (!row) throw new InputError(`organisation ${orgId} has no identifier "${rawValue}"; add it with \`leakwatch identifier add\``);
+  if (!row) throw new NotFoundError(`organisation ${orgId} has no identifier "${rawValue}"; add it with \`leakwatch identifier add\``);
   if (row.status === 'verified') throw new InputError(`${row.kind} ${row.value} is already verified (${row.method}, ${row.verified_at})`);
   return row;
 }

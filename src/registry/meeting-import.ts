@@ -39,6 +39,19 @@ function pauseAfter(heldMs: number): number {
   return Math.min(100, Math.max(10, Math.ceil(heldMs) + 5));
 }
 
+/** A CSV file with problems, refused whole: every problem with its row and column. */
+export class CsvImportError extends InputError {
+  override name = 'CsvImportError';
+  readonly problems: readonly CsvProblem[];
+
+  constructor(problems: readonly CsvProblem[]) {
+    super(
+      `nothing imported: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the file (fix them, or pass --skip-invalid to import the valid rows):\n${problems.map((p) => `  ${formatCsvProblem(p)}`).join('\n')}`,
+    );
+    this.problems = problems;
+  }
+}
+
 /** Stores (or updates) one meeting and runs what follows a registration (the retro-hunt). */
 export type StoreMeeting = (prepared: PreparedMeeting) => { id: number; created: boolean };
 
@@ -128,7 +141,7 @@ export async function importMeetingCsv(db: Db, text: string, options: ImportOpti
   }
   problems.sort((a, b) => a.row - b.row);
   if (problems.length > 0 && !options.skipInvalid) {
-    throw new InputError(`nothing imported: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the file (fix them, or pass --skip-invalid to import the valid rows):\n${problems.map((p) => `  ${formatCsvProblem(p)}`).join('\n')}`);
+    throw new CsvImportError(problems);
   }
   const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: problems.map(formatCsvProblem) };
   const batchSize = options.batchSize ?? BATCH_SIZE;

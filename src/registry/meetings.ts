@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { audit } from '../store/audit.js';
 import type { Db } from '../store/database.js';
 import { normaliseEmail } from './email-address.js';
@@ -108,7 +108,7 @@ export function meetingFingerprints(db: Db, passcodes: readonly string[]): strin
 /** One organisation's meeting; another organisation's is reported as not found. */
 export function getMeeting(db: Db, orgId: number, id: number): Meeting {
   const row = statement(db, 'SELECT * FROM meetings WHERE id = ? AND org_id = ?').get(id, orgId) as MeetingRow | undefined;
-  if (!row) throw new InputError(`organisation ${orgId} has no meeting ${id}`);
+  if (!row) throw new NotFoundError(`organisation ${orgId} has no meeting ${id}`);
   return toMeeting(row);
 }
 
@@ -125,6 +125,54 @@ export function removeMeeting(db: Db, orgId: number, id: number, actor: string):
     audit(db, { actor, orgId, action: 'meeting.removed', subject: `${meeting.platform} ${meeting.meetingId}`, detail: { id } });
   })();
   return meeting;
+}
+
+/** What may change of a registered meeting; its platform and id are what it is (remove it and register another). */
+export interface MeetingChanges {
+  ownerEmail?: string | undefined;
+  /** Null clears it. */
+  title?: string | null | undefined;
+  /** A new passcode; null forgets the registered one; absent keeps it. */
+  passcode?: string | null | undefined;
+  startsAt?: string | null | undefined;
+  endsAt?: string | null | undefined;
+  recurrence?: string | null | undefined;
+  public?: boolean | undefined;
+}
+
+/**
+ * Changes one organisation's meeting, checked as a new registration is
+ * ({@link prepareMeeting}); another organisation's is not found.
+ */
+export function updateMeeting(db: Db, orgId: number, id: number, changes: MeetingChanges, actor: string): Meeting {
+  return db.transaction(() => {
+    const current = getMeeting(db, orgId, id);
+    const has = (field: keyof MeetingChanges) => changes[field] !== undefined;
+    const prepared = prepareMeeting({
+      orgId,
+      platform: current.platform,
+      meetingId: current.meetingId,
+      ownerEmail: changes.ownerEmail ?? current.ownerEmail,
+      title: has('title') ? changes.title : current.title,
+      passcode: changes.passcode ?? null,
+      startsAt: has('startsAt') ? changes.startsAt : current.startsAt,
+      endsAt: has('endsAt') ? changes.endsAt : current.endsAt,
+      recurrence: has('recurrence') ? changes.recurrence : current.recurrence,
+      public: changes.public ?? current.public,
+    });
+    const { row } = prepared;
+    statement(db, 'UPDATE meetings SET owner_email = ?, title = ?, starts_at = ?, ends_at = ?, recurrence = ?, public = ? WHERE id = ? AND org_id = ?').run(
+      row.ownerEmail, row.title, row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, id, orgId,
+    );
+    if (has('passcode')) {
+      statement(db, 'UPDATE meetings SET passcode_hash = ?, passcode_fingerprints = ? WHERE id = ? AND org_id = ?').run(
+        row.passcodeHash, meetingFingerprints(db, prepared.passcodes), id, orgId,
+      );
+    }
+    const changed = (Object.keys(changes) as (keyof MeetingChanges)[]).filter((field) => changes[field] !== undefined);
+    audit(db, { actor, orgId, action: 'meeting.updated', subject: `${current.platform} ${current.meetingId}`, detail: { id, changed } });
+    return getMeeting(db, orgId, id);
+  })();
 }
 
 interface MeetingRow {

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { audit } from '../store/audit.js';
 import type { Db } from '../store/database.js';
 import { normaliseEmail } from './email-address.js';
@@ -37,7 +37,7 @@ export function createOrganisation(db: Db, input: { name: string; admins: string
 /** The organisation with this id; an {@link InputError} when there is none. */
 export function getOrganisation(db: Db, id: number): Organisation {
   const row = db.prepare('SELECT id, name, created_at FROM organisations WHERE id = ?').get(id) as OrganisationRow | undefined;
-  if (!row) throw new InputError(`no organisation with id ${id}`);
+  if (!row) throw new NotFoundError(`no organisation with id ${id}`);
   return toOrganisation(db, row);
 }
 

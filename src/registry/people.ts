@@ -135,3 +135,27 @@ export function visibleOrganisations(db: Db, access: Access): VisibleOrganisatio
   ) as { id: number; name: string }[];
   return rows.map((row) => ({ id: row.id, name: row.name, role: access.roleIn(row.id)! }));
 }
+
+/** Someone an organisation lists as a contact, with their roles there and when they last signed in. */
+export interface OrganisationPerson {
+  email: string;
+  roles: OrganisationRole[];
+  /** Null when they never signed in to the dashboard. */
+  lastSignInAt: string | null;
+}
+
+/** The people of one organisation: its admin and organiser contacts, by address. */
+export function organisationPeople(db: Db, orgId: number): OrganisationPerson[] {
+  const rows = statement(
+    db,
+    `SELECT c.email, group_concat(c.role) AS roles, p.last_sign_in_at
+     FROM contacts c LEFT JOIN people p ON p.email = c.email
+     WHERE c.org_id = ? AND c.role IN ('admin', 'organiser')
+     GROUP BY c.email COLLATE NOCASE ORDER BY c.email COLLATE NOCASE`,
+  ).all(orgId) as { email: string; roles: string; last_sign_in_at: string | null }[];
+  return rows.map((row) => ({
+    email: row.email,
+    roles: (['admin', 'organiser'] as const).filter((role) => row.roles.split(',').includes(role)),
+    lastSignInAt: row.last_sign_in_at,
+  }));
+}
