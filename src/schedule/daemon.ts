@@ -123,7 +123,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (config.web.enabled) {
     try {
       const health = new HealthCheck({ db, config, secrets, startedAt, quickCheck: check });
-      web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port, health });
+      web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port, health, app: { publicUrl: config.web.publicUrl } });
     } catch (error) {
       // Crawling and alerting matter more than the pages behind the email buttons: run without them, loudly.
       const code = (error as NodeJS.ErrnoException).code;
