@@ -14,6 +14,7 @@ import {
   verifyByTenant,
   verifyManually,
 } from '../registry/identifiers.js';
+import { verificationSettingsFrom } from '../registry/verification-settings.js';
 import { listFeeds, refreshFeed, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importMeetingFile } from '../registry/meeting-import.js';
 import { httpClientFromConfig } from '../crawl/http-client.js';
@@ -34,14 +35,7 @@ export async function withRegistry<T>(context: CommandContext, work: (db: Db, re
 }
 
 function verificationSettings(context: CommandContext): VerificationSettings {
-  const { verification, web } = context.config;
-  return {
-    tokenTtlHours: verification.tokenTtlHours,
-    dnsServers: verification.dnsServers.length ? verification.dnsServers : undefined,
-    dnsTimeoutMs: verification.dnsTimeoutMs,
-    publicUrl: web.publicUrl,
-    microsoftLoginUrl: verification.microsoftLoginUrl,
-  };
+  return verificationSettingsFrom(context.config);
 }
 
 /** `--org ID` as a number, or a usage error naming it. */

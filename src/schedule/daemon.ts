@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { Matcher, matchSettingsFrom } from '../match/matcher.js';
 import { Registration } from '../match/registration.js';
 import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
+import { verificationSettingsFrom } from '../registry/verification-settings.js';
 import { type Db, quickCheck } from '../store/database.js';
 import { runHousekeeping } from '../store/housekeeping.js';
 import { describeHolder, type LeaseHolder, leaseHolder, withLease } from '../store/leases.js';
@@ -123,7 +124,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (config.web.enabled) {
     try {
       const health = new HealthCheck({ db, config, secrets, startedAt, quickCheck: check });
-      web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port, health, app: { publicUrl: config.web.publicUrl } });
+      web = await startWebServer({
+        db,
+        linkKey: linkKey(db, secrets.linkSecret),
+        onVerified: registration.onVerified,
+        log: log.child({ component: 'web' }),
+        host: config.web.host,
+        port: config.web.port,
+        health,
+        app: { dashboard: { settings: config.web, verification: verificationSettingsFrom(config), registration } },
+      });
     } catch (error) {
       // Crawling and alerting matter more than the pages behind the email buttons: run without them, loudly.
       const code = (error as NodeJS.ErrnoException).code;

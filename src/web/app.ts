@@ -22,10 +22,13 @@ import { metrics as processMetrics, type Metrics } from '../metrics.js';
 import type { OnVerified } from '../registry/identifiers.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
+import { dashboardRoutes } from './dashboard.js';
+import type { DashboardOptions } from './dashboard-deps.js';
 import { emailLinkRoutes } from './email-links.js';
 import type { HealthCheck, HealthReport } from './health.js';
 import { page } from './layout.js';
 import { securityHeaders } from './security-headers.js';
+import { signInRoutes } from './sign-in.js';
 
 export interface AppDeps {
   db: Db;
@@ -39,12 +42,21 @@ export interface AppDeps {
   health?: HealthCheck;
   /** What `/metrics` serves. Default: the process's ({@link processMetrics}). */
   metrics?: Metrics;
-  /** The address people reach leakwatch at (`web.publicUrl`): HSTS is sent when it is https. Default: none, no HSTS. */
+  /** The address people reach leakwatch at (`web.publicUrl`): HSTS is sent when it is https. Default: the dashboard's `settings.publicUrl`, else none (no HSTS). */
   publicUrl?: string;
+  /** The dashboard (sign-in, pages). Default: none, only the email-link pages, health and metrics. */
+  dashboard?: DashboardOptions;
 }
 
 /** A form body larger than this is refused with 413 (the forms of these pages are a few fields). */
 export const MAX_FORM_BYTES = 8 * 1024;
+/** The limit of a meeting list uploaded to import. */
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+const UPLOADS = /^\/orgs\/[^/]+\/meetings\/import$/;
+
+function tooLarge(c: Context): Response {
+  return c.html(page('Too much data', '<p>The form sent more than this page accepts. Nothing was changed.</p>'), 413);
+}
 
 const STYLESHEET = readFileSync(new URL('./static/app.css', import.meta.url), 'utf8');
 
@@ -55,15 +67,15 @@ export function createApp(deps: AppDeps): Hono {
   const meter = deps.metrics ?? processMetrics;
   const app = new Hono();
 
-  app.use(securityHeaders({ https: deps.publicUrl?.startsWith('https:') ?? false }));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: function tooLarge(c) {
-        return c.html(page('Too much data', '<p>The form sent more than this page accepts. Nothing was changed.</p>'), 413);
-      },
-    }),
-  );
+  const publicUrl = deps.publicUrl ?? deps.dashboard?.settings.publicUrl;
+  app.use(securityHeaders({ https: publicUrl?.startsWith('https:') ?? false }));
+  const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
+  const uploadLimit = bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: tooLarge });
+  app.use(function limitBody(c, next) {
+    // The API sets its own limits.
+    if (c.req.path.startsWith('/api/')) return next();
+    return (UPLOADS.test(c.req.path) ? uploadLimit : formLimit)(c, next);
+  });
 
   // A GET route answers HEAD too, without the body.
   app.get('/healthz', function healthz(c) {
@@ -85,6 +97,17 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.route('/', emailLinkRoutes({ db, linkKey: deps.linkKey, onVerified: deps.onVerified, log, clock }));
+  if (deps.dashboard) {
+    const dashboard = { ...deps.dashboard, db, log, clock };
+    app.route('/', signInRoutes(dashboard));
+    app.route('/', dashboardRoutes(dashboard));
+  }
+
+  // ---- JSON API mount point ------------------------------------------------
+  // The API (`src/api/app.ts`) is mounted here as `app.route('/api', createApiApp(deps))`,
+  // before the not-found handler below. It sets its own body limit and CSRF rules;
+  // the security headers above apply to it as to every response.
+  // ---------------------------------------------------------------------------
 
   app.notFound(function notFound(c) {
     if (!['GET', 'HEAD', 'POST'].includes(c.req.method)) {
