@@ -234,7 +234,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
       .action(run((context: CommandContext, id: string, options: { org: string; reason?: string }) => leaksStatusCommand(context, to, id, options)));
   }
 
-  const operator = program.command('operator').description('operators of this installation, who see every organisation on the dashboard: `add`, `remove`, `list`');
+  const operator = program.command('operator').description('operators, who see every organisation on the dashboard: `add`, `remove`, `list`');
   operator.command('add')
     .description('make EMAIL an operator (they sign in to the dashboard with it)')
     .argument('<email>', 'their email address')
