@@ -16,6 +16,7 @@ import { linkKey, purgeUsedLinks } from '../notify/links.js';
 import { Notifier } from '../notify/worker.js';
 import { HealthCheck } from '../web/health.js';
 import { startWebServer, type WebServer } from '../web/server.js';
+import { purgeSignIns } from '../web/sessions.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -58,7 +59,11 @@ export function buildScheduler(
     name: 'housekeeping',
     cron: config.housekeeping.cron,
     run: (signal) =>
-      leased('housekeeping', signal, () => ({ ...runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }), usedLinksPurged: purgeUsedLinks(db, new Date()) })),
+      leased('housekeeping', signal, () => ({
+        ...runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }),
+        usedLinksPurged: purgeUsedLinks(db, new Date()),
+        signInsPurged: purgeSignIns(db, config.web, new Date()),
+      })),
   });
   const http = httpClientFromConfig(config.http);
   for (const name of SOURCE_NAMES) {

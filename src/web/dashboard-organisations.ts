@@ -98,7 +98,8 @@ ${postForm(c, '/orgs/new', `<label for="name">Name of the organisation</label><i
       return c.redirect(`/orgs/${org.id}`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      return dashboardPage(c, 'Create an organisation', newForm(c, error.message, name), 400);
+      // Whether a name is taken cannot be hidden; the other organisation's id can.
+      return dashboardPage(c, 'Create an organisation', newForm(c, error.message.replace(/ \(id \d+\)$/, ''), name), 400);
     }
   });
 

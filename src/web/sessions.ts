@@ -142,6 +142,20 @@ export function csrfMatches(session: Session, sent: unknown): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
+/**
+ * Deletes what can never sign anyone in again: sign-in links past their end
+ * (a day later, so "used already" and "expired" stay told apart for a
+ * while), and sessions past their absolute end or idle for too long.
+ */
+export function purgeSignIns(db: Db, settings: Pick<SessionSettings, 'sessionIdleMinutes'>, now: Date): { signInLinks: number; sessions: number } {
+  const signInLinks = statement(db, 'DELETE FROM sign_in_tokens WHERE expires_at < ?').run(new Date(now.getTime() - 86_400_000).toISOString()).changes;
+  const sessions = statement(db, 'DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(
+    now.toISOString(),
+    new Date(now.getTime() - settings.sessionIdleMinutes * MINUTE_MS).toISOString(),
+  ).changes;
+  return { signInLinks, sessions };
+}
+
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }

@@ -53,7 +53,10 @@ describe('an organisation', () => {
     }
     // It has no proven identifier: nothing about it is alerted yet, and the page says what to do.
     expect((await browser.get(`/orgs/${orgId}`)).body).toContain('Add your school');
-    expect((await submit(browser, '/orgs/new', { name: `eastfield ${XSS} high` })).status).toBe(400);
+    const taken = await submit(browser, '/orgs/new', { name: `eastfield ${XSS} high` });
+    expect(taken.status).toBe(400);
+    expect(taken.body).toContain('already exists');
+    expect(taken.body).not.toMatch(/\(id \d+\)/);
   });
 
   it('proves its domain by the DNS record the page shows and "check now", as `identifier verify --method dns` does', async () => {
@@ -177,6 +180,19 @@ describe('leaks', () => {
     expect(page.body).not.toContain('991122');
     expect(page.body).toContain('Why this severity');
     expect(page.body).toContain('Year 9 Maths');
+  });
+
+  it('the overview counts open leaks by severity and emails waiting, an organiser\'s own only', async () => {
+    const row = (body: string) => /<tr><td><a href="\/orgs\/\d+">Westfield High<\/a><\/td>(.*?)<\/tr>/.exec(body)![1]!.replace(/<[^>]+>/g, ' ').trim().split(/\s+/);
+    const leaks = listLeaks(store.db, { orgId: org });
+    const bySeverity = (list: typeof leaks) => ['critical', 'high', 'medium', 'low'].map((s) => String(list.filter((l) => l.severity === s).length));
+    const waiting = (where: string) => String(count(store.db, 'outbox', `org_id = ? AND status = 'pending' ${where}`, org));
+    const admin = await signedIn(web, store, 'it@westfield.example');
+    expect(row((await admin.get('/')).body)).toEqual(['admin', ...bySeverity(leaks), '2', waiting('')]);
+    const teacher = await signedIn(web, store, 'teacher@westfield.example');
+    const own = leaks.filter((l) => l.id === leakId);
+    expect(row((await teacher.get('/')).body)).toEqual(['organiser', ...bySeverity(own), '1', waiting("AND recipient = 'teacher@westfield.example'")]);
+    expect(Number(waiting(''))).toBeGreaterThan(Number(waiting("AND recipient = 'teacher@westfield.example'")));
   });
 
   it('lists leaks with filters and pages', async () => {

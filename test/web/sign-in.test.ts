@@ -12,7 +12,8 @@ import { hashSecretToken } from '../../src/store/secret-tokens.js';
 import { notifierConfig } from '../support/notify.js';
 import { startSmtpServer } from '../support/smtp-server.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
-import { Browser, dashboardApp, signedIn, signInLinkFor, type TestWeb } from '../support/web.js';
+import { purgeSignIns } from '../../src/web/sessions.js';
+import { Browser, dashboardApp, signedIn, signInLinkFor, type TestWeb, webSettings } from '../support/web.js';
 
 const MINUTE = 60_000;
 let store: TestStore;
@@ -216,6 +217,20 @@ describe('sessions', () => {
     const secure = await signedIn(web, store, 'it@westfield.example');
     expect((await secure.get('/')).response.headers.get('strict-transport-security')).toMatch(/^max-age=/);
   });
+});
+
+it('housekeeping purges sign-in links a day past their end and dead sessions, not live ones', async () => {
+  const live = await signedIn(web, store, 'it@westfield.example');
+  web.clock.advance(240 * MINUTE);
+  const fresh = await signedIn(web, store, 'teacher@westfield.example');
+  expect(count(store.db, 'sign_in_tokens')).toBe(2);
+  web.clock.advance(300 * MINUTE);
+  // The first session has been idle 9 hours; the second 5; the first link ended 8 hours ago.
+  expect(purgeSignIns(store.db, webSettings(), web.clock.now)).toEqual({ signInLinks: 0, sessions: 1 });
+  web.clock.advance(24 * 60 * MINUTE);
+  expect(purgeSignIns(store.db, webSettings(), web.clock.now)).toEqual({ signInLinks: 2, sessions: 1 });
+  expect((await live.get('/')).status).toBe(303);
+  expect((await fresh.get('/')).status).toBe(303);
 });
 
 describe('rate limits', () => {
