@@ -21,7 +21,7 @@ import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
 import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
-import { escapeHtml, paragraph, table } from './layout.js';
+import { csrfField, escapeHtml, paragraph, table } from './layout.js';
 import { field, formOf, sessionOf } from './sign-in.js';
 
 const CSV_HEADER = 'platform,meeting_id,url,owner_email,title,passcode,starts,ends,recurrence';
@@ -56,7 +56,7 @@ ${postForm(
 )}
 <h2>Import a CSV file</h2>
 <p class="muted">Columns: <code>${CSV_HEADER}</code>. Every row is checked first; nothing is imported until the whole file is right.</p>
-<form method="post" action="/orgs/${org.id}/meetings/import" enctype="multipart/form-data"><input type="hidden" name="csrf" value="${escapeHtml(sessionOf(c).csrf)}">
+<form method="post" action="/orgs/${org.id}/meetings/import" enctype="multipart/form-data">${csrfField(sessionOf(c).csrf)}
 <label for="file">CSV file</label><input type="file" id="file" name="file" accept=".csv,text/csv">
 <label for="csv">Or paste it</label><textarea id="csv" name="csv"></textarea>
 <p><button type="submit">Import</button></p></form>`
