@@ -96,6 +96,11 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' });
   });
 
+  // Browsers ask for it on every site; there is none, and a 404 would be logged in every console.
+  app.get('/favicon.ico', function noFavicon(c) {
+    return c.body(null, 204, { 'cache-control': 'public, max-age=86400' });
+  });
+
   app.route('/', emailLinkRoutes({ db, linkKey: deps.linkKey, onVerified: deps.onVerified, log, clock }));
   if (deps.dashboard) {
     const dashboard = { ...deps.dashboard, db, log, clock };
