@@ -31,7 +31,6 @@ function emailsWaiting(deps: DashboardDeps, access: Access, orgId: number): numb
     : statement(deps.db, sql).pluck().get(orgId)) as number;
 }
 
-
 /** The dashboard's routes, to mount at the root. */
 export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
