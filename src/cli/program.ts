@@ -23,6 +23,7 @@ import {
   orgAdminCommand,
   orgListCommand,
 } from './registry-commands.js';
+import { operatorAddCommand, operatorListCommand, operatorRemoveCommand } from './operator-commands.js';
 import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-commands.js';
 import { notifyTestCommand, outboxFlushCommand, outboxListCommand, outboxRetryCommand } from './outbox-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
@@ -249,6 +250,19 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
       .option('--json', 'print JSON only')
       .action(run((context: CommandContext, id: string, options: { org: string; reason?: string }) => leaksStatusCommand(context, to, id, options)));
   }
+
+  const operator = program.command('operator').description('operators, who see every organisation on the dashboard: `add`, `remove`, `list`');
+  operator.command('add')
+    .description('make EMAIL an operator (they sign in to the dashboard with it)')
+    .argument('<email>', 'their email address')
+    .option('--json', 'print JSON only')
+    .action(run(operatorAddCommand));
+  operator.command('remove')
+    .description('take the operator role from EMAIL (their roles in organisations stay)')
+    .argument('<email>', 'their email address')
+    .option('--json', 'print JSON only')
+    .action(run(operatorRemoveCommand));
+  operator.command('list').description('every operator').option('--json', 'print JSON only').action(run(operatorListCommand));
 
   program
     .command('demo')

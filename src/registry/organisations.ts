@@ -56,6 +56,37 @@ export function addOrganiser(db: Db, orgId: number, email: string, actor: string
   return addContact(db, orgId, email, 'organiser', actor);
 }
 
+/** A person of an organisation: an admin or organiser contact. */
+export interface Member {
+  email: string;
+  role: 'admin' | 'organiser';
+}
+
+/** An organisation's admins and organisers, admins first. */
+export function listMembers(db: Db, orgId: number): Member[] {
+  getOrganisation(db, orgId);
+  return db.prepare("SELECT email, role FROM contacts WHERE org_id = ? AND role IN ('admin', 'organiser') ORDER BY role, email").all(orgId) as Member[];
+}
+
+/**
+ * Takes a role in an organisation from an address. The last admin stays:
+ * an organisation nobody administers could not be managed or alerted.
+ */
+export function removeMember(db: Db, orgId: number, email: string, role: 'admin' | 'organiser', actor: string): Organisation {
+  getOrganisation(db, orgId);
+  const address = normaliseEmail(email, `${role} email address`);
+  return db.transaction(() => {
+    if (role === 'admin') {
+      const admins = db.prepare("SELECT email FROM contacts WHERE org_id = ? AND role = 'admin'").pluck().all(orgId) as string[];
+      if (admins.length === 1 && admins[0] === address) throw new InputError(`${address} is the only admin of organisation ${orgId}; add another admin first`);
+    }
+    const { changes } = db.prepare('DELETE FROM contacts WHERE org_id = ? AND email = ? AND role = ?').run(orgId, address, role);
+    if (changes === 0) throw new InputError(`${address} is not an ${role} of organisation ${orgId}`);
+    audit(db, { actor, orgId, action: `organisation.${role}-removed`, subject: address });
+    return getOrganisation(db, orgId);
+  })();
+}
+
 function addContact(db: Db, orgId: number, email: string, role: 'admin' | 'organiser', actor: string): Organisation {
   getOrganisation(db, orgId);
   const address = normaliseEmail(email, `${role} email address`);

@@ -102,6 +102,17 @@ export class Access {
     return this.#roles.get(orgId) ?? (this.person.operator ? 'operator' : null);
   }
 
+  /**
+   * Whether the person may see a leak: every leak of an organisation they
+   * administer (or, as operator, of any); as organiser, the leaks of their
+   * own meetings only.
+   */
+  seesLeak(leak: { orgId: number; meeting: { ownerEmail: string } | null }): boolean {
+    const role = this.roleIn(leak.orgId);
+    if (role === 'organiser') return leak.meeting !== null && leak.meeting.ownerEmail === this.person.email;
+    return role !== null;
+  }
+
   /** Whether the person may change the organisation's registration (its identifiers, its people). */
   administers(orgId: number): boolean {
     const role = this.roleIn(orgId);

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { Matcher, matchSettingsFrom } from '../match/matcher.js';
 import { Registration } from '../match/registration.js';
 import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
+import { verificationSettingsFrom } from '../registry/identifiers.js';
 import { type Db, quickCheck } from '../store/database.js';
 import { runHousekeeping } from '../store/housekeeping.js';
 import { describeHolder, type LeaseHolder, leaseHolder, withLease } from '../store/leases.js';
@@ -15,6 +16,7 @@ import { linkKey, purgeUsedLinks } from '../notify/links.js';
 import { Notifier } from '../notify/worker.js';
 import { HealthCheck } from '../web/health.js';
 import { startWebServer, type WebServer } from '../web/server.js';
+import { purgeSignIns } from '../web/sessions.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -57,7 +59,11 @@ export function buildScheduler(
     name: 'housekeeping',
     cron: config.housekeeping.cron,
     run: (signal) =>
-      leased('housekeeping', signal, () => ({ ...runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }), usedLinksPurged: purgeUsedLinks(db, new Date()) })),
+      leased('housekeeping', signal, () => ({
+        ...runHousekeeping(db, { postsMaxAgeDays: config.retention.postsMaxAgeDays }),
+        usedLinksPurged: purgeUsedLinks(db, new Date()),
+        signInsPurged: purgeSignIns(db, config.web, new Date()),
+      })),
   });
   const http = httpClientFromConfig(config.http);
   for (const name of SOURCE_NAMES) {
@@ -123,7 +129,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   if (config.web.enabled) {
     try {
       const health = new HealthCheck({ db, config, secrets, startedAt, quickCheck: check });
-      web = await startWebServer({ db, linkKey: linkKey(db, secrets.linkSecret), onVerified: registration.onVerified, log: log.child({ component: 'web' }), host: config.web.host, port: config.web.port, health });
+      web = await startWebServer({
+        db,
+        linkKey: linkKey(db, secrets.linkSecret),
+        onVerified: registration.onVerified,
+        log: log.child({ component: 'web' }),
+        host: config.web.host,
+        port: config.web.port,
+        health,
+        app: { dashboard: { settings: config.web, verification: verificationSettingsFrom(config), registration } },
+      });
     } catch (error) {
       // Crawling and alerting matter more than the pages behind the email buttons: run without them, loudly.
       const code = (error as NodeJS.ErrnoException).code;

@@ -1,0 +1,30 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { Registration } from '../match/registration.js';
+import type { VerificationSettings } from '../registry/identifiers.js';
+import type { Access } from '../registry/people.js';
+import type { Db } from '../store/database.js';
+import type { Session } from './sessions.js';
+
+/** What the dashboard needs beyond the email-link pages. */
+export interface DashboardOptions {
+  /** The `web.*` settings: public address, sign-in link and session lifetimes, proxy trust, rate limits. */
+  settings: Config['web'];
+  /** What identifier verification needs (`verification.*`, `web.publicUrl`), as for `leakwatch identifier`. */
+  verification: VerificationSettings;
+  /** Registers meetings with their retro-hunt, as `leakwatch meeting add` does. */
+  registration: Registration;
+}
+
+export interface DashboardDeps extends DashboardOptions {
+  db: Db;
+  log: Logger;
+  clock: () => Date;
+}
+
+/** The Hono environment of signed-in pages: the node request (for the client address), the session and what it may see. */
+export type DashboardEnv = {
+  Bindings: Partial<HttpBindings>;
+  Variables: { session: Session; access: Access };
+};

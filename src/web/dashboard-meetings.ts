@@ -1,0 +1,138 @@
+/**
+ * An organisation's meetings on the dashboard, through the functions of
+ * `leakwatch meeting`: add one (matched at once against the posts stored),
+ * remove one, import a CSV file (every bad row shown; nothing imported until
+ * the file is right). Admins see and change every meeting; an organiser
+ * sees their own.
+ *
+ * | path | what |
+ * | --- | --- |
+ * | `GET /orgs/:id/meetings` | the list and the forms |
+ * | `POST /orgs/:id/meetings` | add one |
+ * | `POST /orgs/:id/meetings/:meeting/remove` | remove one |
+ * | `POST /orgs/:id/meetings/import` | import a CSV file (upload or pasted) |
+ */
+import type { Context, Hono } from 'hono';
+import { InputError } from '../errors.js';
+import { platformName } from '../notify/rotation.js';
+import { importMeetingCsv } from '../registry/meeting-import.js';
+import { listMeetings, removeMeeting } from '../registry/meetings.js';
+import type { Organisation } from '../registry/organisations.js';
+import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
+import { orgNav, postForm } from './dashboard-organisations.js';
+import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
+import { csrfField, escapeHtml, paragraph, table } from './layout.js';
+import { field, formOf, sessionOf } from './sign-in.js';
+
+const CSV_HEADER = 'platform,meeting_id,url,owner_email,title,passcode,starts,ends,recurrence';
+
+export function meetingRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedIn: SignedIn): void {
+  const { db, registration } = deps;
+
+  function meetingsPage(c: Context<DashboardEnv>, org: Organisation, message = '', status: 200 | 400 | 409 = 200): Response {
+    const access = c.get('access');
+    const admin = access.administers(org.id);
+    const meetings = listMeetings(db, org.id).filter((m) => admin || m.ownerEmail === access.person.email);
+    const rows = meetings.map((m) => [
+      escapeHtml(platformName(m.platform)),
+      escapeHtml(m.meetingId),
+      escapeHtml(m.title ?? ''),
+      escapeHtml(m.ownerEmail),
+      escapeHtml([m.startsAt?.replace('T', ' ').slice(0, 16), m.recurrence ? 'recurring' : '', m.public ? 'public on purpose' : ''].filter(Boolean).join(', ')),
+      admin ? postForm(c, `/orgs/${org.id}/meetings/${m.id}/remove`, '<button type="submit" class="link">Remove</button>') : '',
+    ]);
+    const forms = admin
+      ? `<h2>Add a meeting</h2>
+${postForm(
+  c,
+  `/orgs/${org.id}/meetings`,
+  `<label for="meeting">Join link or meeting id</label><input type="text" id="meeting" name="meeting" required maxlength="2000">
+<label for="platform">Platform (not needed with a join link)</label><input type="text" id="platform" name="platform" maxlength="40" placeholder="zoom, teams, google-meet, webex…">
+<label for="owner">Organiser's email (alerted)</label><input type="email" id="owner" name="owner" required value="${escapeHtml(sessionOf(c).person.email)}">
+<label for="passcode">Passcode (kept only as a salted hash)</label><input type="text" id="passcode" name="passcode" maxlength="100" autocomplete="off">
+<label for="title">Title</label><input type="text" id="title" name="title" maxlength="200">
+<p><button type="submit">Add meeting</button></p>`,
+  '',
+)}
+<h2>Import a CSV file</h2>
+<p class="muted">Columns: <code>${CSV_HEADER}</code>. Every row is checked first; nothing is imported until the whole file is right.</p>
+<form method="post" action="/orgs/${org.id}/meetings/import" enctype="multipart/form-data">${csrfField(sessionOf(c).csrf)}
+<label for="file">CSV file</label><input type="file" id="file" name="file" accept=".csv,text/csv">
+<label for="csv">Or paste it</label><textarea id="csv" name="csv"></textarea>
+<p><button type="submit">Import</button></p></form>`
+      : '';
+    return dashboardPage(
+      c,
+      `Meetings of ${org.name}`,
+      `${orgNav(org)}${message}${meetings.length ? table(['Platform', 'Meeting', 'Title', 'Organiser', 'When', ''], rows) : paragraph('No meetings registered yet.')}${forms}`,
+      status,
+    );
+  }
+
+  const failure = (error: unknown) => {
+    if (!(error instanceof InputError)) throw error;
+    const [first, ...rest] = error.message.split('\n');
+    return `<div class="error"><p>${escapeHtml(first ?? '')}</p>${rest.length ? `<ul>${rest.map((line) => `<li>${escapeHtml(line.trim())}</li>`).join('')}</ul>` : ''}</div>`;
+  };
+
+  app.get('/orgs/:id/meetings', signedIn, function meetingsView(c) {
+    const found = organisationOf(c, deps);
+    return found ? meetingsPage(c, found.org) : notFound(c);
+  });
+
+  app.post('/orgs/:id/meetings', signedIn, async function addMeetingAction(c) {
+    const found = organisationOf(c, deps);
+    if (!found) return notFound(c);
+    if (!c.get('access').administers(found.org.id)) return notAllowed(c);
+    const form = (await formOf(c))!;
+    try {
+      const { meeting, retro } = registration.addMeeting(
+        {
+          orgId: found.org.id,
+          platform: field(form, 'platform') || null,
+          meetingId: field(form, 'meeting'),
+          ownerEmail: field(form, 'owner'),
+          passcode: field(form, 'passcode') || null,
+          title: field(form, 'title') || null,
+        },
+        actorOf(c),
+        deps.clock(),
+      );
+      const seen = retro.references > 0 ? ` Already seen in ${retro.references} stored post(s): ${retro.leaks} leak(s) opened.` : '';
+      return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`Meeting ${meeting.meetingId} added.${seen}`)}</p>`);
+    } catch (error) {
+      return meetingsPage(c, found.org, failure(error), 400);
+    }
+  });
+
+  app.post('/orgs/:id/meetings/import', signedIn, async function importMeetings(c) {
+    const found = organisationOf(c, deps);
+    if (!found) return notFound(c);
+    if (!c.get('access').administers(found.org.id)) return notAllowed(c);
+    const form = (await formOf(c))!;
+    const file = form.file;
+    const text = typeof file === 'object' && file.size > 0 ? await file.text() : field(form, 'csv');
+    if (text === '') return meetingsPage(c, found.org, '<p class="error">Choose a CSV file or paste its contents.</p>', 400);
+    const actor = actorOf(c);
+    try {
+      const result = await importMeetingCsv(db, text, { orgId: found.org.id }, (prepared) => registration.upsertMeeting(prepared, actor, deps.clock()), actor);
+      return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`${result.added} meeting(s) added, ${result.updated} updated.`)}</p>`);
+    } catch (error) {
+      return meetingsPage(c, found.org, failure(error), 400);
+    }
+  });
+
+  app.post('/orgs/:id/meetings/:meeting/remove', signedIn, function removeMeetingAction(c) {
+    const found = organisationOf(c, deps);
+    const meetingId = idParam(c, 'meeting');
+    if (!found || meetingId === null) return notFound(c);
+    if (!c.get('access').administers(found.org.id)) return notAllowed(c);
+    try {
+      removeMeeting(db, found.org.id, meetingId, actorOf(c));
+    } catch (error) {
+      if (error instanceof InputError) return notFound(c);
+      throw error;
+    }
+    return c.redirect(`/orgs/${found.org.id}/meetings`, 303);
+  });
+}

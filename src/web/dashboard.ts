@@ -1,0 +1,62 @@
+/**
+ * The dashboard's pages, server-rendered, usable without JavaScript. Every
+ * page is behind {@link requireSession} and reads through the same
+ * functions as the CLI, scoped by the person's {@link Access}: an id of an
+ * organisation they may not see is answered 404, exactly like an id that
+ * does not exist, so nothing tells the two apart.
+ *
+ * | path | what |
+ * | --- | --- |
+ * | `GET /` | the person's organisations: open leaks by severity, emails waiting |
+ * | `/orgs/new`, `/orgs/:id` | create an organisation; its identifiers (how to prove each) and people (`dashboard-organisations.ts`) |
+ * | `/orgs/:id/meetings` | its meetings: add, remove, import a CSV file (`dashboard-meetings.ts`) |
+ * | `/orgs/:id/leaks`, `/leaks/:id` | its leaks, filtered and paged; one leak, its sightings, history and status buttons (`dashboard-leaks.ts`) |
+ */
+import { Hono } from 'hono';
+import { type Access, visibleOrganisations } from '../registry/people.js';
+import { statement } from '../store/statements.js';
+import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
+import { leakRoutes } from './dashboard-leaks.js';
+import { meetingRoutes } from './dashboard-meetings.js';
+import { organisationRoutes } from './dashboard-organisations.js';
+import { dashboardPage, OPEN_STATUSES, SEVERITIES, visibleLeaks } from './dashboard-page.js';
+import { csrfField, escapeHtml, paragraph, table } from './layout.js';
+import { requireSession, sessionOf } from './sign-in.js';
+
+/** Messages of the organisation not sent yet; for an organiser, those to them. */
+function emailsWaiting(deps: DashboardDeps, access: Access, orgId: number): number {
+  const sql = "SELECT count(*) FROM outbox WHERE org_id = ? AND status IN ('pending', 'sending')";
+  return (access.roleIn(orgId) === 'organiser'
+    ? statement(deps.db, `${sql} AND recipient = ?`).pluck().get(orgId, access.person.email)
+    : statement(deps.db, sql).pluck().get(orgId)) as number;
+}
+
+/** The dashboard's routes, to mount at the root. */
+export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>();
+  const signedIn = requireSession(deps);
+
+  app.get('/', signedIn, function overview(c) {
+    const access = c.get('access');
+    const orgs = visibleOrganisations(deps.db, access);
+    const rows = orgs.map((org) => {
+      const open = visibleLeaks(deps, access, org.id).filter((l) => OPEN_STATUSES.has(l.status));
+      const bySeverity = SEVERITIES.map((s) => String(open.filter((l) => l.severity === s).length));
+      return [`<a href="/orgs/${org.id}">${escapeHtml(org.name)}</a>`, escapeHtml(org.role), ...bySeverity, `<a href="/orgs/${org.id}/leaks">${open.length}</a>`, String(emailsWaiting(deps, access, org.id))];
+    });
+    const body = orgs.length
+      ? table(['Organisation', 'Your role', 'Critical', 'High', 'Medium', 'Low', 'Open leaks', 'Emails waiting'], rows)
+      : paragraph('You are not in any organisation yet. Create one for your school, or ask its leakwatch admin to add you.');
+    return dashboardPage(
+      c,
+      'Your organisations',
+      `${body}<p><a class="button" href="/orgs/new">Create an organisation</a></p>
+<form method="post" action="/sign-out/everywhere">${csrfField(sessionOf(c).csrf)}<button type="submit" class="link">Sign out on every device</button></form>`,
+    );
+  });
+
+  organisationRoutes(app, deps, signedIn);
+  meetingRoutes(app, deps, signedIn);
+  leakRoutes(app, deps, signedIn);
+  return app;
+}
