@@ -11,8 +11,6 @@
 // its alert) and the daemon's peak RSS. Each figure one JSON line.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +19,7 @@ import Database from 'better-sqlite3';
 import { loadConfig } from '../src/config/load.js';
 import { Matcher, matchSettingsFrom } from '../src/match/matcher.js';
 import { Registration } from '../src/match/registration.js';
+import { startAlgoliaReplay } from './algolia-replay.js';
 import { migrate, openDatabase } from '../src/store/database.js';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 1_000_000);
@@ -45,60 +44,27 @@ function comment(i: number): string {
 // Post i belongs to query i % QUERIES, is created at BASE_TIME + i (one a
 // second, so the crawler's re-read overlap covers few) and is readable from
 // start + i / RATE.
-let start = Number.POSITIVE_INFINITY;
 /** Which posts the replay has handed out, to count each once. */
 const served = new Uint8Array(POSTS);
 let distinctServed = 0;
 let reServed = 0;
-const readableAt = (i: number) => start + (i * 1000) / RATE;
-function readableCount(now: number): number {
-  return Math.max(0, Math.min(POSTS, Math.floor(((now - start) * RATE) / 1000) + 1));
-}
-
-/** Algolia's search_by_date over one query's posts: numericFilters on created_at_i, newest first, 1,000 hits at most. */
-function search(params: URLSearchParams, now: number): string {
-  const q = Number((params.get('query') ?? 'q0').slice(1));
-  const perPage = Math.min(1000, Number(params.get('hitsPerPage') ?? 20));
-  const page = Number(params.get('page') ?? 0);
-  let lowAt = -Infinity;
-  let highAt = Infinity;
-  for (const filter of (params.get('numericFilters') ?? '').split(',').filter(Boolean)) {
-    const m = /^created_at_i(>=|<=|>|<)(\d+)$/.exec(filter);
-    if (!m) continue;
-    const v = Number(m[2]);
-    if (m[1] === '>=') lowAt = Math.max(lowAt, v);
-    if (m[1] === '>') lowAt = Math.max(lowAt, v + 1);
-    if (m[1] === '<=') highAt = Math.min(highAt, v);
-    if (m[1] === '<') highAt = Math.min(highAt, v - 1);
-  }
-  // Indices of the query's readable posts, i = q + k * QUERIES, within the time filter.
-  const readable = readableCount(now);
-  const lastI = readable - 1;
-  const kMax = Math.floor((Math.min(lastI, highAt - BASE_TIME) - q) / QUERIES);
-  const kMin = Math.max(0, Math.ceil((lowAt - BASE_TIME - q) / QUERIES));
-  const total = Math.max(0, kMax - kMin + 1);
-  const nbHits = Math.min(total, 1000);
-  const hits = [];
-  for (let n = page * perPage; n < Math.min(nbHits, (page + 1) * perPage); n++) {
-    const i = q + (kMax - n) * QUERIES;
+const replay = await startAlgoliaReplay({
+  posts: POSTS,
+  rate: RATE,
+  queries: QUERIES,
+  baseTime: BASE_TIME,
+  comment,
+  onServe(i) {
     if (served[i] === 0) {
       served[i] = 1;
       distinctServed++;
     } else {
       reServed++;
     }
-    hits.push({ objectID: String(10_000_000 + i), created_at_i: BASE_TIME + i, created_at: new Date((BASE_TIME + i) * 1000).toISOString(), author: `user${i % 997}`, comment_text: comment(i), _tags: ['comment'] });
-  }
-  return JSON.stringify({ hits, page, nbPages: Math.ceil(nbHits / perPage), nbHits: total, hitsPerPage: perPage });
-}
-
-const replay = createServer(function algolia(request, response) {
-  const url = new URL(request.url ?? '/', 'http://replay');
-  if (url.pathname !== '/api/v1/search_by_date') return void response.writeHead(404).end();
-  response.writeHead(200, { 'content-type': 'application/json' }).end(search(url.searchParams, Date.now()));
+  },
 });
-await new Promise<void>((resolve) => replay.listen(0, '127.0.0.1', resolve));
-const baseUrl = `http://127.0.0.1:${(replay.address() as AddressInfo).port}`;
+const baseUrl = replay.url;
+const readableAt = replay.readableAt;
 
 // The SMTP server, in a process of its own: it prints the time and recipient of every message it takes.
 const sink = spawn(process.execPath, [fileURLToPath(new URL('./smtp-sink.mjs', import.meta.url)), '--each'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -158,7 +124,8 @@ const daemon = spawn(process.execPath, [...profile, bin, 'run', '--db', dbPath, 
 const watch = new Database(dbPath, { readonly: true, fileMustExist: true });
 // Posts start to appear once the daemon has crawled once (found nothing yet): its first run sets where each query starts.
 while (!(watch.prepare("SELECT count(*) FROM crawl_runs WHERE status = 'succeeded'").pluck().get() as number)) await new Promise((resolve) => setTimeout(resolve, 50));
-start = Date.now();
+replay.start();
+const start = Date.now();
 const pagesPosts = () => (watch.prepare('SELECT coalesce(sum(posts), 0) FROM crawl_runs').pluck().get() as number);
 let allReadAt = 0;
 const deadline = Date.now() + TIMEOUT_MS;

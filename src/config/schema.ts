@@ -36,6 +36,8 @@ const positiveInt = z.int().positive();
 
 /** At most `max` requests per `windowMinutes`. */
 const rateLimit = z.strictObject({ max: positiveInt, windowMinutes: positiveInt });
+/** A token bucket: `burst` requests at once, `perSecond` earned back each second. */
+const bucket = z.strictObject({ burst: positiveInt, perSecond: z.number().positive() });
 
 /** What every source has: whether it runs and when. */
 const sourceBase = {
@@ -248,6 +250,10 @@ export const configSchema = z.strictObject({
       tokenPerIp: rateLimit,
       /** Organisations one person creates. Default 10 per day. */
       organisationsPerPerson: rateLimit,
+      /** Requests of one API token. Default 120 at once, 10 a second after. */
+      apiTokenRequests: bucket,
+      /** API requests from one client address, counted before the token is read. Default 300 at once, 20 a second after. */
+      apiAddressRequests: bucket,
     }),
   }),
   sources: sourcesSchema,

@@ -58,10 +58,38 @@ export interface LeakFilter {
   afterId?: number | undefined;
   /** At most this many. Default: all. */
   limit?: number | undefined;
+  /** With `limit`: skip this many first (numbered pages). */
+  offset?: number | undefined;
+  /** Only leaks of meetings this address owns: what an organiser sees ({@link Access.leakOwner}). */
+  meetingOwner?: string | undefined;
 }
 
 /** Leaks, filtered by organisation, status, severity, platform and time. */
 export function listLeaks(db: Db, filter: LeakFilter = {}): LeakSummary[] {
+  const { where, params } = conditions(filter);
+  const order =
+    filter.order === 'id' ? 'l.id' : "CASE l.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, l.last_seen DESC, l.id";
+  const limit = filter.limit === undefined ? '' : ` LIMIT ? OFFSET ?`;
+  const page = filter.limit === undefined ? [] : [filter.limit, filter.offset ?? 0];
+  // The page's ids first, then their rows: the sightings are counted for the page only, not for every leak sorted.
+  const rows = db
+    .prepare(`${SELECT} WHERE l.id IN (SELECT l.id FROM leaks l LEFT JOIN meetings m ON m.id = l.meeting_ref ${where} ORDER BY ${order}${limit}) ORDER BY ${order}`)
+    .all(...params, ...page) as LeakRow[];
+  return rows.map(toSummary);
+}
+
+/** How many leaks {@link listLeaks} would list without its limit, and of which platforms they are. */
+export function countLeaks(db: Db, filter: Omit<LeakFilter, 'order' | 'afterId' | 'limit' | 'offset'>): { total: number; bySeverity: Record<Severity, number>; platforms: string[] } {
+  const { where, params } = conditions(filter);
+  const rows = db
+    .prepare(`SELECT l.severity, l.platform, count(*) AS n FROM leaks l LEFT JOIN meetings m ON m.id = l.meeting_ref ${where} GROUP BY l.severity, l.platform`)
+    .all(...params) as { severity: Severity; platform: string; n: number }[];
+  const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  for (const row of rows) bySeverity[row.severity] += row.n;
+  return { total: rows.reduce((n, row) => n + row.n, 0), bySeverity, platforms: [...new Set(rows.map((row) => row.platform))].sort() };
+}
+
+function conditions(filter: LeakFilter): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const when = (condition: string, value: unknown) => {
@@ -74,12 +102,8 @@ export function listLeaks(db: Db, filter: LeakFilter = {}): LeakSummary[] {
   if (filter.platform) when('l.platform = ?', filter.platform);
   if (filter.since) when('l.last_seen >= ?', filter.since);
   if (filter.afterId !== undefined) when('l.id > ?', filter.afterId);
-  const order =
-    filter.order === 'id' ? 'l.id' : "CASE l.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, l.last_seen DESC, l.id";
-  const rows = db
-    .prepare(`${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}${filter.limit === undefined ? '' : ' LIMIT ?'}`)
-    .all(...params, ...(filter.limit === undefined ? [] : [filter.limit])) as LeakRow[];
-  return rows.map(toSummary);
+  if (filter.meetingOwner !== undefined) when('m.owner_email = ?', filter.meetingOwner);
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
 /** One organisation's leak with its evidence and audit trail; another organisation's is not found. */

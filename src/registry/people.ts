@@ -107,6 +107,15 @@ export class Access {
    * administer (or, as operator, of any); as organiser, the leaks of their
    * own meetings only.
    */
+  /**
+   * The same rule as {@link seesLeak}, for a query: the owner whose meetings'
+   * leaks are all the person sees of the organisation (an organiser's own
+   * address), or undefined when they see all of its leaks.
+   */
+  leakOwner(orgId: number): string | undefined {
+    return this.roleIn(orgId) === 'organiser' ? this.person.email : undefined;
+  }
+
   seesLeak(leak: { orgId: number; meeting: { ownerEmail: string } | null }): boolean {
     const role = this.roleIn(leak.orgId);
     if (role === 'organiser') return leak.meeting !== null && leak.meeting.ownerEmail === this.person.email;

@@ -122,6 +122,8 @@ export function createApp(deps: AppDeps): Hono {
       registration,
       verification,
       clientAddress: (c) => clientAddress(c as never, settings.trustProxy),
+      perToken: settings.rateLimits.apiTokenRequests,
+      perAddress: settings.rateLimits.apiAddressRequests,
     });
     app.route('/api', api);
   }

@@ -21,7 +21,8 @@ import { maskMeetingId } from '../notify/templates.js';
 import { statement } from '../store/statements.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
-import { actorOf, dashboardPage, idParam, notFound, organisationOf, SEVERITIES, type SignedIn, visibleLeaks } from './dashboard-page.js';
+import type { Severity } from '../match/severity.js';
+import { actorOf, dashboardPage, idParam, notFound, organisationOf, SEVERITIES, type SignedIn, visibleLeakCounts, visibleLeaks } from './dashboard-page.js';
 import { escapeHtml, paragraph, table } from './layout.js';
 import { field, formOf } from './sign-in.js';
 
@@ -56,15 +57,22 @@ export function leakRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedI
     const found = organisationOf(c, deps);
     if (!found) return notFound(c);
     const { org } = found;
-    const all = visibleLeaks(deps, c.get('access'), org.id);
+    const access = c.get('access');
     const status = c.req.query('status') ?? '';
     const severity = c.req.query('severity') ?? '';
     const platform = c.req.query('platform') ?? '';
     const pageNumber = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const platforms = [...new Set(all.map((l) => l.platform))].sort();
-    const leaks = all.filter((l) => (!status || l.status === status) && (!severity || l.severity === severity) && (!platform || l.platform === platform));
-    const pages = Math.max(1, Math.ceil(leaks.length / LEAKS_PER_PAGE));
-    const shown = leaks.slice((pageNumber - 1) * LEAKS_PER_PAGE, pageNumber * LEAKS_PER_PAGE);
+    // Only what the filters name exactly is asked for: an unknown status or severity lists nothing, as before.
+    const filter = {
+      orgId: org.id,
+      status: (status || undefined) as LeakStatus | undefined,
+      severity: (severity || undefined) as Severity | undefined,
+      platform: platform || undefined,
+    };
+    const platforms = visibleLeakCounts(deps, access, { orgId: org.id }).platforms;
+    const total = visibleLeakCounts(deps, access, filter).total;
+    const pages = Math.max(1, Math.ceil(total / LEAKS_PER_PAGE));
+    const shown = visibleLeaks(deps, access, { ...filter, limit: LEAKS_PER_PAGE, offset: (pageNumber - 1) * LEAKS_PER_PAGE });
     const filters = `<form method="get" action="/orgs/${org.id}/leaks" class="filters">
 <div><label for="status">Status</label><select id="status" name="status">${option('', 'any', status)}${LEAK_STATUSES.map((s) => option(s, s, status)).join('')}</select></div>
 <div><label for="severity">Severity</label><select id="severity" name="severity">${option('', 'any', severity)}${SEVERITIES.map((s) => option(s, s, severity)).join('')}</select></div>
@@ -85,7 +93,7 @@ export function leakRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedI
     return dashboardPage(
       c,
       `Leaks of ${org.name}`,
-      `${orgNav(org)}${filters}<p class="muted">${leaks.length} leak(s)</p>${shown.length ? table(['Meeting', 'Severity', 'Status', 'Sightings', 'Last seen'], rows) : paragraph('No leaks.')}${paging}`,
+      `${orgNav(org)}${filters}<p class="muted">${total} leak(s)</p>${shown.length ? table(['Meeting', 'Severity', 'Status', 'Sightings', 'Last seen'], rows) : paragraph('No leaks.')}${paging}`,
     );
   });
 

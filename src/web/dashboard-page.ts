@@ -1,6 +1,6 @@
 /** What every dashboard page shares: the signed-in shell, the one "not found", ids from the path, the scope of leaks. */
 import type { Context, MiddlewareHandler } from 'hono';
-import { listLeaks, type LeakSummary } from '../match/leaks.js';
+import { countLeaks, type LeakFilter, listLeaks, type LeakSummary } from '../match/leaks.js';
 import { type Organisation, getOrganisation } from '../registry/organisations.js';
 import type { Access, Role } from '../registry/people.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
@@ -54,8 +54,13 @@ export function organisationOf(c: Context<DashboardEnv>, deps: DashboardDeps): {
 }
 
 /** The leaks of an organisation the person may see (an organiser: of their own meetings), most urgent first. */
-export function visibleLeaks(deps: DashboardDeps, access: Access, orgId: number): LeakSummary[] {
-  return listLeaks(deps.db, { orgId }).filter((leak) => access.seesLeak(leak));
+export function visibleLeaks(deps: DashboardDeps, access: Access, filter: LeakFilter & { orgId: number }): LeakSummary[] {
+  return listLeaks(deps.db, { ...filter, meetingOwner: access.leakOwner(filter.orgId) });
+}
+
+/** How many of an organisation's leaks the person may see, by severity and platform (the same scope as {@link visibleLeaks}). */
+export function visibleLeakCounts(deps: DashboardDeps, access: Access, filter: Omit<LeakFilter, 'order' | 'afterId' | 'limit' | 'offset'> & { orgId: number }) {
+  return countLeaks(deps.db, { ...filter, meetingOwner: access.leakOwner(filter.orgId) });
 }
 
 /** Who did it, for the audit log and the leak's history. */

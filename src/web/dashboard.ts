@@ -19,7 +19,8 @@ import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { leakRoutes } from './dashboard-leaks.js';
 import { meetingRoutes } from './dashboard-meetings.js';
 import { organisationRoutes } from './dashboard-organisations.js';
-import { dashboardPage, OPEN_STATUSES, SEVERITIES, visibleLeaks } from './dashboard-page.js';
+import type { LeakStatus } from '../match/lifecycle.js';
+import { dashboardPage, OPEN_STATUSES, SEVERITIES, visibleLeakCounts } from './dashboard-page.js';
 import { csrfField, escapeHtml, paragraph, table } from './layout.js';
 import { requireSession, sessionOf } from './sign-in.js';
 
@@ -40,9 +41,14 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
     const access = c.get('access');
     const orgs = visibleOrganisations(deps.db, access);
     const rows = orgs.map((org) => {
-      const open = visibleLeaks(deps, access, org.id).filter((l) => OPEN_STATUSES.has(l.status));
-      const bySeverity = SEVERITIES.map((s) => String(open.filter((l) => l.severity === s).length));
-      return [`<a href="/orgs/${org.id}">${escapeHtml(org.name)}</a>`, escapeHtml(org.role), ...bySeverity, `<a href="/orgs/${org.id}/leaks">${open.length}</a>`, String(emailsWaiting(deps, access, org.id))];
+      const open = { total: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 0 } };
+      for (const status of OPEN_STATUSES) {
+        const counts = visibleLeakCounts(deps, access, { orgId: org.id, status: status as LeakStatus });
+        open.total += counts.total;
+        for (const s of SEVERITIES) open.bySeverity[s] += counts.bySeverity[s];
+      }
+      const bySeverity = SEVERITIES.map((s) => String(open.bySeverity[s]));
+      return [`<a href="/orgs/${org.id}">${escapeHtml(org.name)}</a>`, escapeHtml(org.role), ...bySeverity, `<a href="/orgs/${org.id}/leaks">${open.total}</a>`, String(emailsWaiting(deps, access, org.id))];
     });
     const body = orgs.length
       ? table(['Organisation', 'Your role', 'Critical', 'High', 'Medium', 'Low', 'Open leaks', 'Emails waiting'], rows)

@@ -113,5 +113,6 @@ describe('no passcode in the open', () => {
     const posts = fc.sample(fc.oneof(writtenPasscodePost, linkSecretPost), { numRuns: 60 });
     const outputs = await pipeline(posts);
     expect(leftIn(outputs, posts)).toEqual([]);
-  });
+    // Sixty posts through ingest, alerts, webhooks and listings take 13 s alone here; the machine is shared when the suite runs.
+  }, 90_000);
 });
