@@ -73,7 +73,7 @@ export function listLeaks(db: Db, filter: LeakFilter = {}): LeakSummary[] {
   const page = filter.limit === undefined ? [] : [filter.limit, filter.offset ?? 0];
   // The page's ids first, then their rows: the sightings are counted for the page only, not for every leak sorted.
   const rows = db
-    .prepare(`${SELECT} WHERE l.id IN (SELECT l.id FROM leaks l LEFT JOIN meetings m ON m.id = l.meeting_ref ${where} ORDER BY ${order}${limit}) ORDER BY ${order}`)
+    .prepare(`${SELECT} WHERE l.id IN (SELECT l.id FROM leaks l ${ownerJoin(filter)} ${where} ORDER BY ${order}${limit}) ORDER BY ${order}`)
     .all(...params, ...page) as LeakRow[];
   return rows.map(toSummary);
 }
@@ -82,11 +82,16 @@ export function listLeaks(db: Db, filter: LeakFilter = {}): LeakSummary[] {
 export function countLeaks(db: Db, filter: Omit<LeakFilter, 'order' | 'afterId' | 'limit' | 'offset'>): { total: number; bySeverity: Record<Severity, number>; platforms: string[] } {
   const { where, params } = conditions(filter);
   const rows = db
-    .prepare(`SELECT l.severity, l.platform, count(*) AS n FROM leaks l LEFT JOIN meetings m ON m.id = l.meeting_ref ${where} GROUP BY l.severity, l.platform`)
+    .prepare(`SELECT l.severity, l.platform, count(*) AS n FROM leaks l ${ownerJoin(filter)} ${where} GROUP BY l.severity, l.platform`)
     .all(...params) as { severity: Severity; platform: string; n: number }[];
   const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
   for (const row of rows) bySeverity[row.severity] += row.n;
   return { total: rows.reduce((n, row) => n + row.n, 0), bySeverity, platforms: [...new Set(rows.map((row) => row.platform))].sort() };
+}
+
+/** The meetings are joined only to scope by their owner. */
+function ownerJoin(filter: LeakFilter): string {
+  return filter.meetingOwner === undefined ? '' : 'JOIN meetings m ON m.id = l.meeting_ref';
 }
 
 function conditions(filter: LeakFilter): { where: string; params: unknown[] } {
