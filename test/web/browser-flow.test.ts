@@ -88,6 +88,8 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 it('an IT admin signs in by the mailed link, proves the domain, imports the timetable and resolves a leak, every page accessible', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const problems: string[] = [];
+  // A missing label or button fails in seconds, not at the test's timeout.
+  context.setDefaultTimeout(5000);
   const page = await context.newPage();
   const heading = () => page.getByRole('heading', { level: 1 });
   const checkPage = async (expected: string | RegExp) => {
