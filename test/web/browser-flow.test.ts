@@ -77,7 +77,12 @@ afterEach(async () => {
   files.cleanup();
 });
 
-/** axe on the page as it is now: every serious or critical violation, with where it is. */
+/**
+ * axe on the page as it is now: every serious or critical violation, with
+ * where it is. Playwright evaluates axe's source through the DevTools
+ * protocol, which the page's Content-Security-Policy does not govern, so the
+ * pages are checked under their real policy, with no bypass.
+ */
 async function accessibilityProblems(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
