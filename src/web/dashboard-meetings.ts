@@ -64,7 +64,7 @@ ${postForm(
     return dashboardPage(
       c,
       `Meetings of ${org.name}`,
-      `${orgNav(org)}${message}${meetings.length ? table(['Platform', 'Meeting', 'Title', 'Organiser', 'When', ''], rows) : paragraph('No meetings registered yet.')}${forms}`,
+      `${orgNav(org)}${message}${meetings.length ? table(['Platform', 'Meeting', 'Title', 'Organiser', 'When', { hidden: 'Change' }], rows) : paragraph('No meetings registered yet.')}${forms}`,
       status,
     );
   }

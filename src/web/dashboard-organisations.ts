@@ -130,7 +130,7 @@ ${postForm(c, '/orgs/new', `<label for="name">Name of the organisation</label><i
       org.name,
       `${orgNav(org)}${message}<p>Your role: <strong>${escapeHtml(role)}</strong></p>
 <h2>Identifiers</h2>${identifierTable}${addIdentifierForm}
-<h2>People</h2>${table(['Email', 'Role', ''], memberRows)}
+<h2>People</h2>${table(['Email', 'Role', { hidden: 'Change' }], memberRows)}
 ${admin ? paragraph('They sign in with their email address; leakwatch emails organisers about leaks of their meetings.', 'muted') : ''}${inviteForm}`,
       status,
     );

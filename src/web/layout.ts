@@ -41,9 +41,12 @@ export function paragraph(text: string, className?: string): string {
   return `<p${className ? ` class="${className}"` : ''}>${escapeHtml(text)}</p>`;
 }
 
-/** A table; `cells` are markup already escaped. */
-export function table(headings: string[], rows: string[][]): string {
-  const head = headings.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
+/**
+ * A table; `cells` are markup already escaped. A heading `{ hidden }` names
+ * a column of buttons for screen readers only: sighted people see the buttons.
+ */
+export function table(headings: (string | { hidden: string })[], rows: string[][]): string {
+  const head = headings.map((h) => `<th scope="col">${typeof h === 'string' ? escapeHtml(h) : `<span class="visually-hidden">${escapeHtml(h.hidden)}</span>`}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n');
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
