@@ -6,7 +6,8 @@
 // child process — serves them and crawls a local replay of Hacker News'
 // search API that offers more posts than it can read, so its crawl runs
 // flat out. The crawl's throughput is measured alone first, then while
-// CONCURRENCY clients ask, as fast as they are answered, for the leak list
+// CONCURRENCY clients ask (as fast as they are answered, or at
+// BENCH_REQUEST_RATE requests a second in all) for the leak list
 // page of the school (`/orgs/1/leaks`, 50 a page) and for a page of the API
 // (`/api/v1/leaks?limit=100`, following its cursor). Prints requests per
 // second and latency p50/p99 per kind, the crawl's posts per second alone
@@ -29,6 +30,8 @@ import { startAlgoliaReplay } from './algolia-replay.js';
 const LEAKS = Number(process.env.BENCH_LEAKS ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 20_000);
+/** Requests per second all clients together make; 0 (default): each asks again as soon as it is answered (the most the daemon serves). */
+const REQUEST_RATE = Number(process.env.BENCH_REQUEST_RATE ?? 0);
 /** Posts offered per second: more than the daemon reads, so the crawl is never waiting for posts. */
 const RATE = Number(process.env.BENCH_RATE ?? 60_000);
 const QUERIES = 20;
@@ -139,8 +142,15 @@ const failures: string[] = [];
 let stopLoad = false;
 async function client(n: number): Promise<void> {
   let cursor: string | null = null;
+  const interval = REQUEST_RATE > 0 ? (CONCURRENCY * 1000) / REQUEST_RATE : 0;
+  let due = performance.now() + (interval * n) / CONCURRENCY;
   for (let round = n; !stopLoad; round++) {
     const asApi = round % 2 === 1;
+    if (interval > 0) {
+      // A fixed rate, as people use the pages: each client's requests start on a schedule, late ones at once.
+      await sleep(Math.max(0, due - performance.now()));
+      due += interval;
+    }
     const started = performance.now();
     const response: Response = asApi
       ? await fetch(`${webUrl}/api/v1/leaks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${token}` } })
@@ -172,7 +182,7 @@ const quantile = (values: number[], q: number) => {
 const seconds = PHASE_MS / 1000;
 for (const [kind, path] of [['page', '/orgs/1/leaks'], ['api', '/api/v1/leaks?limit=100']] as const) {
   const values = latencies[kind];
-  emit({ figure: `${kind}_requests_per_s`, value: Math.round(values.length / seconds), unit: 'requests/s', path, leaks: LEAKS, concurrency: CONCURRENCY, requests: values.length });
+  emit({ figure: `${kind}_requests_per_s`, value: Math.round(values.length / seconds), unit: 'requests/s', path, leaks: LEAKS, concurrency: CONCURRENCY, offeredPerS: REQUEST_RATE || 'as fast as answered', requests: values.length });
   emit({ figure: `${kind}_p99`, value: quantile(values, 0.99), unit: 'ms', p50: quantile(values, 0.5), max: quantile(values, 1), target: 100 });
 }
 emit({ figure: 'crawl_posts_per_s_alone', value: Math.round(alone), unit: 'posts/s', offeredPerS: RATE });
