@@ -19,6 +19,7 @@ import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { leakRoutes } from './dashboard-leaks.js';
 import { meetingRoutes } from './dashboard-meetings.js';
 import { organisationRoutes } from './dashboard-organisations.js';
+import { tokenRoutes } from './dashboard-tokens.js';
 import type { LeakStatus } from '../match/lifecycle.js';
 import { dashboardPage, OPEN_STATUSES, SEVERITIES, visibleLeakCounts } from './dashboard-page.js';
 import { csrfField, escapeHtml, paragraph, table } from './layout.js';
@@ -63,6 +64,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
 
   organisationRoutes(app, deps, signedIn);
   meetingRoutes(app, deps, signedIn);
+  tokenRoutes(app, deps, signedIn);
   leakRoutes(app, deps, signedIn);
   return app;
 }

@@ -4,6 +4,7 @@
  * route of the dashboard that takes an id is walked, with the other
  * organisation's ids and with its ids under the person's own organisation.
  */
+import { createToken } from '../../src/api/tokens.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { listLeaks } from '../../src/match/leaks.js';
 import { listIdentifiers } from '../../src/registry/identifiers.js';
@@ -21,7 +22,7 @@ afterEach(() => store.cleanup());
 
 /** Everything a request could change, as rows (sessions aside: a request refreshes its own). */
 function snapshot(): string {
-  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens'];
+  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens', 'api_tokens'];
   return JSON.stringify(tables.map((t) => store.db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()));
 }
 
@@ -31,7 +32,8 @@ function setUp(name: string, domain: string, meetingId: string) {
   store.db.prepare("INSERT INTO identifiers (org_id, kind, value, created_at) VALUES (?, 'email-domain', ?, ?)").run(id, domain, web.clock.now.toISOString());
   const { meeting } = store.registration.addMeeting({ orgId: id, platform: 'zoom', meetingId, ownerEmail: `teacher@${domain}` }, 'test', web.clock.now);
   store.matcher.ingestPage([{ source: 'reddit', sourceId: `p${meetingId}`, url: null, author: 'a', createdAt: web.clock.now.toISOString(), text: `zoom.us/j/${meetingId}` }], { now: web.clock.now });
-  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id };
+  const token = createToken(store.db, { orgId: id, name: 'sync', scope: 'write', actor: 'test' }).apiToken.id;
+  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id, token };
 }
 
 it('answers 404 to every route with another organisation\'s ids, and changes nothing', async () => {
@@ -40,10 +42,10 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
   const browser = await signedIn(web, store, 'it@westfield.example');
 
   const walks: [method: 'GET' | 'POST', path: string, form?: Record<string, string>][] = [];
-  for (const [org, identifier, meeting, leak] of [
-    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak],
-    // Their identifier and meeting under my organisation.
-    [mine.id, theirs.identifier, theirs.meeting, theirs.leak],
+  for (const [org, identifier, meeting, leak, token] of [
+    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token],
+    // Their identifier, meeting and token under my organisation.
+    [mine.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token],
   ]) {
     walks.push(
       ['GET', `/orgs/${org}`],
@@ -60,15 +62,18 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
       ['POST', `/orgs/${org}/meetings/${meeting}/remove`],
       ['POST', `/orgs/${org}/meetings/import`, { csv: 'platform,meeting_id,owner_email\nzoom,84512397298,evil@evil.example\n' }],
       ['POST', `/leaks/${leak}/status`, { to: 'ignored', reason: 'not ours' }],
+      ['GET', `/orgs/${org}/tokens`],
+      ['POST', `/orgs/${org}/tokens`, { name: 'evil', scope: 'write' }],
+      ['POST', `/orgs/${org}/tokens/${token}/revoke`],
     );
   }
   // The walks under my own organisation that are mine to see are not 404s: drop them.
-  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings)\/\d+\//.test(path)));
+  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings|tokens)\/\d+\//.test(path)));
 
   // Every dashboard route with an id in its path is walked: a new route has to be added here. (The API's
   // routes, mounted under /api, are walked with tokens of another organisation in test/api/isolation.test.ts.)
-  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
-  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting')}`));
+  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting|tokenId)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
+  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting').replace(/tokens\/\d+/, 'tokens/:tokenId')}`));
   expect([...withIds].sort()).toEqual([...walked].sort());
 
   const before = snapshot();
