@@ -107,7 +107,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/', emailLinkRoutes({ db, linkKey: deps.linkKey, onVerified: deps.onVerified, log, clock }));
   if (deps.dashboard) {
-    const dashboard = { ...deps.dashboard, db, log, clock };
+    const dashboard = { ...deps.dashboard, db, log, clock, health: deps.health };
     app.route('/', signInRoutes(dashboard));
     app.route('/', dashboardRoutes(dashboard));
   }

@@ -5,6 +5,7 @@ import type { Registration } from '../match/registration.js';
 import type { VerificationSettings } from '../registry/identifiers.js';
 import type { Access } from '../registry/people.js';
 import type { Db } from '../store/database.js';
+import type { HealthCheck } from './health.js';
 import type { Session } from './sessions.js';
 
 /** What the dashboard needs beyond the email-link pages. */
@@ -21,6 +22,8 @@ export interface DashboardDeps extends DashboardOptions {
   db: Db;
   log: Logger;
   clock: () => Date;
+  /** What `/healthz` reports: the overview shows the sources' part. None outside `leakwatch run`. */
+  health?: HealthCheck | undefined;
 }
 
 /** The Hono environment of signed-in pages: the node request (for the client address), the session and what it may see. */

@@ -33,6 +33,22 @@ function emailsWaiting(deps: DashboardDeps, access: Access, orgId: number): numb
     : statement(deps.db, sql).pluck().get(orgId)) as number;
 }
 
+/** The sources being read, from the health report: whether each works and when it last read (installation-wide, no organisation's data). */
+function sourcesPanel(deps: DashboardDeps): string {
+  const report = deps.health?.report();
+  if (!report) return '';
+  const rows = Object.entries(report.sources)
+    .filter(([, source]) => source.enabled)
+    .map(([name, source]) => [
+      escapeHtml(name),
+      escapeHtml(source.stale ? `${source.state}, stale` : source.state),
+      escapeHtml(source.lastSuccessAt?.slice(0, 16).replace('T', ' ') ?? 'never'),
+      escapeHtml(source.lastErrorKind ?? ''),
+    ]);
+  const state = report.status === 'ok' ? 'All is well.' : `Needs attention: ${report.problems.join('; ')}`;
+  return `<h2>Sources</h2>${paragraph(state, 'muted')}${rows.length ? table(['Source', 'State', 'Last read (UTC)', 'Last error'], rows) : paragraph('No source is enabled.')}`;
+}
+
 /** The dashboard's routes, to mount at the root. */
 export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
@@ -57,7 +73,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
     return dashboardPage(
       c,
       'Your organisations',
-      `${body}<p><a class="button" href="/orgs/new">Create an organisation</a></p>
+      `${body}<p><a class="button" href="/orgs/new">Create an organisation</a></p>${sourcesPanel(deps)}
 <form method="post" action="/sign-out/everywhere">${csrfField(sessionOf(c).csrf)}<button type="submit" class="link">Sign out on every device</button></form>`,
     );
   });

@@ -4,10 +4,11 @@ import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { linkKey } from '../../src/notify/links.js';
 import { createApp } from '../../src/web/app.js';
+import type { HealthCheck } from '../../src/web/health.js';
 import { FakeClock } from './notify.js';
 import { type TestStore, VERIFICATION } from './store.js';
 
-const DEFAULTS = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8')) as Config;
+export const DEFAULTS = JSON.parse(readFileSync(new URL('../../config/default.json', import.meta.url), 'utf8')) as Config;
 
 export const PUBLIC_URL = 'https://leakwatch.test';
 
@@ -22,7 +23,7 @@ export interface TestWeb {
 }
 
 /** The whole app with the dashboard, on the store's database, at a clock the test moves. */
-export function dashboardApp(store: TestStore, options: { web?: Partial<Config['web']>; dnsServers?: string[]; clock?: FakeClock } = {}): TestWeb {
+export function dashboardApp(store: TestStore, options: { web?: Partial<Config['web']>; dnsServers?: string[]; clock?: FakeClock; health?: HealthCheck } = {}): TestWeb {
   const clock = options.clock ?? new FakeClock('2026-09-01T12:00:00.000Z');
   const settings = webSettings(options.web);
   const app = createApp({
@@ -31,6 +32,7 @@ export function dashboardApp(store: TestStore, options: { web?: Partial<Config['
     onVerified: store.registration.onVerified,
     log: createLogger({ level: 'silent' }),
     clock: clock.read,
+    health: options.health,
     dashboard: {
       settings,
       verification: { ...VERIFICATION, publicUrl: settings.publicUrl, dnsServers: options.dnsServers, dnsTimeoutMs: 1000 },
