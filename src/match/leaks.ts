@@ -62,6 +62,10 @@ export interface LeakFilter {
   offset?: number | undefined;
   /** Only leaks of meetings this address owns: what an organiser sees ({@link Access.leakOwner}). */
   meetingOwner?: string | undefined;
+  /** Only leaks seen (at least once) on this source. */
+  source?: string | undefined;
+  /** Only leaks of this meeting id (as stored: digits of a numeric id, or the platform's code). */
+  meetingId?: string | undefined;
 }
 
 /** Leaks, filtered by organisation, status, severity, platform and time. */
@@ -108,6 +112,13 @@ function conditions(filter: LeakFilter): { where: string; params: unknown[] } {
   if (filter.since) when('l.last_seen >= ?', filter.since);
   if (filter.afterId !== undefined) when('l.id > ?', filter.afterId);
   if (filter.meetingOwner !== undefined) when('m.owner_email = ?', filter.meetingOwner);
+  if (filter.meetingId) when('l.meeting_id = ?', filter.meetingId);
+  if (filter.source) {
+    when(
+      'EXISTS (SELECT 1 FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id JOIN posts p ON p.id = s.post_id WHERE ls.leak_id = l.id AND p.source = ?)',
+      filter.source,
+    );
+  }
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 

@@ -22,6 +22,7 @@ import { statement } from '../store/statements.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
 import type { Severity } from '../match/severity.js';
+import { SOURCE_NAMES } from '../config/schema.js';
 import { actorOf, dashboardPage, idParam, notFound, organisationOf, SEVERITIES, type SignedIn, visibleLeakCounts, visibleLeaks } from './dashboard-page.js';
 import { escapeHtml, paragraph, table } from './layout.js';
 import { field, formOf } from './sign-in.js';
@@ -61,6 +62,11 @@ export function leakRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedI
     const status = c.req.query('status') ?? '';
     const severity = c.req.query('severity') ?? '';
     const platform = c.req.query('platform') ?? '';
+    const source = c.req.query('source') ?? '';
+    // A meeting as people write it (spaces, dashes); stored ids are the digits of numeric ones.
+    const meeting = (c.req.query('meeting') ?? '').trim().slice(0, 100);
+    const meetingId = /^[\d\s-]+$/.test(meeting) ? meeting.replace(/\D/g, '') : meeting;
+    const sinceDay = /^\d{4}-\d{2}-\d{2}$/.test(c.req.query('since') ?? '') ? c.req.query('since')! : '';
     const pageNumber = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     // Only what the filters name exactly is asked for: an unknown status or severity lists nothing, as before.
     const filter = {
@@ -68,6 +74,9 @@ export function leakRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedI
       status: (status || undefined) as LeakStatus | undefined,
       severity: (severity || undefined) as Severity | undefined,
       platform: platform || undefined,
+      source: source || undefined,
+      meetingId: meetingId || undefined,
+      since: sinceDay ? `${sinceDay}T00:00:00.000Z` : undefined,
     };
     const platforms = visibleLeakCounts(deps, access, { orgId: org.id }).platforms;
     const total = visibleLeakCounts(deps, access, filter).total;
@@ -77,6 +86,9 @@ export function leakRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedI
 <div><label for="status">Status</label><select id="status" name="status">${option('', 'any', status)}${LEAK_STATUSES.map((s) => option(s, s, status)).join('')}</select></div>
 <div><label for="severity">Severity</label><select id="severity" name="severity">${option('', 'any', severity)}${SEVERITIES.map((s) => option(s, s, severity)).join('')}</select></div>
 <div><label for="platform">Platform</label><select id="platform" name="platform">${option('', 'any', platform)}${platforms.map((p) => option(p, platformName(p), platform)).join('')}</select></div>
+<div><label for="source">Seen on</label><select id="source" name="source">${option('', 'any', source)}${SOURCE_NAMES.map((s) => option(s, s, source)).join('')}</select></div>
+<div><label for="meeting">Meeting id</label><input type="text" id="meeting" name="meeting" value="${escapeHtml(meeting)}" maxlength="100" inputmode="numeric"></div>
+<div><label for="since">Seen since</label><input type="date" id="since" name="since" value="${escapeHtml(sinceDay)}"></div>
 <div><button type="submit">Filter</button></div></form>`;
     const rows = shown.map((l) => [
       `<a href="/leaks/${l.id}">${escapeHtml(`${platformName(l.platform)} ${l.meeting?.title ? `“${l.meeting.title}”` : maskMeetingId(l.meetingId)}`)}</a>`,
@@ -85,7 +97,7 @@ export function leakRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedI
       String(l.sightings),
       escapeHtml(when(l.lastSeen)),
     ]);
-    const query = (n: number) => `?${new URLSearchParams({ status, severity, platform, page: String(n) }).toString()}`;
+    const query = (n: number) => `?${new URLSearchParams({ status, severity, platform, source, meeting, since: sinceDay, page: String(n) }).toString()}`;
     const paging =
       pages > 1
         ? `<p>${pageNumber > 1 ? `<a href="${escapeHtml(query(pageNumber - 1))}">Previous</a> · ` : ''}page ${pageNumber} of ${pages}${pageNumber < pages ? ` · <a href="${escapeHtml(query(pageNumber + 1))}">Next</a>` : ''}</p>`
