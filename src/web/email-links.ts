@@ -113,6 +113,9 @@ export function emailLinkRoutes(deps: EmailLinkDeps): Hono {
     })();
   }
 
+  /** Where the leak's sightings and history are: its dashboard page, after signing in (it comes back here). */
+  const dashboardLink = (leakId: number) => `<p><a href="/leaks/${leakId}">Every sighting and the history of this leak</a> (you sign in with your email address).</p>`;
+
   app.on(['GET', 'POST'], '/a/:token', async function leakAction(c) {
     const claims = checked(c, LEAK_ACTIONS);
     if (claims instanceof Response) return claims;
@@ -131,7 +134,7 @@ export function emailLinkRoutes(deps: EmailLinkDeps): Hono {
           words.title,
           `<p>${escapeHtml(describe(leak))}: severity <strong>${escapeHtml(leak.severity)}</strong>, now <strong>${escapeHtml(leak.status)}</strong>.</p>
 <form method="post">${reason}<button type="submit">${escapeHtml(words.button)}</button></form>
-<p class="muted">This link works once.</p>`,
+<p class="muted">This link works once.</p>${dashboardLink(leak.id)}`,
         ),
       );
     }
@@ -154,7 +157,7 @@ export function emailLinkRoutes(deps: EmailLinkDeps): Hono {
       throw error;
     }
     log.info({ leak: leak.id, action: claims.action, by: claims.recipient }, 'leak changed from an email link');
-    return c.html(page('Done', `<p>${escapeHtml(describe(leak))}</p><p>${escapeHtml(words.done)}</p>`));
+    return c.html(page('Done', `<p>${escapeHtml(describe(leak))}</p><p>${escapeHtml(words.done)}</p>${dashboardLink(leak.id)}`));
   });
 
   app.on(['GET', 'POST'], '/unsubscribe/:token', async function unsubscribe(c) {

@@ -25,9 +25,18 @@ import { FixedWindowLimiter } from './rate-limit.js';
 import { csrfMatches, endAllSessions, endSession, findSession, mailSignInLink, type Session, signIn, signInLinkState } from './sessions.js';
 
 /** Cookie names: with `__Host-` when served over https (then only this host, over TLS, may set them). */
-function cookieNames(https: boolean): { session: string; signIn: string } {
+function cookieNames(https: boolean): { session: string; signIn: string; next: string } {
   const prefix = https ? '__Host-' : '';
-  return { session: `${prefix}leakwatch-session`, signIn: `${prefix}leakwatch-sign-in` };
+  return { session: `${prefix}leakwatch-session`, signIn: `${prefix}leakwatch-sign-in`, next: `${prefix}leakwatch-next` };
+}
+
+/** How long a page asked for while signed out is remembered, to go on there after signing in. */
+const NEXT_PAGE_SECS = 60 * 60;
+
+/** A page of this site to go on to after signing in: a path of the dashboard, nothing that leaves it. */
+function nextPage(path: string | undefined): string | null {
+  if (path === undefined || path.length > 300) return null;
+  return /^\/(?:orgs|leaks)(?:\/[A-Za-z0-9_-]+)*(?:\?[A-Za-z0-9_=&%.+-]*)?$/.test(path) ? path : null;
 }
 
 /** The signed-in person's session: set by {@link requireSession}. */
@@ -142,7 +151,10 @@ export function signInRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
     // Used by a concurrent press since the check above.
     if (started === null) return linkDead(c, 'used');
     setCookie(c, names.session, started.session.id, { ...cookieOptions, maxAge: started.maxAgeSecs });
-    return c.redirect('/', 303);
+    // Back to the page asked for while signed out (a leak an email linked to), in this browser.
+    const next = nextPage(getCookie(c, names.next));
+    deleteCookie(c, names.next, cookieOptions);
+    return c.redirect(next ?? '/', 303);
   });
 
   app.post('/sign-out', requireSession(deps), function signOut(c) {
@@ -166,12 +178,16 @@ export function signInRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
  * the session's CSRF token in the form (else 403).
  */
 export function requireSession(deps: DashboardDeps): MiddlewareHandler<DashboardEnv> {
-  const names = cookieNames(deps.settings.publicUrl.startsWith('https:'));
+  const https = deps.settings.publicUrl.startsWith('https:');
+  const names = cookieNames(https);
   return async function checkSession(c, next) {
     const id = getCookie(c, names.session);
     const session = id ? findSession(deps.db, id, deps.settings, deps.clock()) : null;
     if (session === null) {
       if (c.req.method === 'POST') return c.html(page('Signed out', '<p>Your session has ended. <a href="/sign-in">Sign in</a> again; nothing was changed.</p>'), 403);
+      const url = new URL(c.req.url);
+      const next = nextPage(`${url.pathname}${url.search}`);
+      if (next !== null) setCookie(c, names.next, next, { path: '/', httpOnly: true, secure: https, sameSite: 'Lax', maxAge: NEXT_PAGE_SECS });
       return c.redirect('/sign-in', 303);
     }
     if (c.req.method === 'POST') {
