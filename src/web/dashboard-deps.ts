@@ -6,6 +6,7 @@ import type { VerificationSettings } from '../registry/identifiers.js';
 import type { Access } from '../registry/people.js';
 import type { Db } from '../store/database.js';
 import type { HealthCheck } from './health.js';
+import type { UrlGuardOptions } from '../net/guard-options.js';
 import type { Session } from './sessions.js';
 
 /** What the dashboard needs beyond the email-link pages. */
@@ -16,6 +17,8 @@ export interface DashboardOptions {
   verification: VerificationSettings;
   /** Registers meetings with their retro-hunt, as `leakwatch meeting add` does. */
   registration: Registration;
+  /** Where a calendar feed a person subscribes may be fetched from (`http.*`): checked as every URL a user gives. Default: public addresses only. */
+  urlGuard?: UrlGuardOptions | undefined;
 }
 
 export interface DashboardDeps extends DashboardOptions {

@@ -10,12 +10,15 @@
  * | `GET /orgs/:id/meetings` | the list and the forms |
  * | `POST /orgs/:id/meetings` | add one |
  * | `POST /orgs/:id/meetings/:meeting/remove` | remove one |
- * | `POST /orgs/:id/meetings/import` | import a CSV file (upload or pasted) |
+ * | `POST /orgs/:id/meetings/import` | import a CSV or iCalendar file (upload or pasted) |
+ * | `POST /orgs/:id/feeds` | subscribe an iCalendar feed (`leakwatch meeting subscribe`), refreshed on `calendars.cron` |
+ * | `POST /orgs/:id/feeds/:feed/remove` | end a subscription, with its meetings |
  */
 import type { Context, Hono } from 'hono';
 import { InputError } from '../errors.js';
 import { platformName } from '../notify/rotation.js';
-import { importMeetingCsv } from '../registry/meeting-import.js';
+import { listFeeds, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
+import { importICalendar, importMeetingCsv } from '../registry/meeting-import.js';
 import { listMeetings, removeMeeting } from '../registry/meetings.js';
 import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
@@ -55,17 +58,43 @@ ${postForm(
   '',
 )}
 <h2>Import a CSV file</h2>
-<p class="muted">Columns: <code>${CSV_HEADER}</code>. Every row is checked first; nothing is imported until the whole file is right.</p>
+<p class="muted">Columns: <code>${CSV_HEADER}</code>. Every row is checked first; nothing is imported until the whole file is right. An iCalendar file (<code>.ics</code>, exported from a calendar) is read too: its events with a meeting link.</p>
 <form method="post" action="/orgs/${org.id}/meetings/import" enctype="multipart/form-data">${csrfField(sessionOf(c).csrf)}
-<label for="file">CSV file</label><input type="file" id="file" name="file" accept=".csv,text/csv">
+<label for="file">CSV file</label><input type="file" id="file" name="file" accept=".csv,text/csv,.ics,text/calendar">
 <label for="csv">Or paste it</label><textarea id="csv" name="csv"></textarea>
-<p><button type="submit">Import</button></p></form>`
+<p><button type="submit">Import</button></p></form>
+<h2>Calendar feeds</h2>
+${feedsTable(c, org)}
+${postForm(
+  c,
+  `/orgs/${org.id}/feeds`,
+  `<label for="feed-url">iCalendar feed address (https, or webcal)</label><input type="url" id="feed-url" name="url" required maxlength="2000" inputmode="url">
+<label for="feed-owner">Organiser of events that name none</label><input type="email" id="feed-owner" name="owner" value="${escapeHtml(sessionOf(c).person.email)}">
+<p><button type="submit">Subscribe</button></p>`,
+  '',
+)}`
       : '';
     return dashboardPage(
       c,
       `Meetings of ${org.name}`,
       `${orgNav(org)}${message}${meetings.length ? table(['Platform', 'Meeting', 'Title', 'Organiser', 'When', { hidden: 'Change' }], rows) : paragraph('No meetings registered yet.')}${forms}`,
       status,
+    );
+  }
+
+  /** The organisation's feeds: the host only (a private calendar's address is its secret), last refresh and error. */
+  function feedsTable(c: Context<DashboardEnv>, org: Organisation): string {
+    const feeds = listFeeds(db, org.id);
+    if (feeds.length === 0) return paragraph('No feeds. A subscribed feed is read again on the schedule (every 30 minutes by default): new events are registered, cancelled ones removed.', 'muted');
+    return table(
+      ['Host', 'Organiser', 'Last refreshed', 'Last error', { hidden: 'Change' }],
+      feeds.map((f) => [
+        escapeHtml(f.host),
+        escapeHtml(f.ownerEmail ?? ''),
+        escapeHtml(f.refreshedAt?.slice(0, 16).replace('T', ' ') ?? 'not yet'),
+        escapeHtml(f.lastError ?? ''),
+        postForm(c, `/orgs/${org.id}/feeds/${f.id}/remove`, '<button type="submit" class="link">Unsubscribe</button>'),
+      ]),
     );
   }
 
@@ -114,12 +143,39 @@ ${postForm(
     const text = typeof file === 'object' && file.size > 0 ? await file.text() : field(form, 'csv');
     if (text === '') return meetingsPage(c, found.org, '<p class="error">Choose a CSV file or paste its contents.</p>', 400);
     const actor = actorOf(c);
+    const store = (prepared: Parameters<typeof registration.upsertMeeting>[0]) => registration.upsertMeeting(prepared, actor, deps.clock());
     try {
-      const result = await importMeetingCsv(db, text, { orgId: found.org.id }, (prepared) => registration.upsertMeeting(prepared, actor, deps.clock()), actor);
+      // A calendar export is read as one (the same function as `leakwatch meeting import FILE.ics`), anything else as CSV.
+      const result = /^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text)
+        ? importICalendar(db, text, { orgId: found.org.id, origin: 'ics', defaultOwner: c.get('access').person.email }, store, actor)
+        : await importMeetingCsv(db, text, { orgId: found.org.id }, store, actor);
       return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`${result.added} meeting(s) added, ${result.updated} updated.`)}</p>`);
     } catch (error) {
       return meetingsPage(c, found.org, failure(error), 400);
     }
+  });
+
+  app.post('/orgs/:id/feeds', signedIn, async function subscribe(c) {
+    const found = organisationOf(c, deps);
+    if (!found) return notFound(c);
+    if (!c.get('access').administers(found.org.id)) return notAllowed(c);
+    const form = (await formOf(c))!;
+    try {
+      const feed = subscribeFeed(db, { orgId: found.org.id, url: field(form, 'url'), ownerEmail: field(form, 'owner') || undefined }, deps.urlGuard ?? { allowPrivateHosts: false }, actorOf(c), deps.clock());
+      return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`Subscribed to the feed at ${feed.host}: its events are read at the next refresh.`)}</p>`);
+    } catch (error) {
+      return meetingsPage(c, found.org, failure(error), 400);
+    }
+  });
+
+  app.post('/orgs/:id/feeds/:feed/remove', signedIn, function unsubscribe(c) {
+    const found = organisationOf(c, deps);
+    const feedId = idParam(c, 'feed');
+    if (!found || feedId === null) return notFound(c);
+    if (!c.get('access').administers(found.org.id)) return notAllowed(c);
+    if (!listFeeds(db, found.org.id).some((f) => f.id === feedId)) return notFound(c);
+    const { removedMeetings } = unsubscribeFeed(db, found.org.id, feedId, actorOf(c));
+    return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`Feed removed, with its ${removedMeetings} meeting(s).`)}</p>`);
   });
 
   app.post('/orgs/:id/meetings/:meeting/remove', signedIn, function removeMeetingAction(c) {

@@ -5,6 +5,7 @@
  * organisation's ids and with its ids under the person's own organisation.
  */
 import { createToken } from '../../src/api/tokens.js';
+import { subscribeFeed } from '../../src/registry/calendar-feeds.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { listLeaks } from '../../src/match/leaks.js';
 import { listIdentifiers } from '../../src/registry/identifiers.js';
@@ -22,7 +23,7 @@ afterEach(() => store.cleanup());
 
 /** Everything a request could change, as rows (sessions aside: a request refreshes its own). */
 function snapshot(): string {
-  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens', 'api_tokens'];
+  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens', 'api_tokens', 'calendar_feeds'];
   return JSON.stringify(tables.map((t) => store.db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()));
 }
 
@@ -32,8 +33,9 @@ function setUp(name: string, domain: string, meetingId: string) {
   store.db.prepare("INSERT INTO identifiers (org_id, kind, value, created_at) VALUES (?, 'email-domain', ?, ?)").run(id, domain, web.clock.now.toISOString());
   const { meeting } = store.registration.addMeeting({ orgId: id, platform: 'zoom', meetingId, ownerEmail: `teacher@${domain}` }, 'test', web.clock.now);
   store.matcher.ingestPage([{ source: 'reddit', sourceId: `p${meetingId}`, url: null, author: 'a', createdAt: web.clock.now.toISOString(), text: `zoom.us/j/${meetingId}` }], { now: web.clock.now });
+  const feed = subscribeFeed(store.db, { orgId: id, url: `https://calendar.${domain}/private/s3cret.ics` }, { allowPrivateHosts: false }, 'test').id;
   const token = createToken(store.db, { orgId: id, name: 'sync', scope: 'write', actor: 'test' }).apiToken.id;
-  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id, token };
+  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id, token, feed };
 }
 
 it('answers 404 to every route with another organisation\'s ids, and changes nothing', async () => {
@@ -42,10 +44,10 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
   const browser = await signedIn(web, store, 'it@westfield.example');
 
   const walks: [method: 'GET' | 'POST', path: string, form?: Record<string, string>][] = [];
-  for (const [org, identifier, meeting, leak, token] of [
-    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token],
-    // Their identifier, meeting and token under my organisation.
-    [mine.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token],
+  for (const [org, identifier, meeting, leak, token, feed] of [
+    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed],
+    // Their identifier, meeting, token and feed under my organisation.
+    [mine.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed],
   ]) {
     walks.push(
       ['GET', `/orgs/${org}`],
@@ -65,15 +67,17 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
       ['GET', `/orgs/${org}/tokens`],
       ['POST', `/orgs/${org}/tokens`, { name: 'evil', scope: 'write' }],
       ['POST', `/orgs/${org}/tokens/${token}/revoke`],
+      ['POST', `/orgs/${org}/feeds`, { url: 'https://calendar.evil.example/x.ics' }],
+      ['POST', `/orgs/${org}/feeds/${feed}/remove`],
     );
   }
   // The walks under my own organisation that are mine to see are not 404s: drop them.
-  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings|tokens)\/\d+\//.test(path)));
+  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings|tokens|feeds)\/\d+\//.test(path)));
 
   // Every dashboard route with an id in its path is walked: a new route has to be added here. (The API's
   // routes, mounted under /api, are walked with tokens of another organisation in test/api/isolation.test.ts.)
-  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting|tokenId)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
-  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting').replace(/tokens\/\d+/, 'tokens/:tokenId')}`));
+  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting|tokenId|feed)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
+  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting').replace(/tokens\/\d+/, 'tokens/:tokenId').replace(/feeds\/\d+/, 'feeds/:feed')}`));
   expect([...withIds].sort()).toEqual([...walked].sort());
 
   const before = snapshot();
