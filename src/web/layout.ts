@@ -48,5 +48,6 @@ export function paragraph(text: string, className?: string): string {
 export function table(headings: (string | { hidden: string })[], rows: string[][]): string {
   const head = headings.map((h) => `<th scope="col">${typeof h === 'string' ? escapeHtml(h) : `<span class="visually-hidden">${escapeHtml(h.hidden)}</span>`}</th>`).join('');
   const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${cell}</td>`).join('')}</tr>`).join('\n');
-  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+  // A table wider than a phone scrolls sideways in its box, which the keyboard can reach (tabindex) to scroll it too.
+  return `<div class="scroll" tabindex="0"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
