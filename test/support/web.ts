@@ -4,6 +4,7 @@ import type { Config } from '../../src/config/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { linkKey } from '../../src/notify/links.js';
 import { createApp } from '../../src/web/app.js';
+import { startWebServer, type WebServer } from '../../src/web/server.js';
 import type { HealthCheck } from '../../src/web/health.js';
 import { FakeClock } from './notify.js';
 import { type TestStore, VERIFICATION } from './store.js';
@@ -40,6 +41,26 @@ export function dashboardApp(store: TestStore, options: { web?: Partial<Config['
     },
   });
   return { app, clock };
+}
+
+/** The app with the dashboard served on loopback, port 0, as `leakwatch run` serves it. */
+export function servedDashboard(store: TestStore, publicUrl: string, options: { dnsServers?: string[] } = {}): Promise<WebServer> {
+  const settings = webSettings({ publicUrl });
+  return startWebServer({
+    db: store.db,
+    linkKey: linkKey(store.db, undefined),
+    onVerified: store.registration.onVerified,
+    log: createLogger({ level: 'silent' }),
+    host: '127.0.0.1',
+    port: 0,
+    app: {
+      dashboard: {
+        settings,
+        verification: { ...VERIFICATION, publicUrl, ...(options.dnsServers ? { dnsServers: options.dnsServers, dnsTimeoutMs: 1000 } : {}) },
+        registration: store.registration,
+      },
+    },
+  });
 }
 
 /** A browser's cookies for one site, as `Set-Cookie` left them (attributes ignored but Max-Age=0). */

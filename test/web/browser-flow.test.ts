@@ -15,16 +15,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/crawl/browser.js';
 import { createLogger } from '../../src/logger.js';
 import { ingestJsonLines } from '../../src/match/ingest.js';
-import { linkKey } from '../../src/notify/links.js';
 import { smtpTransport, type MailTransport } from '../../src/notify/smtp.js';
 import { Notifier } from '../../src/notify/worker.js';
-import { startWebServer, type WebServer } from '../../src/web/server.js';
+import type { WebServer } from '../../src/web/server.js';
 import { tempDir } from '../support/cli.js';
 import { startDnsServer, type DnsTestServer } from '../support/dns-server.js';
 import { notifierConfig } from '../support/notify.js';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
-import { count, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
-import { webSettings } from '../support/web.js';
+import { count, tempStore, type TestStore } from '../support/store.js';
+import { servedDashboard } from '../support/web.js';
 
 const PUBLIC = 'http://leakwatch.test';
 const ADMIN = 'it@eastfield.example';
@@ -50,23 +49,8 @@ afterAll(async () => {
 beforeEach(async () => {
   store = tempStore();
   files = tempDir();
-  const settings = webSettings({ publicUrl: PUBLIC });
   const log = createLogger({ level: 'silent' });
-  web = await startWebServer({
-    db: store.db,
-    linkKey: linkKey(store.db, undefined),
-    onVerified: store.registration.onVerified,
-    log,
-    host: '127.0.0.1',
-    port: 0,
-    app: {
-      dashboard: {
-        settings,
-        verification: { ...VERIFICATION, publicUrl: settings.publicUrl, dnsServers: [dns.address], dnsTimeoutMs: 1000 },
-        registration: store.registration,
-      },
-    },
-  });
+  web = await servedDashboard(store, PUBLIC, { dnsServers: [dns.address] });
   mailer = smtpTransport(smtp.url, { maxConnections: 1, timeoutMs: 2000 });
   notifier = new Notifier({ db: store.db, config: notifierConfig({ web: { publicUrl: PUBLIC } }), secrets: {}, log, mailer });
 });

@@ -8,12 +8,10 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/crawl/browser.js';
-import { createLogger } from '../../src/logger.js';
 import { listLeaks } from '../../src/match/leaks.js';
-import { linkKey } from '../../src/notify/links.js';
-import { startWebServer, type WebServer } from '../../src/web/server.js';
-import { school, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
-import { signInLinkFor, webSettings } from '../support/web.js';
+import type { WebServer } from '../../src/web/server.js';
+import { school, tempStore, type TestStore } from '../support/store.js';
+import { servedDashboard, signInLinkFor } from '../support/web.js';
 
 const PUBLIC = 'http://leakwatch.test';
 let browser: Browser;
@@ -31,16 +29,7 @@ beforeEach(async () => {
   const now = new Date();
   store.registration.addMeeting({ orgId, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'it@westfield.example', title: 'Maths 7B' }, 'test', now);
   store.matcher.ingestPage([{ source: 'reddit', sourceId: 'p1', url: 'https://www.reddit.com/r/x/comments/1', author: 'student', createdAt: now.toISOString(), text: 'raid maths https://zoom.us/j/84512397260 pw 1234' }], { now });
-  const settings = webSettings({ publicUrl: PUBLIC });
-  web = await startWebServer({
-    db: store.db,
-    linkKey: linkKey(store.db, undefined),
-    onVerified: store.registration.onVerified,
-    log: createLogger({ level: 'silent' }),
-    host: '127.0.0.1',
-    port: 0,
-    app: { dashboard: { settings, verification: { ...VERIFICATION, publicUrl: settings.publicUrl }, registration: store.registration } },
-  });
+  web = await servedDashboard(store, PUBLIC);
 });
 afterEach(async () => {
   await web.close();

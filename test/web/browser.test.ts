@@ -7,11 +7,9 @@
 import { chromium, type Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/crawl/browser.js';
-import { createLogger } from '../../src/logger.js';
-import { linkKey } from '../../src/notify/links.js';
-import { startWebServer, type WebServer } from '../../src/web/server.js';
-import { tempStore, type TestStore, VERIFICATION } from '../support/store.js';
-import { signInLinkFor, webSettings } from '../support/web.js';
+import type { WebServer } from '../../src/web/server.js';
+import { tempStore, type TestStore } from '../support/store.js';
+import { servedDashboard, signInLinkFor } from '../support/web.js';
 
 const PUBLIC = 'http://leakwatch.test';
 let browser: Browser;
@@ -24,16 +22,7 @@ beforeAll(async () => {
 afterAll(async () => browser.close());
 beforeEach(async () => {
   store = tempStore();
-  const settings = webSettings({ publicUrl: PUBLIC });
-  web = await startWebServer({
-    db: store.db,
-    linkKey: linkKey(store.db, undefined),
-    onVerified: store.registration.onVerified,
-    log: createLogger({ level: 'silent' }),
-    host: '127.0.0.1',
-    port: 0,
-    app: { dashboard: { settings, verification: { ...VERIFICATION, publicUrl: settings.publicUrl }, registration: store.registration } },
-  });
+  web = await servedDashboard(store, PUBLIC);
 });
 afterEach(async () => {
   await web.close();

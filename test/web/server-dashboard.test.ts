@@ -4,12 +4,10 @@
  * 4xx or a redirect, never a 5xx, and the server keeps serving.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import { linkKey } from '../../src/notify/links.js';
-import { startWebServer, type WebServer } from '../../src/web/server.js';
+import type { WebServer } from '../../src/web/server.js';
 import { MALFORMED_REQUESTS, rawRequest } from '../support/raw-http.js';
-import { school, tempStore, type TestStore, VERIFICATION } from '../support/store.js';
-import { webSettings } from '../support/web.js';
+import { school, tempStore, type TestStore } from '../support/store.js';
+import { servedDashboard } from '../support/web.js';
 
 let store: TestStore;
 let web: WebServer;
@@ -17,16 +15,7 @@ let web: WebServer;
 beforeEach(async () => {
   store = tempStore();
   school(store, 'Westfield High', 'westfield.example');
-  const settings = webSettings({ publicUrl: 'http://localhost:8080' });
-  web = await startWebServer({
-    db: store.db,
-    linkKey: linkKey(store.db, undefined),
-    onVerified: store.registration.onVerified,
-    log: createLogger({ level: 'silent' }),
-    host: '127.0.0.1',
-    port: 0,
-    app: { dashboard: { settings, verification: { ...VERIFICATION, publicUrl: settings.publicUrl }, registration: store.registration } },
-  });
+  web = await servedDashboard(store, 'http://localhost:8080');
 });
 afterEach(async () => {
   await web.close();
