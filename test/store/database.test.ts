@@ -14,7 +14,7 @@ afterEach(() => cleanup());
 
 const EXPECTED_TABLES = [
   'api_tokens', 'audit_log', 'calendar_feeds', 'contacts', 'crawl_cursors', 'crawl_runs', 'identifiers', 'leak_events', 'leak_sightings',
-  'leaks', 'leases', 'meetings', 'organisations', 'outbox', 'people', 'posts', 'reply_passcodes', 'sessions', 'settings', 'sightings',
+  'leaks', 'leases', 'meetings', 'org_settings', 'org_webhooks', 'organisations', 'outbox', 'people', 'posts', 'reply_passcodes', 'sessions', 'settings', 'sightings',
   'sign_in_tokens', 'unsubscribes', 'used_links',
 ];
 
