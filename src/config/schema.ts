@@ -173,6 +173,19 @@ export const configSchema = z.strictObject({
     /** When subscribed iCalendar feeds are refreshed. */
     cron: cronExpression,
   }),
+  connections: z.strictObject({
+    /** When connected platform accounts are synchronised (meetings imported, identifiers proven). Default every 30 minutes. */
+    cron: cronExpression,
+    /** Longest `Retry-After` a platform API is waited for before the sync gives up until its next run. Default 120. */
+    maxRetryAfterSecs: z.int().min(0).max(3600),
+    /** Zoom Server-to-Server OAuth. Base URLs are configurable so that tests point them at local servers. */
+    zoom: z.strictObject({
+      /** Token endpoint base (`<oauthUrl>/oauth/token`). Default `https://zoom.us`. */
+      oauthUrl: httpUrl,
+      /** REST API base (`<apiUrl>/v2/...`). Default `https://api.zoom.us`. */
+      apiUrl: httpUrl,
+    }),
+  }),
   notify: z.strictObject({
     /** How often `leakwatch run` looks for messages that are due. */
     pollIntervalMs: positiveInt,
@@ -274,6 +287,8 @@ export const SECRET_ENV = {
   xBearerToken: 'LEAKWATCH_X_BEARER_TOKEN',
   blueskyAppPassword: 'LEAKWATCH_BLUESKY_APP_PASSWORD',
   mastodonToken: 'LEAKWATCH_MASTODON_TOKEN',
+  /** 32 bytes (64 hex digits or base64) that encrypt platform credentials at rest (`src/connect/secret-box.ts`). */
+  secretKey: 'LEAKWATCH_SECRET_KEY',
 } as const;
 
 export type Secrets = { -readonly [K in keyof typeof SECRET_ENV]?: string };
