@@ -11,7 +11,7 @@ import { escapeHtml, safeHref } from './html.js';
 import type { LinkMaker } from './links.js';
 import type { OutboxRow } from './outbox.js';
 import { platformName, sourceName } from './rotation.js';
-import { maskMeetingId, renderAlertEmail, renderDigestEmail, renderSignInEmail } from './templates.js';
+import { maskMeetingId, renderAlertEmail, renderDigestEmail, renderSignInEmail, renderConnectionFailedEmail } from './templates.js';
 import type { LeakView, RenderedEmail, SightingView } from './view.js';
 
 /** Sightings shown in one email; the rest are counted. */
@@ -157,6 +157,8 @@ export function compose(context: ComposeContext, row: OutboxRow): Composed {
       return composeSignIn(context, row);
     case 'test':
       return composeTest(context, row);
+    case 'connection-failed':
+      return composeConnectionFailed(context, row);
     default:
       return { cancel: `unknown message kind ${JSON.stringify(row.kind)}` };
   }
@@ -401,4 +403,23 @@ function webhookBody(leak: LeakView, event: string): string {
       })),
     },
   });
+}
+
+interface ConnectionFailedPayload {
+  connectionId: number;
+  organisation: string;
+  provider: string;
+  accountId: string;
+  error: string;
+  since: string;
+}
+
+/** A refused connection credential, unless the connection works again, was removed, or this episode is over. */
+function composeConnectionFailed(context: ComposeContext, row: OutboxRow): Composed {
+  const payload = row.payload as ConnectionFailedPayload;
+  const current = statement(context.db, 'SELECT status, failing_since FROM connections WHERE id = ?').get(payload.connectionId) as { status: string; failing_since: string | null } | undefined;
+  if (!current) return { cancel: 'the connection was removed' };
+  if (current.status !== 'revoked' || current.failing_since !== payload.since) return { cancel: 'the connection works again' };
+  const email = renderConnectionFailedEmail({ recipient: row.recipient, ...payload });
+  return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
 }

@@ -12,7 +12,7 @@
  */
 import { escapeHtml, safeHref } from './html.js';
 import { platformName, reportSteps, rotationSteps, sourceName } from './rotation.js';
-import type { AlertEmailInput, DigestEmailInput, LeakLinks, LeakView, RecipientLinks, RenderedEmail, Severity, SightingView, SignInEmailInput } from './view.js';
+import type { AlertEmailInput, DigestEmailInput, LeakLinks, LeakView, RecipientLinks, RenderedEmail, Severity, SightingView, SignInEmailInput, ConnectionFailedEmailInput } from './view.js';
 
 export { platformName, sourceName } from './rotation.js';
 
@@ -740,4 +740,38 @@ ${htmlParagraph(escapeHtml(ignore), `font-size:13px;line-height:18px;color:${MUT
 </td></tr>`,
   ];
   return { subject, text: `${text}\n`, html: htmlDocument(subject, asked, rows) };
+}
+
+// ---------------------------------------------------------------------------
+// A connection's credential refused
+
+/**
+ * A connected platform account stopped working because the platform refuses
+ * its credential: what stopped, since when, and how an admin mends it. Sent
+ * once per episode; nothing in it is a secret.
+ */
+export function renderConnectionFailedEmail(input: ConnectionFailedEmailInput): RenderedEmail {
+  const provider = oneLine(input.provider);
+  const organisation = oneLine(input.organisation);
+  const subject = `[leakwatch] The ${provider} connection of ${organisation} stopped working`;
+  const what = `Since ${formatTime(input.since)}, ${provider} refuses the credentials leakwatch was given for account ${oneLine(input.accountId)} (connection ${input.connectionId}).`;
+  const why = `${provider} said: ${oneLine(input.error)}`;
+  const effect = `Until it is mended, new, changed and cancelled meetings of the account are not kept in step, so leaks of new meetings may be missed. Meetings imported before stay registered.`;
+  const steps = [
+    `In the ${provider} App Marketplace, open the Server-to-Server OAuth app leakwatch uses and check that it is activated and still has its scopes.`,
+    'If its client secret was regenerated, or the app was deleted, connect the account again with the new credentials (`leakwatch disconnect ' + input.connectionId + '`, then `leakwatch connect`), or ask your leakwatch operator to.',
+  ];
+  const once = 'This email is sent once; you will not be told again until the connection has worked and fails anew.';
+  const text = [what, '', why, '', effect, '', 'What to do:', ...steps.map((step, i) => `${i + 1}. ${step}`), '', once].join('\n');
+  const rows = [
+    htmlMasthead('Connection'),
+    `<tr><td style="padding:24px 32px;">
+${htmlParagraph(escapeHtml(what))}
+${htmlParagraph(escapeHtml(why), `font-size:14px;color:#374151;`)}
+${htmlParagraph(escapeHtml(effect))}
+<ol style="margin:0 0 12px 0;padding-left:20px;">${steps.map((step) => `<li style="margin:0 0 6px 0;">${escapeHtml(step)}</li>`).join('')}</ol>
+${htmlParagraph(escapeHtml(once), `font-size:13px;line-height:18px;color:${MUTED};`)}
+</td></tr>`,
+  ];
+  return { subject, text: `${text}\n`, html: htmlDocument(subject, what, rows) };
 }

@@ -122,3 +122,17 @@ export interface SignInEmailInput {
   /** How long it works, in minutes, as configured. */
   ttlMinutes: number;
 }
+
+/** A connected platform account whose credential the platform refuses: told once to the organisation's admins. */
+export interface ConnectionFailedEmailInput {
+  recipient: string;
+  organisation: string;
+  /** "Zoom". */
+  provider: string;
+  accountId: string;
+  connectionId: number;
+  /** Why, as the sync recorded it (never a secret). */
+  error: string;
+  /** Since when it has been refused (ISO 8601). */
+  since: string;
+}

@@ -15,10 +15,7 @@ import { statement } from '../store/statements.js';
 /** Addresses at a domain that only its operators receive mail for (as Have I Been Pwned uses). */
 export const VERIFICATION_MAILBOXES = ['admin', 'administrator', 'webmaster', 'hostmaster', 'postmaster'] as const;
 
-/**
- * How control of an identifier is proven. `connection` (a connected platform
- * account) is reserved in the schema for when it exists.
- */
+/** How control of an identifier is proven; `connection`: a connected platform account reported it (`src/connect`). */
 export type VerificationMethod = 'dns' | 'email' | 'tenant' | 'manual' | 'connection';
 
 const PLATFORM_NAMES: Partial<Record<IdentifierKind, string>> = { 'zoom-subdomain': 'Zoom', 'teams-tenant': 'Microsoft Teams', 'webex-site': 'Webex' };
@@ -322,6 +319,84 @@ function tenantInUrl(value: unknown): string[] {
 export function verifyManually(db: Db, input: { orgId: number; value: string; note?: string | undefined }, actor: string, onVerified: OnVerified, now: Date = new Date()): Identifier {
   const row = pendingIdentifier(db, input.orgId, input.value);
   return markVerified(db, row, 'manual', actor, onVerified, now, input.note ? { note: input.note } : {});
+}
+
+/** Where a connected platform account reported an identifier: for the audit log. */
+export interface ConnectionProof {
+  connectionId: number;
+  provider: string;
+  /** Which answer of the platform's API named it. */
+  evidence: string;
+}
+
+export interface ConnectionProofOutcome {
+  identifier: Identifier | null;
+  /**
+   * proven: verified now (claimed first if the organisation had not);
+   * confirmed: it was verified already, and now rests on the connection;
+   * unchanged: proven by a connection before;
+   * held-elsewhere: another organisation holds it proven, so nothing changed (the operator decides).
+   */
+  outcome: 'proven' | 'confirmed' | 'unchanged' | 'held-elsewhere';
+  /** Unproven claims of other organisations that the proof settled (set to revoked). */
+  settled: number;
+}
+
+/**
+ * A connected platform account reported an identifier (a Zoom account's
+ * vanity subdomain): that proves it for the connection's organisation, with
+ * no operator's vouch and no first-come claim involved. Other organisations'
+ * unproven claims of it are settled (revoked), each audited in its own
+ * organisation. A claim another organisation holds proven is left alone and
+ * the contest audited: which proof wins is the operator's call.
+ */
+export function proveByConnection(
+  db: Db,
+  input: { orgId: number; kind: IdentifierKind; value: string },
+  proof: ConnectionProof,
+  actor: string,
+  onVerified: OnVerified,
+  now: Date = new Date(),
+): ConnectionProofOutcome {
+  const { kind, value } = normaliseIdentifier(input.kind, input.value);
+  return db.transaction((): ConnectionProofOutcome => {
+    const detail = { method: 'connection', ...proof };
+    const holder = statement(db, "SELECT id FROM identifiers WHERE kind = ? AND value = ? AND status = 'verified' AND org_id != ?").pluck().get(kind, value, input.orgId) as number | undefined;
+    if (holder !== undefined) {
+      audit(db, { actor, orgId: input.orgId, action: 'identifier.proof-contested', subject: `${kind} ${value}`, detail: { ...detail, heldByIdentifier: holder }, at: now });
+      const own = statement(db, 'SELECT * FROM identifiers WHERE org_id = ? AND kind = ? AND value = ?').get(input.orgId, kind, value) as IdentifierRow | undefined;
+      return { identifier: own ? toIdentifier(own) : null, outcome: 'held-elsewhere', settled: 0 };
+    }
+    let row = statement(db, 'SELECT * FROM identifiers WHERE org_id = ? AND kind = ? AND value = ?').get(input.orgId, kind, value) as IdentifierRow | undefined;
+    if (!row) {
+      const id = statement(db, 'INSERT INTO identifiers (org_id, kind, value, created_at) VALUES (?, ?, ?, ?) RETURNING id').pluck().get(input.orgId, kind, value, now.toISOString()) as number;
+      audit(db, { actor, orgId: input.orgId, action: 'identifier.added', subject: `${kind} ${value}`, detail, at: now });
+      row = statement(db, 'SELECT * FROM identifiers WHERE id = ?').get(id) as IdentifierRow;
+    }
+    let identifier: Identifier;
+    let outcome: ConnectionProofOutcome['outcome'];
+    if (row.status !== 'verified') {
+      identifier = markVerified(db, row, 'connection', actor, onVerified, now, { ...proof });
+      outcome = 'proven';
+    } else if (row.method !== 'connection') {
+      statement(db, "UPDATE identifiers SET method = 'connection', verified_at = ?, verified_by = ? WHERE id = ?").run(now.toISOString(), actor, row.id);
+      audit(db, { actor, orgId: input.orgId, action: 'identifier.verified', subject: `${kind} ${value}`, detail: { ...detail, previousMethod: row.method }, at: now });
+      identifier = identifierById(db, row.id);
+      outcome = 'confirmed';
+    } else {
+      identifier = toIdentifier(row);
+      outcome = 'unchanged';
+    }
+    const unproven = statement(db, "SELECT id, org_id FROM identifiers WHERE kind = ? AND value = ? AND status = 'pending' AND org_id != ?").all(kind, value, input.orgId) as { id: number; org_id: number }[];
+    for (const claim of unproven) {
+      statement(db, "UPDATE identifiers SET status = 'revoked', token_hash = NULL, token_expires_at = NULL, token_purpose = NULL WHERE id = ?").run(claim.id);
+      audit(db, { actor, orgId: claim.org_id, action: 'identifier.claim-settled', subject: `${kind} ${value}`, detail: { identifierId: claim.id, provenByIdentifier: identifier.id, ...detail }, at: now });
+    }
+    if (unproven.length > 0) {
+      audit(db, { actor, orgId: input.orgId, action: 'identifier.conflict-settled', subject: `${kind} ${value}`, detail: { ...detail, revokedClaims: unproven.map((c) => c.id) }, at: now });
+    }
+    return { identifier, outcome, settled: unproven.length };
+  })();
 }
 
 /** A new DNS token for a pending domain identifier (the old one stops working). */

@@ -38,7 +38,7 @@ export interface MeetingInput {
   endsAt?: string | null | undefined;
   recurrence?: string | null | undefined;
   public?: boolean | undefined;
-  origin?: 'manual' | 'csv' | 'ics' | 'feed';
+  origin?: 'manual' | 'csv' | 'ics' | 'feed' | 'connection';
   originUid?: string | null | undefined;
 }
 

@@ -1,0 +1,224 @@
+import type { Config } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Registration } from '../match/registration.js';
+import { enqueue } from '../notify/outbox.js';
+import { proveByConnection, verifiedAdmins } from '../registry/identifiers.js';
+import { prepareMeeting } from '../registry/meetings.js';
+import { getOrganisation } from '../registry/organisations.js';
+import { audit } from '../store/audit.js';
+import type { Db } from '../store/database.js';
+import { statement } from '../store/statements.js';
+import { ApiClient } from './api-client.js';
+import { connectionCredential, getConnection } from './connections.js';
+import { CredentialError } from './credential-error.js';
+import type { ConnectionCredential, Provider, ProviderSession, UpstreamMeeting } from './provider.js';
+import { providerFor } from './providers.js';
+import { SecretBoxError } from './secret-box.js';
+
+/**
+ * The provider sessions of the connections, kept between syncs so that an
+ * access token is reused until shortly before it expires. A connection whose
+ * sealed secret changed (connected again) gets a new session.
+ */
+export class ConnectionSessions {
+  #api: ApiClient;
+  #urls: (provider: Provider) => Record<string, string>;
+  #sessions = new Map<number, { sealed: string; session: ProviderSession }>();
+  #now: (() => number) | undefined;
+
+  constructor(options: { api: ApiClient; urls: (provider: Provider) => Record<string, string>; now?: () => number }) {
+    this.#api = options.api;
+    this.#urls = options.urls;
+    this.#now = options.now;
+  }
+
+  /** A session for a credential not stored yet (`leakwatch connect` tries it first). */
+  open(provider: Provider, credential: ConnectionCredential): ProviderSession {
+    return provider.session(credential, { api: this.#api, urls: this.#urls(provider), ...(this.#now ? { now: this.#now } : {}) });
+  }
+
+  /** The session of a stored connection. */
+  for(connectionId: number, provider: Provider, credential: ConnectionCredential & { sealed: string }): ProviderSession {
+    const kept = this.#sessions.get(connectionId);
+    if (kept && kept.sealed === credential.sealed) return kept.session;
+    const session = this.open(provider, credential);
+    this.#sessions.set(connectionId, { sealed: credential.sealed, session });
+    return session;
+  }
+}
+
+/** The sessions the configuration describes: the guarded API client with `http.*` and `connections.*`. */
+export function connectionSessionsFrom(config: Pick<Config, 'http' | 'connections'>): ConnectionSessions {
+  const { http, connections } = config;
+  const api = new ApiClient({
+    guard: { allowPrivateHosts: http.allowPrivateHosts, allowHosts: http.allowHosts, dnsServers: http.dnsServers },
+    userAgent: `${http.userAgent} (+${http.contactUrl})`,
+    timeoutMs: http.timeoutMs,
+    maxResponseBytes: http.maxResponseBytes,
+    retries: http.retries,
+    maxRetryAfterMs: connections.maxRetryAfterSecs * 1000,
+  });
+  return new ConnectionSessions({ api, urls: (provider) => provider.urls((connections as Record<string, unknown>)[provider.name] as Record<string, unknown>) });
+}
+
+export interface SyncDependencies {
+  /** `LEAKWATCH_SECRET_KEY`, read; null when it is not set (every sync then fails, saying so). */
+  key: Buffer | null;
+  registration: Registration;
+  sessions: ConnectionSessions;
+  log: Logger;
+  /** Who the changes are audited as. */
+  actor: string;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface SyncCounts {
+  /** Meetings registered now. */
+  added: number;
+  /** Meetings already registered, refreshed (title, host, schedule, passcode). */
+  updated: number;
+  /** Meetings cancelled or deleted upstream, removed. */
+  removed: number;
+  /** Meetings not imported, each with why. */
+  skipped: string[];
+  /** The identifiers the account reported, and what the report did. */
+  identifiers: { kind: string; value: string; outcome: string; settled: number }[];
+}
+
+export type SyncOutcome =
+  | ({ connection: number; status: 'ok' } & SyncCounts)
+  /** failed: may pass by itself (the platform down, rate limited); revoked: the credential is refused, an admin must act. */
+  | { connection: number; status: 'failed' | 'revoked'; error: string; reported: boolean };
+
+/**
+ * Synchronises one connection: every host's meetings are imported into the
+ * organisation (owner: the host; passcodes hashed as each batch arrives),
+ * meetings gone upstream removed once the whole account has been read, and
+ * the identifiers the platform reports proven. A refused credential is
+ * reported to the organisation's verified admins once per episode; a sync
+ * that works again clears it. Never throws for what the platform answers.
+ */
+export async function syncConnection(db: Db, connectionId: number, deps: SyncDependencies): Promise<SyncOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const connection = getConnection(db, connectionId);
+  const log = deps.log.child({ connection: connection.id, provider: connection.provider });
+  const provider = providerFor(connection.provider);
+  const counts: SyncCounts = { added: 0, updated: 0, removed: 0, skipped: [], identifiers: [] };
+  try {
+    if (deps.key === null) throw new SecretBoxError('LEAKWATCH_SECRET_KEY is not set, so the stored credential cannot be opened; set it to the key the connection was made with');
+    const session = deps.sessions.for(connection.id, provider, connectionCredential(db, connection.id, deps.key));
+    const { scopes } = await session.authorise(deps.signal);
+    const seen = new Set<number>();
+    const writeBatch = db.transaction((batch: UpstreamMeeting[]) => {
+      for (const meeting of batch) {
+        try {
+          const prepared = prepareMeeting({
+            orgId: connection.orgId,
+            platform: meeting.platform,
+            meetingId: meeting.meetingId,
+            passcode: meeting.passcode,
+            ownerEmail: meeting.ownerEmail,
+            title: meeting.title,
+            startsAt: meeting.startsAt,
+            endsAt: meeting.endsAt,
+            recurrence: meeting.recurrence,
+            origin: 'connection',
+            originUid: meeting.upstreamId,
+          });
+          const { id, created } = deps.registration.upsertMeeting(prepared, deps.actor, now());
+          statement(db, 'UPDATE meetings SET connection_id = ? WHERE id = ?').run(connection.id, id);
+          seen.add(id);
+          if (created) counts.added++;
+          else counts.updated++;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          counts.skipped.push(`${provider.label} meeting ${meeting.upstreamId}: ${error.message}`);
+        }
+      }
+    });
+    for await (const batch of session.meetings(deps.signal)) {
+      writeBatch(batch);
+      deps.signal?.throwIfAborted();
+    }
+    db.transaction(() => {
+      // Only a complete walk says what is gone: a walk cut short removes nothing.
+      const stored = statement(db, 'SELECT id FROM meetings WHERE connection_id = ?').pluck().all(connection.id) as number[];
+      const remove = statement(db, 'DELETE FROM meetings WHERE id = ?');
+      for (const id of stored) if (!seen.has(id)) counts.removed += remove.run(id).changes;
+      for (const reported of session.identifiers()) {
+        const proof = proveByConnection(
+          db,
+          { orgId: connection.orgId, kind: reported.kind, value: reported.value },
+          { connectionId: connection.id, provider: connection.provider, evidence: reported.evidence },
+          deps.actor,
+          deps.registration.onVerified,
+          now(),
+        );
+        counts.identifiers.push({ kind: reported.kind, value: reported.value, outcome: proof.outcome, settled: proof.settled });
+        if (proof.outcome === 'held-elsewhere') log.warn({ identifier: `${reported.kind} ${reported.value}` }, 'the connected account reports an identifier another organisation holds proven; `leakwatch identifier conflicts` shows both');
+      }
+      const at = now().toISOString();
+      statement(
+        db,
+        `UPDATE connections SET status = 'ok', scopes = ?, last_sync_at = ?, last_success_at = ?, last_error = NULL,
+           failing_since = NULL, error_reported = 0, last_result = ?, updated_at = ? WHERE id = ?`,
+      ).run(scopes.join(' ') || null, at, at, JSON.stringify({ added: counts.added, updated: counts.updated, removed: counts.removed, skipped: counts.skipped.length }), at, connection.id);
+      if (counts.added + counts.removed > 0 || counts.identifiers.some((i) => i.outcome !== 'unchanged')) {
+        audit(db, { actor: deps.actor, orgId: connection.orgId, action: 'connection.synced', subject: `${connection.provider} ${connection.accountId}`, detail: { id: connection.id, ...counts, skipped: counts.skipped.length }, at: now() });
+      }
+    })();
+    if (connection.status === 'revoked' || connection.status === 'failing') log.info('connection works again');
+    return { connection: connection.id, status: 'ok', ...counts };
+  } catch (error) {
+    if (deps.signal?.aborted) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const revoked = error instanceof CredentialError;
+    const reported = recordFailure(db, connection.id, revoked, message, now());
+    log.warn({ error: message, status: revoked ? 'revoked' : 'failing', reported }, revoked ? 'connection credential refused' : 'connection sync failed');
+    return { connection: connection.id, status: revoked ? 'revoked' : 'failed', error: message, reported };
+  }
+}
+
+/**
+ * Records a failed sync. A refused credential starts an episode that the
+ * organisation's verified admins are told of once (a dedupe key per episode
+ * and admin); a transient failure is only recorded.
+ */
+function recordFailure(db: Db, id: number, revoked: boolean, message: string, now: Date): boolean {
+  return db.transaction(() => {
+    const at = now.toISOString();
+    const row = statement(db, 'SELECT org_id, provider, account_id, failing_since, error_reported FROM connections WHERE id = ?').get(id) as
+      | { org_id: number; provider: string; account_id: string; failing_since: string | null; error_reported: number }
+      | undefined;
+    if (!row) return false;
+    if (!revoked) {
+      statement(db, "UPDATE connections SET status = CASE WHEN status = 'revoked' THEN status ELSE 'failing' END, last_sync_at = ?, last_error = ?, updated_at = ? WHERE id = ?").run(at, message, at, id);
+      return false;
+    }
+    const since = row.failing_since ?? at;
+    statement(db, "UPDATE connections SET status = 'revoked', last_sync_at = ?, last_error = ?, failing_since = ?, updated_at = ? WHERE id = ?").run(at, message, since, at, id);
+    if (row.error_reported === 1) return false;
+    const org = getOrganisation(db, row.org_id);
+    const admins = verifiedAdmins(db, row.org_id);
+    for (const recipient of admins) {
+      enqueue(
+        db,
+        {
+          dedupeKey: `connection-failed:${id}:${since}:${recipient}`,
+          channel: 'email',
+          recipient,
+          kind: 'connection-failed',
+          orgId: row.org_id,
+          payload: { connectionId: id, organisation: org.name, provider: providerFor(row.provider).label, accountId: row.account_id, error: message, since },
+        },
+        now,
+      );
+    }
+    if (admins.length === 0) return false;
+    statement(db, 'UPDATE connections SET error_reported = 1 WHERE id = ?').run(id);
+    audit(db, { actor: 'connection-sync', orgId: row.org_id, action: 'connection.failure-reported', subject: `${row.provider} ${row.account_id}`, detail: { id, to: admins, since }, at: now });
+    return true;
+  })();
+}
