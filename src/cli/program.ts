@@ -207,6 +207,39 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(meetingUnsubscribeCommand));
 
+  program
+    .command('connect')
+    .description("connect an organisation's platform account (zoom): its meetings are imported and kept in step, its identifiers proven")
+    .argument('<provider>', 'zoom (microsoft and google are planned)')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--account-id <id>', 'the Server-to-Server OAuth app\'s account id')
+    .requiredOption('--client-id <id>', "the app's client id")
+    .option('--client-secret-file <file>', "a file holding the app's client secret (otherwise it is read from stdin, never from the command line)")
+    .option('--allow-rotation', 'the admin allows the write scope that rotating leaked meetings needs')
+    .option('--json', 'print JSON only')
+    .action(run(async (context: CommandContext, provider: string, options: Parameters<typeof import('./connect-commands.js').connectCommand>[2]) => (await import('./connect-commands.js')).connectCommand(context, provider, options)));
+  program
+    .command('disconnect')
+    .description('remove a platform connection, its stored secret and the meetings imported from it')
+    .argument('<connection>', 'the connection number from `connections list`')
+    .option('--json', 'print JSON only')
+    .action(run(async (context: CommandContext, id: string) => (await import('./connect-commands.js')).disconnectCommand(context, id)));
+  const connections = program.command('connections').description('platform connections: `list`, `sync`');
+  connections.command('list')
+    .description('connections with their status, last sync and last error (never a secret)')
+    .option('--org <id>', 'only this organisation')
+    .option('--json', 'print JSON only')
+    .action(run(async (context: CommandContext, options: { org?: string }) => (await import('./connect-commands.js')).connectionsListCommand(context, options)));
+  connections.command('sync')
+    .description('synchronise one connection now, or every one (exit 1 if one failed)')
+    .argument('[connection]', 'the connection number; none: all')
+    .option('--json', 'print JSON only')
+    .action(async function syncAction(id: string | undefined, _options: unknown, command: Command) {
+      const options = command.optsWithGlobals<GlobalOptions>();
+      const { connectionsSyncCommand } = await import('./connect-commands.js');
+      setStatus(await inContext(createContext(options, io), (context) => connectionsSyncCommand(context, id)));
+    });
+
   const token = program.command('token').description("an organisation's API tokens: `create`, `list`, `revoke`");
   token.command('create')
     .description('make an API token for an organisation; it is printed once, only its hash is kept')

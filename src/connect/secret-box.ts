@@ -20,14 +20,14 @@ const KEY_VARIABLE = SECRET_ENV.secretKey;
 /**
  * The 32-byte key `LEAKWATCH_SECRET_KEY` holds, written as 64 hex digits or
  * as base64 (standard or URL-safe). Anything else is a {@link ConfigError}
- * naming the variable; absent, an {@link InputError} saying that nothing is
- * stored without it.
+ * naming the variable; absent, an {@link InputError}: no credential is
+ * stored or read without it.
  */
 export function secretKeyFrom(value: string | undefined): Buffer {
   if (value === undefined || value.trim() === '') {
     throw new InputError(
-      `${KEY_VARIABLE} is not set: platform credentials are stored only encrypted, and nothing was stored. ` +
-        `Set it to 32 random bytes, e.g. \`openssl rand -base64 32\`, and keep it out of the database's backups`,
+      `${KEY_VARIABLE} is not set: platform credentials are kept only encrypted with it, so none can be stored or read. ` +
+        `Set it to 32 random bytes, e.g. \`openssl rand -base64 32\`, and keep it apart from the database's backups`,
     );
   }
   const text = value.trim();

@@ -6,6 +6,9 @@ import { runCrawl } from '../crawl/runner.js';
 import type { Logger } from '../logger.js';
 import { Matcher, matchSettingsFrom } from '../match/matcher.js';
 import { Registration } from '../match/registration.js';
+import { listConnections } from '../connect/connections.js';
+import { secretKeyFrom } from '../connect/secret-box.js';
+import { connectionSessionsFrom, syncConnection } from '../connect/sync.js';
 import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
 import { verificationSettingsFrom } from '../registry/identifiers.js';
 import { type Db, quickCheck } from '../store/database.js';
@@ -101,6 +104,28 @@ export function buildScheduler(
         return outcomes;
       }),
   });
+  // Sessions outlive a run: an access token is used until shortly before it expires.
+  const sessions = connectionSessionsFrom(config);
+  scheduler.add({
+    name: 'connections',
+    cron: config.connections.cron,
+    jitterSecs: 60,
+    run: (signal) =>
+      leased('connections', signal, async (leaseSignal) => {
+        const outcomes = { ok: 0, failed: 0, revoked: 0 };
+        const connections = listConnections(db);
+        if (connections.length === 0) return outcomes;
+        // Checked at start-up when set; unset, every sync fails saying so, and the connections show it.
+        const key = secrets.secretKey === undefined ? null : secretKeyFrom(secrets.secretKey);
+        for (const connection of connections) {
+          if (leaseSignal.aborted) break;
+          const outcome = await syncConnection(db, connection.id, { key, registration, sessions, log, actor: 'connection-sync', signal: leaseSignal });
+          outcomes[outcome.status]++;
+        }
+        afterWrite();
+        return outcomes;
+      }),
+  });
   return scheduler;
 }
 
@@ -118,6 +143,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     debug: (message) => cronLog.debug(String(message)),
   });
   const { config, secrets, db, log } = options;
+  // A malformed key stops the start, as a bad configuration does; an absent one only fails the connections' syncs.
+  if (secrets.secretKey !== undefined) secretKeyFrom(secrets.secretKey);
   const startedAt = new Date();
   const check = quickCheck(db, startedAt);
   if (check.ok) log.info({ durationMs: check.durationMs }, 'database quick check passed');

@@ -30,7 +30,7 @@ describe('leakwatch run', () => {
     expect(existsSync(db)).toBe(true);
     // The shipped defaults crawl every source that needs no credentials; X needs a token.
     const { jobs } = running.lines.find((l) => l.msg === 'leakwatch running') as { jobs: string[] };
-    expect(jobs).toEqual(['housekeeping', ...['reddit', 'mastodon', 'bluesky', 'hackernews', 'fourchan', 'telegram', 'lemmy', 'discourse', 'rss', 'webpage'].map((s) => `crawl:${s}`), 'calendar-feeds']);
+    expect(jobs).toEqual(['housekeeping', ...['reddit', 'mastodon', 'bluesky', 'hackernews', 'fourchan', 'telegram', 'lemmy', 'discourse', 'rss', 'webpage'].map((s) => `crawl:${s}`), 'calendar-feeds', 'connections']);
     expect(running.lines.find((l) => l.msg === 'job scheduled')).toMatchObject({ job: 'housekeeping', cron: '17 3 * * *' });
     // The shipped defaults send no email, and would send it from a placeholder address.
     expect(running.lines.filter((l) => l.warning).map((l) => [l.level, l.warning])).toEqual([

@@ -21,7 +21,7 @@ describe('secret box', () => {
 
   it('refuses to work without a key', () => {
     expect(() => secretKeyFrom(undefined)).toThrow(InputError);
-    expect(() => secretKeyFrom('')).toThrow(/LEAKWATCH_SECRET_KEY is not set.*nothing was stored/);
+    expect(() => secretKeyFrom('')).toThrow(/LEAKWATCH_SECRET_KEY is not set.*none can be stored or read/);
   });
 
   it('opens what it sealed, with a new IV every time', () => {
