@@ -172,7 +172,8 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
     if (connection.status === 'revoked' || connection.status === 'failing') log.info('connection works again');
     return { connection: connection.id, status: 'ok', ...counts };
   } catch (error) {
-    if (deps.signal?.aborted) throw error;
+    // Stopped (the daemon shutting down): nothing is known about the credential, so nothing is recorded.
+    if (deps.signal?.aborted) return { connection: connection.id, status: 'failed', error: 'stopped before the sync finished', reported: false };
     const message = error instanceof Error ? error.message : String(error);
     const revoked = error instanceof CredentialError;
     const reported = recordFailure(db, connection.id, revoked, message, now());

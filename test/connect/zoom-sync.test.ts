@@ -6,7 +6,11 @@ import { ConnectionSessions, syncConnection, type SyncDependencies } from '../..
 import { zoomProvider } from '../../src/connect/zoom.js';
 import { addIdentifier, listIdentifiers, verifyManually } from '../../src/registry/identifiers.js';
 import { passcodeMatches } from '../../src/registry/passcode.js';
+import { smtpTransport } from '../../src/notify/smtp.js';
+import { Notifier } from '../../src/notify/worker.js';
 import { capturedLogger } from '../support/logger.js';
+import { notifierConfig } from '../support/notify.js';
+import { startSmtpServer } from '../support/smtp-server.js';
 import { count, school, type TestStore, tempStore, VERIFICATION } from '../support/store.js';
 import { seedSchool, startZoomServer, type ZoomServer } from '../support/zoom-server.js';
 
@@ -252,6 +256,38 @@ describe('Zoom sync', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await syncConnection(store.db, id, deps())).toMatchObject({ status: 'revoked', reported: true });
     expect(connectionMails()).toHaveLength(4);
+  });
+
+  it('mails the refusal over SMTP with what to do, and cancels it when the connection works again before it is sent', async () => {
+    const smtp = await startSmtpServer();
+    const mailer = smtpTransport(smtp.url, { maxConnections: 1, timeoutMs: 2000 });
+    try {
+      const notifier = () => new Notifier({ db: store.db, config: notifierConfig(), secrets: {}, log: capturedLogger().log, mailer });
+      const id = connect();
+      zoom.revoked = true;
+      await syncConnection(store.db, id, deps());
+      expect(await notifier().flush()).toMatchObject({ sent: 1 });
+      const mail = smtp.received[0]!;
+      expect(mail.envelope.to).toEqual(['it@westfield.example']);
+      expect(mail.parsed.subject).toBe('[leakwatch] The Zoom connection of Westfield High stopped working');
+      expect(mail.parsed.text).toContain('Zoom refuses the credentials leakwatch was given for account AbCdEf-Account_1 (connection 1)');
+      expect(mail.parsed.text).toContain('invalid_client');
+      expect(mail.parsed.text).toContain('leakwatch disconnect 1');
+      expect(mail.raw).not.toContain(zoom.account.clientSecret);
+
+      zoom.revoked = false;
+      await syncConnection(store.db, id, deps());
+      zoom.revoked = true;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await syncConnection(store.db, id, deps());
+      zoom.revoked = false;
+      await syncConnection(store.db, id, deps());
+      expect(await notifier().flush()).toMatchObject({ sent: 0, cancelled: 1 });
+      expect(smtp.received).toHaveLength(1);
+    } finally {
+      mailer.close();
+      await smtp.close();
+    }
   });
 
   it('goes through the URL guard: loopback is refused unless the configuration allows it', async () => {
