@@ -134,7 +134,8 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
           else counts.updated++;
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
-          counts.skipped.push(`${provider.label} meeting ${meeting.upstreamId}: ${error.message}`);
+          // A join link carries its pwd= token: the message names the meeting by its id instead.
+          counts.skipped.push(`${provider.label} meeting ${meeting.upstreamId}: ${error.message.replaceAll(meeting.meetingId, meeting.upstreamId)}`);
         }
       }
     });
