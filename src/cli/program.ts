@@ -209,8 +209,8 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
 
   program
     .command('connect')
-    .description("connect an organisation's platform account (zoom): its meetings are imported and kept in step, its identifiers proven")
-    .argument('<provider>', 'zoom (microsoft and google are planned)')
+    .description("connect an organisation's Zoom account: its meetings kept in step, its identifiers proven")
+    .argument('<name>', 'the platform: zoom (microsoft and google are planned)')
     .requiredOption('--org <id>', 'organisation id')
     .requiredOption('--account-id <id>', 'the Server-to-Server OAuth app\'s account id')
     .requiredOption('--client-id <id>', "the app's client id")
@@ -220,8 +220,8 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .action(run(async (context: CommandContext, provider: string, options: Parameters<typeof import('./connect-commands.js').connectCommand>[2]) => (await import('./connect-commands.js')).connectCommand(context, provider, options)));
   program
     .command('disconnect')
-    .description('remove a platform connection, its stored secret and the meetings imported from it')
-    .argument('<connection>', 'the connection number from `connections list`')
+    .description('remove a platform connection with its stored secret and its meetings')
+    .argument('<id>', 'the connection number from `connections list`')
     .option('--json', 'print JSON only')
     .action(run(async (context: CommandContext, id: string) => (await import('./connect-commands.js')).disconnectCommand(context, id)));
   const connections = program.command('connections').description('platform connections: `list`, `sync`');
