@@ -123,7 +123,7 @@ function describeSync(outcome: SyncOutcome): string {
   }
   const proven = outcome.identifiers.map((i) => `${i.kind} ${i.value} ${i.outcome}${i.settled ? ` (${i.settled} unproven claim(s) elsewhere settled)` : ''}`);
   return [
-    `synchronised: ${outcome.added} meeting(s) added, ${outcome.updated} updated, ${outcome.removed} removed${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ''}`,
+    `synchronised: ${outcome.added} meeting(s) added, ${outcome.updated} updated, ${outcome.removed} removed${outcome.skipped.length ? `, ${outcome.skipped.length} skipped` : ''}${outcome.organisers ? `; ${outcome.organisers} host(s) added as organisers` : ''}`,
     ...outcome.skipped.map((s) => `  skipped: ${s}`),
     ...(proven.length ? [`identifiers reported by the account: ${proven.join('; ')}`] : []),
   ].join('\n');

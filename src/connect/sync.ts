@@ -83,6 +83,8 @@ export interface SyncCounts {
   removed: number;
   /** Meetings not imported, each with why. */
   skipped: string[];
+  /** Hosts who became organisers of the organisation (they may sign in and see their meetings' leaks). */
+  organisers: number;
   /** The identifiers the account reported, and what the report did. */
   identifiers: { kind: string; value: string; outcome: string; settled: number }[];
 }
@@ -105,7 +107,7 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
   const connection = getConnection(db, connectionId);
   const log = deps.log.child({ connection: connection.id, provider: connection.provider });
   const provider = providerFor(connection.provider);
-  const counts: SyncCounts = { added: 0, updated: 0, removed: 0, skipped: [], identifiers: [] };
+  const counts: SyncCounts = { added: 0, updated: 0, removed: 0, skipped: [], organisers: 0, identifiers: [] };
   try {
     if (deps.key === null) throw new SecretBoxError('LEAKWATCH_SECRET_KEY is not set, so the stored credential cannot be opened; set it to the key the connection was made with');
     const session = deps.sessions.for(connection.id, provider, connectionCredential(db, connection.id, deps.key));
@@ -130,6 +132,12 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
           const { id, created } = deps.registration.upsertMeeting(prepared, deps.actor, now());
           statement(db, 'UPDATE meetings SET connection_id = ? WHERE id = ?').run(connection.id, id);
           seen.add(id);
+          // The platform says who hosts the meeting: its organiser, as the organisation's contact.
+          const owner = prepared.row.ownerEmail;
+          if (statement(db, "INSERT OR IGNORE INTO contacts (org_id, email, role) VALUES (?, ?, 'organiser')").run(connection.orgId, owner).changes > 0) {
+            counts.organisers++;
+            audit(db, { actor: deps.actor, orgId: connection.orgId, action: 'organisation.organiser-added', subject: owner, detail: { connection: connection.id }, at: now() });
+          }
           if (created) counts.added++;
           else counts.updated++;
         } catch (error) {
@@ -165,8 +173,8 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
         db,
         `UPDATE connections SET status = 'ok', scopes = ?, last_sync_at = ?, last_success_at = ?, last_error = NULL,
            failing_since = NULL, error_reported = 0, last_result = ?, updated_at = ? WHERE id = ?`,
-      ).run(scopes.join(' ') || null, at, at, JSON.stringify({ added: counts.added, updated: counts.updated, removed: counts.removed, skipped: counts.skipped.length }), at, connection.id);
-      if (counts.added + counts.removed > 0 || counts.identifiers.some((i) => i.outcome !== 'unchanged')) {
+      ).run(scopes.join(' ') || null, at, at, JSON.stringify({ added: counts.added, updated: counts.updated, removed: counts.removed, skipped: counts.skipped.length, organisers: counts.organisers }), at, connection.id);
+      if (counts.added + counts.removed + counts.organisers > 0 || counts.identifiers.some((i) => i.outcome !== 'unchanged')) {
         audit(db, { actor: deps.actor, orgId: connection.orgId, action: 'connection.synced', subject: `${connection.provider} ${connection.accountId}`, detail: { id: connection.id, ...counts, skipped: counts.skipped.length }, at: now() });
       }
     })();

@@ -102,6 +102,10 @@ describe('Zoom sync', () => {
     expect(zoom.requests.filter((r) => r.path === '/v2/users/u-ann/meetings')).toHaveLength(2);
     expect(zoom.requests.find((r) => r.path === '/v2/users')!.query.get('status')).toBe('active');
     expect(zoom.requests.find((r) => r.path === '/v2/users/u-ann/meetings')!.query.get('type')).toBe('scheduled');
+    // The hosts are the organisers: contacts of the organisation, once.
+    expect(outcome).toMatchObject({ organisers: 2 });
+    expect(store.db.prepare("SELECT email FROM contacts WHERE org_id = ? AND role = 'organiser' ORDER BY email").pluck().all(orgId)).toEqual(['ann@westfield.example', 'bob@westfield.example']);
+    expect(await syncConnection(store.db, id, deps())).toMatchObject({ status: 'ok', added: 0, updated: 4, organisers: 0 });
     expect(getConnection(store.db, id)).toMatchObject({ status: 'ok', lastError: null, meetings: 4, scopes: ['meeting:read:list_meetings:admin', 'meeting:read:meeting:admin', 'user:read:list_users:admin'] });
   });
 
