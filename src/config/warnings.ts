@@ -5,12 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
+import { secretKeyFrom } from '../connect/secret-box.js';
 import { DEFAULT_CONFIG_FILE } from './load.js';
 import type { Config, Secrets } from './schema.js';
 
 export interface ConfigWarning {
-  /** Stable, for scripts: `public-url-local`, `default-mail-from`, `no-smtp`. */
-  code: 'public-url-local' | 'default-mail-from' | 'no-smtp';
+  /** Stable, for scripts: `public-url-local`, `default-mail-from`, `no-smtp`, `secret-key-malformed`. */
+  code: 'public-url-local' | 'default-mail-from' | 'no-smtp' | 'secret-key-malformed';
   message: string;
 }
 
@@ -34,6 +35,14 @@ export function configWarnings(config: Pick<Config, 'web' | 'mail'>, secrets: Se
   }
   if (!smtp) {
     warnings.push({ code: 'no-smtp', message: 'no SMTP server is configured: emails wait in the outbox until LEAKWATCH_SMTP_URL (or mail.smtpUrl) is set' });
+  }
+  if (secrets.secretKey !== undefined) {
+    try {
+      secretKeyFrom(secrets.secretKey);
+    } catch (error) {
+      // `leakwatch run` refuses to start on it; `leakwatch config` says so beforehand.
+      warnings.push({ code: 'secret-key-malformed', message: `${(error as Error).message.replace(/^invalid configuration:\s*/, '').trim()}; \`leakwatch run\` does not start with it` });
+    }
   }
   return warnings;
 }

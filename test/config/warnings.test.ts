@@ -25,3 +25,8 @@ it('each warning says what to set', () => {
     'mail.from is still the shipped leakwatch@localhost.localdomain: mail systems reject or junk it; set LEAKWATCH_MAIL_FROM or mail.from to an address of your domain',
   ]);
 });
+
+it('warns of a LEAKWATCH_SECRET_KEY that is not 32 bytes, and not of a good one', () => {
+  expect(codes({ LEAKWATCH_SECRET_KEY: 'too-short' })).toEqual(['default-mail-from', 'no-smtp', 'secret-key-malformed']);
+  expect(codes({ LEAKWATCH_SECRET_KEY: 'ab'.repeat(32) })).toEqual(['default-mail-from', 'no-smtp']);
+});
