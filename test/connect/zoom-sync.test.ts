@@ -121,6 +121,19 @@ describe('Zoom sync', () => {
     expect(await syncConnection(store.db, 1, deps())).toMatchObject({ identifiers: [{ value: 'westfield', outcome: 'unchanged' }] });
   });
 
+  it('matches posts seen before the connection: its meetings by id and passcode, other meetings through the proven vanity', async () => {
+    const now = new Date('2026-12-04T08:00:00Z');
+    const post = (sourceId: string, text: string) => ({ source: 'reddit', sourceId, url: `https://www.reddit.com/r/x/comments/${sourceId}/`, author: 'kid', createdAt: now.toISOString(), text });
+    store.matcher.ingestPage([post('a1', 'maths lol Meeting ID: 812 3456 7890 Passcode: 662810'), post('a2', 'join https://westfield.zoom.us/j/89999999999 now')], { now });
+    expect(count(store.db, 'leaks')).toBe(0);
+    await syncConnection(store.db, connect(), deps({ now: () => now }));
+    const leaks = store.db.prepare('SELECT meeting_id, match_kind, passcode_state FROM leaks WHERE org_id = ? ORDER BY meeting_id').all(orgId);
+    expect(leaks).toEqual([
+      { meeting_id: '81234567890', match_kind: 'meeting', passcode_state: 'matches' },
+      { meeting_id: '89999999999', match_kind: 'identifier', passcode_state: null },
+    ]);
+  });
+
   it('settles unproven claims of the vanity by other organisations, and leaves a proven one to the operator', async () => {
     const squatter = school(store, 'Lincoln Academy', 'lincoln.example');
     addIdentifier(store.db, { orgId: squatter, kind: 'zoom-subdomain', value: 'westfield' }, VERIFICATION, 'test');
