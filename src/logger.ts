@@ -22,6 +22,15 @@ export const REDACT_PATHS = [
   '*.authorization',
   '*.headers.authorization',
   '*.headers.cookie',
+  // Platform connections: an app's secret, and the access tokens it is exchanged for.
+  'secret',
+  '*.secret',
+  'clientSecret',
+  '*.clientSecret',
+  'accessToken',
+  '*.accessToken',
+  'access_token',
+  '*.access_token',
 ];
 
 export interface LoggerOptions {
