@@ -24,7 +24,7 @@ export interface ApiClientOptions {
 
 export interface ApiRequest {
   /** Default `GET`. */
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   url: string;
   headers?: Record<string, string>;
   body?: string;

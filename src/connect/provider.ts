@@ -55,6 +55,25 @@ export interface ProviderSession {
   meetings(signal?: AbortSignal): AsyncIterable<UpstreamMeeting[]>;
   /** The identifiers the platform's answers named during the walk (call after {@link meetings} completes). */
   identifiers(): ReportedIdentifier[];
+  /**
+   * Makes a leaked meeting useless to whoever read the leak, as far as the
+   * platform's API allows (Zoom: a new passcode, so a new join link, and the
+   * waiting room on). Needs the write scope the admin opted in to. Absent
+   * where the platform allows nothing of the kind.
+   */
+  rotate?(upstreamId: string, signal?: AbortSignal): Promise<Rotated>;
+}
+
+/** What a rotation did on the platform. */
+export interface Rotated {
+  /** The new passcode: hashed at once like any, never stored, logged or emailed. */
+  passcode: string | null;
+  /** The new join link (it carries the new passcode's token: hashed, never emailed). */
+  joinUrl: string | null;
+  /** What was changed, in words for the organiser ("a new passcode", "the waiting room on"). */
+  changes: string[];
+  /** Where the organiser finds the new invitation to share. */
+  whereNew: string;
 }
 
 /** What a session needs besides the credential: where the platform is and the guarded HTTP client. */
@@ -75,6 +94,8 @@ export interface Provider {
   readScopes: readonly string[];
   /** Asked for only when the admin opts in to rotation. */
   writeScopes: readonly string[];
+  /** Its sessions can {@link ProviderSession.rotate} a meeting. */
+  rotates?: boolean;
   /** Base URLs of the configuration (`connections.<name>`). */
   urls(config: Record<string, unknown>): Record<string, string>;
   session(credential: ConnectionCredential, context: ProviderContext): ProviderSession;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { BlockedError, ParseError } from '../crawl/errors.js';
 import { InputError } from '../errors.js';
@@ -5,7 +6,7 @@ import { normaliseIdentifier } from '../registry/identifier-value.js';
 import { canonicalMeeting } from '../registry/meeting-id.js';
 import type { ApiClient } from './api-client.js';
 import { CredentialError } from './credential-error.js';
-import type { ConnectionCredential, Provider, ProviderContext, ProviderSession, ReportedIdentifier, UpstreamMeeting } from './provider.js';
+import type { ConnectionCredential, Provider, ProviderContext, ProviderSession, ReportedIdentifier, Rotated, UpstreamMeeting } from './provider.js';
 
 /**
  * Zoom through a Server-to-Server OAuth app the school's admin creates in
@@ -38,6 +39,10 @@ const READ_SCOPES = [
   { scope: 'meeting:read:meeting:admin', classic: 'meeting:read:admin' },
 ] as const;
 const WRITE_SCOPE = 'meeting:update:meeting:admin';
+/** The classic scope that covers {@link WRITE_SCOPE} for apps made before granular scopes. */
+const WRITE_CLASSIC = 'meeting:write:admin';
+/** Zoom's error code for a passcode its account settings refuse (too short, letters where only digits may be, …). */
+const PASSCODE_REFUSED = 300;
 
 const PAGE_SIZE = 300;
 /** A walk longer than this many pages of one listing is taken for a paging loop. */
@@ -192,6 +197,43 @@ class ZoomSession implements ProviderSession {
     return [...this.#identifiers.values()];
   }
 
+  /**
+   * `PATCH /v2/meetings/{id}` with a new random passcode and the waiting room
+   * on; Zoom answers 204 and issues a new join link (its `pwd=` token follows
+   * the passcode), read back with `GET /v2/meetings/{id}`. A passcode of
+   * letters and digits is tried first; an account that allows digits only
+   * (Zoom's code 300) gets ten digits.
+   */
+  async rotate(upstreamId: string, signal?: AbortSignal): Promise<Rotated> {
+    if (!/^\d{9,12}$/.test(upstreamId)) throw new InputError(`not a Zoom meeting id: ${JSON.stringify(upstreamId)}`);
+    const token = await this.#accessToken(signal);
+    if (token.scopes.length > 0 && !token.scopes.includes(WRITE_SCOPE) && !token.scopes.includes(WRITE_CLASSIC)) {
+      throw new CredentialError(`the Zoom app of account ${this.#credential.accountId} lacks the scope ${WRITE_SCOPE} rotation needs; add it to the app in the Zoom App Marketplace`);
+    }
+    let passcode = newPasscode('mixed');
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.#send('PATCH', `/meetings/${upstreamId}`, { password: passcode, settings: { waiting_room: true } }, signal);
+      if (response.status === 204 || response.status === 200) break;
+      const error = zoomError.safeParse(safeJson(response.body)).data;
+      if (response.status === 400 && error?.code === PASSCODE_REFUSED && attempt === 0) {
+        passcode = newPasscode('digits');
+        continue;
+      }
+      if (response.status === 404) throw new InputError(`Zoom has no meeting ${upstreamId} any more (deleted upstream); nothing was changed`);
+      if (response.status === 403 || (response.status === 400 && [4700, 4711].includes(error?.code ?? 0))) {
+        throw new CredentialError(`Zoom refused PATCH /v2/meetings/${upstreamId} (HTTP ${response.status}${describeZoomError(response.body)}): the app lacks the scope ${WRITE_SCOPE}`);
+      }
+      throw new BlockedError(`PATCH /v2/meetings/${upstreamId}: HTTP ${response.status}${describeZoomError(response.body)}`, response.status);
+    }
+    const detail = await this.#get(`/meetings/${upstreamId}`, {}, meetingDetail, signal, { missingIsNull: true });
+    return {
+      passcode,
+      joinUrl: detail?.join_url ?? null,
+      changes: ['a new passcode (so a new join link)', 'the waiting room on'],
+      whereNew: `https://zoom.us/meeting/${upstreamId}`,
+    };
+  }
+
   #toMeeting(ownerEmail: string, detail: z.infer<typeof meetingDetail>): UpstreamMeeting {
     const joinUrl = detail.join_url ?? null;
     if (joinUrl) this.#noteVanity(joinUrl, detail.id);
@@ -251,6 +293,23 @@ class ZoomSession implements ProviderSession {
       if (seen.has(next)) throw new ParseError(`GET /v2${path}: next_page_token repeats an earlier page; stopped`);
       seen.add(next);
       token = next;
+    }
+  }
+
+  /** A write with the access token; a 401 gets one new token and one more try. Other answers are the caller's to read. */
+  async #send(method: 'PATCH', path: string, body: unknown, signal: AbortSignal | undefined) {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.#accessToken(signal);
+      const response = await this.#api.request({
+        method,
+        url: `${this.#apiUrl}/v2${path}`,
+        headers: { authorization: `Bearer ${token.value}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal,
+      });
+      if (response.status !== 401) return response;
+      if (attempt > 0) throw new CredentialError(`Zoom refused a new access token of the app (${method} /v2${path} answered 401 twice): the app was deactivated or its credentials revoked; connect the account again`);
+      this.#token = null;
     }
   }
 
@@ -315,6 +374,20 @@ class ZoomSession implements ProviderSession {
   }
 }
 
+/**
+ * A passcode no one can guess: ten characters, letters and digits (at least
+ * one of each, no look-alikes), or ten digits for accounts that allow only digits.
+ */
+function newPasscode(kind: 'mixed' | 'digits'): string {
+  const alphabet = kind === 'digits' ? '0123456789' : 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  // Bytes past the last whole multiple of the alphabet are dropped, so every character is equally likely.
+  const limit = 256 - (256 % alphabet.length);
+  for (;;) {
+    const code = Array.from(randomBytes(32).filter((byte) => byte < limit).subarray(0, 10), (byte) => alphabet[byte % alphabet.length]).join('');
+    if (code.length === 10 && (kind === 'digits' || (/\d/.test(code) && /[a-z]/i.test(code)))) return code;
+  }
+}
+
 /** The join link when it names the same meeting (so its `pwd=` token is hashed too); else null. */
 function joinLinkOf(joinUrl: string | null, id: string): string | null {
   if (!joinUrl) return null;
@@ -349,6 +422,7 @@ export const zoomProvider: Provider = {
   label: 'Zoom',
   readScopes: READ_SCOPES.map((s) => s.scope),
   writeScopes: [WRITE_SCOPE],
+  rotates: true,
   urls(config) {
     const zoom = config as { oauthUrl: string; apiUrl: string };
     return { oauthUrl: zoom.oauthUrl, apiUrl: zoom.apiUrl };

@@ -5,6 +5,7 @@
  * resolved or ignored meanwhile, a re-opened leak has a newer alert, the
  * recipient unsubscribed, a digest has nothing new.
  */
+import { canRotate } from '../connect/rotation.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
 import { escapeHtml, safeHref } from './html.js';
@@ -206,7 +207,12 @@ function composeAlert(context: ComposeContext, row: OutboxRow): Composed {
     role: leak.owner_email !== null && leak.owner_email.toLowerCase() === row.recipient.toLowerCase() && leak.match_kind === 'meeting' ? 'organiser' : 'admin',
     recipient: row.recipient,
     leak: view,
-    links: { ...links.leak(leak.org_id, leak.id, row.recipient, now), ...recipientLinks },
+    links: {
+      ...links.leak(leak.org_id, leak.id, row.recipient, now),
+      // The fourth button, where leakwatch can rotate the meeting through its platform connection.
+      ...(leak.match_kind === 'meeting' && canRotate(db, leak.org_id, leak.id) ? { rotate: links.rotate(leak.org_id, leak.id, row.recipient, now) } : {}),
+      ...recipientLinks,
+    },
     ...(escalation ? { unacknowledgedMinutes: Math.max(0, Math.round((now.getTime() - Date.parse(queuedAt)) / 60_000)) } : {}),
   });
   return { channel: 'email', subject: email.subject, email, headers: listHeaders(recipientLinks.unsubscribe) };

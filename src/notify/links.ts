@@ -14,7 +14,7 @@ import { installationKey } from '../store/settings.js';
 import { statement } from '../store/statements.js';
 
 export type LeakAction = 'resolve' | 'acknowledge' | 'ignore';
-export type LinkAction = LeakAction | 'manage' | 'unsubscribe';
+export type LinkAction = LeakAction | 'rotate' | 'manage' | 'unsubscribe';
 export const LEAK_ACTIONS: readonly LeakAction[] = ['resolve', 'acknowledge', 'ignore'];
 
 export interface LinkClaims {
@@ -110,6 +110,12 @@ export class LinkMaker {
     const expires = Math.floor((now.getTime() + this.#ttlMs) / 1000);
     const one = (action: LeakAction) => new URL(`a/${signLink(this.#key, { action, orgId, leakId, recipient, expires })}`, this.#base).href;
     return { resolve: one('resolve'), acknowledge: one('acknowledge'), ignore: one('ignore') };
+  }
+
+  /** "Rotate it for me" for one leak and recipient: single-use, like the other leak actions. */
+  rotate(orgId: number, leakId: number, recipient: string, now: Date): string {
+    const expires = Math.floor((now.getTime() + this.#ttlMs) / 1000);
+    return new URL(`r/${signLink(this.#key, { action: 'rotate', orgId, leakId, recipient, expires })}`, this.#base).href;
   }
 
   /** The recipient's manage and unsubscribe links. */

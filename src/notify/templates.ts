@@ -189,7 +189,7 @@ const HOST_START_FLAG =
   'this link lets anyone start the meeting as host. Delete the meeting rather than only changing its passcode, and share only join links, never start links.';
 const RAID_FLAG = 'the post calls on people to join and disrupt the meeting ("raid", "bomb", "join and …"). Expect an attempt at the next session.';
 const LINKS_EXPIRE = 'These links are for you only: each works once and expires; after that, use "Manage your alerts".';
-const BUTTONS = { resolve: 'I rotated it', acknowledge: 'Acknowledge', ignore: 'Not ours / public on purpose' } as const;
+const BUTTONS = { rotate: 'Rotate it for me', resolve: 'I rotated it', acknowledge: 'Acknowledge', ignore: 'Not ours / public on purpose' } as const;
 
 /** How a flagged exposure is announced, in words (never by colour alone). */
 const FLAG_WORD: Readonly<Record<'critical' | 'warning', string>> = { critical: 'CRITICAL', warning: 'WARNING' };
@@ -365,6 +365,7 @@ function textSighting(s: SightingFacts): string[] {
 
 function textActions(links: LeakLinks, indent = ''): string[] {
   return [
+    ...(links.rotate ? [`${indent}${BUTTONS.rotate} (a new passcode and the waiting room on, through your platform connection): ${oneLine(links.rotate)}`] : []),
     `${indent}${BUTTONS.resolve}: ${oneLine(links.resolve)}`,
     `${indent}${BUTTONS.acknowledge}: ${oneLine(links.acknowledge)}`,
     `${indent}${BUTTONS.ignore}: ${oneLine(links.ignore)}`,
@@ -442,7 +443,8 @@ function htmlButton(url: string, label: string, kind: ButtonKind, small = false)
 
 function htmlActions(links: LeakLinks, small = false): string {
   return [
-    htmlButton(links.resolve, BUTTONS.resolve, 'primary', small),
+    ...(links.rotate ? [htmlButton(links.rotate, BUTTONS.rotate, 'primary', small)] : []),
+    htmlButton(links.resolve, BUTTONS.resolve, links.rotate ? 'secondary' : 'primary', small),
     htmlButton(links.acknowledge, BUTTONS.acknowledge, 'secondary', small),
     htmlButton(links.ignore, BUTTONS.ignore, 'outline', small),
   ].join('\n');

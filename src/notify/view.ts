@@ -75,6 +75,8 @@ export interface LeakLinks {
   acknowledge: string;
   /** "Not ours / public on purpose": ignores the leak. */
   ignore: string;
+  /** "Rotate it for me": only for a meeting leakwatch can rotate through its platform connection. */
+  rotate?: string | undefined;
 }
 
 /** Links every message to a person carries. */
