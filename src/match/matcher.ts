@@ -42,7 +42,7 @@ export function matchSettingsFrom(config: Pick<Config, 'matching' | 'notify' | '
   return {
     ...config.matching,
     maxPostBytes: config.ingest.maxPostBytes,
-    alerts: { digestHours: config.notify.digestHours, escalateAfterMinutes: config.notify.escalateAfterMinutes, webhooks: config.notify.webhooks },
+    alerts: { digestHours: config.notify.digestHours, escalateAfterMinutes: config.notify.escalateAfterMinutes, dailyCap: config.notify.dailyCap, webhooks: config.notify.webhooks },
   };
 }
 

@@ -339,6 +339,11 @@ export function sampleLeak(now: Date): LeakView {
   };
 }
 
+/** The body of a test webhook call: the sample leak, `event: "leak.test"`. */
+export function testWebhookBody(now: Date): string {
+  return webhookBody(sampleLeak(now), 'leak.test');
+}
+
 function composeTest(context: ComposeContext, row: OutboxRow): Composed {
   const { links, now } = context;
   const leak = sampleLeak(now);
@@ -351,7 +356,17 @@ function composeTest(context: ComposeContext, row: OutboxRow): Composed {
   return { channel: 'email', subject, email: { ...email, subject }, headers: { 'Auto-Submitted': 'auto-generated' } };
 }
 
+/** The organisation's own webhook a call is for, when it is one (the installation's `notify.webhooks` have none). */
+export function orgWebhookOf(row: OutboxRow): number | null {
+  const id = (row.payload as { webhookId?: unknown } | null)?.webhookId;
+  return typeof id === 'number' ? id : null;
+}
+
 function composeWebhook(context: ComposeContext, row: OutboxRow): Composed {
+  const webhookId = orgWebhookOf(row);
+  if (webhookId !== null && statement(context.db, 'SELECT 1 FROM org_webhooks WHERE id = ? AND org_id = ?').pluck().get(webhookId, row.orgId) !== 1) {
+    return { cancel: 'the organisation removed this webhook' };
+  }
   const leak = owedLeak(context, row);
   if (typeof leak === 'string') return { cancel: leak };
   const view = toLeakView(context.db, leak);
