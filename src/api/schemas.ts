@@ -96,6 +96,11 @@ export const leaksQuery = z.strictObject({
   cursor: z.string().min(1).max(500).optional().describe('`next` of the previous page, with the same filters'),
 });
 
+export const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional().describe(`items per page, default ${DEFAULT_PAGE}`),
+  cursor: z.string().min(1).max(500).optional().describe('`next` of the previous page'),
+});
+
 export const noQuery = z.strictObject({});
 
 // ---------------------------------------------------------------- responses
@@ -200,6 +205,11 @@ export const personSchema = z.object({
   roles: z.array(z.enum(['admin', 'organiser'])),
   lastSignInAt: z.string().nullable(),
 });
+
+/** A page of a listing: `{items, next}`, `next` the cursor of the next page. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next: z.string().nullable().describe('pass as `cursor` for the next page; null on the last') });
+}
 
 /** A list answer: `{items: [...]}`, so fields can be added beside the items later. */
 export function listOf<T extends z.ZodType>(item: T) {

@@ -11,7 +11,7 @@ import { escapeHtml, safeHref } from './html.js';
 import type { LinkMaker } from './links.js';
 import type { OutboxRow } from './outbox.js';
 import { platformName, sourceName } from './rotation.js';
-import { maskMeetingId, renderAlertEmail, renderDigestEmail, renderSignInEmail } from './templates.js';
+import { maskMeetingId, renderAlertEmail, renderDigestEmail, renderInvitationEmail, renderSignInEmail } from './templates.js';
 import type { LeakView, RenderedEmail, SightingView } from './view.js';
 
 /** Sightings shown in one email; the rest are counted. */
@@ -155,6 +155,8 @@ export function compose(context: ComposeContext, row: OutboxRow): Composed {
       return composeVerification(context, row);
     case 'sign-in':
       return composeSignIn(context, row);
+    case 'invitation':
+      return composeInvitation(context, row);
     case 'test':
       return composeTest(context, row);
     default:
@@ -293,6 +295,23 @@ function composeSignIn(context: ComposeContext, row: OutboxRow): Composed {
   // A link that arrives dead only confuses: the person asks again.
   if (Date.parse(payload.expiresAt) <= context.now.getTime()) return { cancel: 'the sign-in link expired before it could be sent' };
   const email = renderSignInEmail({ recipient: row.recipient, link: payload.link, expiresAt: payload.expiresAt, ttlMinutes: payload.ttlMinutes });
+  return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
+}
+
+interface InvitationPayload {
+  organisation: string;
+  role: 'admin' | 'organiser';
+  invitedBy: string;
+  signInUrl: string;
+}
+
+function composeInvitation(context: ComposeContext, row: OutboxRow): Composed {
+  const payload = row.payload as InvitationPayload;
+  // Removed again before it went: say nothing.
+  if (statement(context.db, 'SELECT 1 FROM contacts WHERE org_id = ? AND email = ? AND role = ?').pluck().get(row.orgId, row.recipient, payload.role) !== 1) {
+    return { cancel: `${row.recipient} is no longer an ${payload.role} of the organisation` };
+  }
+  const email = renderInvitationEmail({ recipient: row.recipient, orgName: payload.organisation, role: payload.role, invitedBy: payload.invitedBy, signInUrl: payload.signInUrl });
   return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
 }
 

@@ -19,7 +19,8 @@ import { InputError } from '../errors.js';
 import { VERIFICATION_PREFIX } from '../registry/dns-txt.js';
 import { type Identifier, addIdentifier, listIdentifiers, reissueDnsToken, sendVerificationEmail, VERIFICATION_MAILBOXES, verifyByDns } from '../registry/identifiers.js';
 import { DOMAIN_KINDS, IDENTIFIER_KINDS } from '../registry/identifier-value.js';
-import { addAdmin, addOrganiser, createOrganisation, listMembers, type Organisation, removeMember } from '../registry/organisations.js';
+import { invitePerson } from '../registry/invitations.js';
+import { createOrganisation, getOrganisation, listMembers, type Organisation, removeMember } from '../registry/organisations.js';
 import type { Role } from '../registry/people.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
@@ -217,9 +218,12 @@ ${admin ? paragraph('They sign in with their email address; leakwatch emails org
     if (!c.get('access').administers(found.org.id)) return notAllowed(c);
     const form = (await formOf(c))!;
     try {
-      const add = field(form, 'role') === 'admin' ? addAdmin : addOrganiser;
-      add(db, found.org.id, field(form, 'email'), actorOf(c));
-      return c.redirect(`/orgs/${found.org.id}`, 303);
+      const role = field(form, 'role') === 'admin' ? 'admin' : 'organiser';
+      const added = invitePerson(db, { orgId: found.org.id, email: field(form, 'email'), role }, deps.settings.publicUrl, actorOf(c), deps.clock());
+      const said = added.invited
+        ? `${added.email} is now an ${role} of ${added.organisation.name}; an invitation is on its way to them.`
+        : `${added.email} is an ${role} of ${added.organisation.name}; no invitation was emailed: ${added.reason}. They can sign in at ${new URL('sign-in', deps.settings.publicUrl.endsWith('/') ? deps.settings.publicUrl : `${deps.settings.publicUrl}/`).href}.`;
+      return organisationPage(c, getOrganisation(db, found.org.id), found.role, `<p class="notice" role="status">${escapeHtml(said)}</p>`);
     } catch (error) {
       return organisationPage(c, found.org, found.role, failure(error), 400);
     }
