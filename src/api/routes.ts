@@ -11,7 +11,8 @@ import { changeLeakStatus } from '../match/lifecycle.js';
 import { addIdentifier, getIdentifier, listIdentifiers, type VerificationSettings, verifyByDns } from '../registry/identifiers.js';
 import { importMeetingCsv } from '../registry/meeting-import.js';
 import { getMeeting, listMeetings, removeMeeting } from '../registry/meetings.js';
-import { getOrganisation } from '../registry/organisations.js';
+import { invitePerson } from '../registry/invitations.js';
+import { getOrganisation, removeMember } from '../registry/organisations.js';
 import { organisationPeople } from '../registry/people.js';
 import type { Db } from '../store/database.js';
 import { type CursorScope, decodeCursor, encodeCursor } from './cursor.js';
@@ -38,7 +39,9 @@ import {
   organisationSchema,
   pageOf,
   pageQuery,
+  personCreateBody,
   personSchema,
+  invitedSchema,
 } from './schemas.js';
 import type { TokenIdentity, TokenScope } from './tokens.js';
 
@@ -302,5 +305,33 @@ export const ROUTES: readonly Route[] = [
     scope: 'read',
     success: { status: 200, description: 'the people', schema: listOf(personSchema) },
     handle: ({ identity, services: { db } }) => ok({ items: organisationPeople(db, identity.orgId) }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/people',
+    operationId: 'addPerson',
+    summary: 'Give an address a role in the organisation; an invitation is emailed when the address is on a proven email domain',
+    scope: 'write',
+    body: { contentType: 'application/json', schema: personCreateBody },
+    success: { status: 201, description: 'the role is granted', schema: invitedSchema },
+    handle({ identity, actor, body, services: { db, verification, now } }) {
+      const added = invitePerson(db, { orgId: identity.orgId, email: body.email, role: body.role }, verification.publicUrl, actor, now());
+      return created({ email: added.email, role: body.role, invited: added.invited, reason: added.reason });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/people/remove',
+    operationId: 'removePerson',
+    summary: 'Take a role away from an address (the last admin stays)',
+    scope: 'write',
+    body: { contentType: 'application/json', schema: personCreateBody },
+    success: { status: 200, description: 'the people left', schema: listOf(personSchema) },
+    handle({ identity, actor, body, services: { db } }) {
+      const known = organisationPeople(db, identity.orgId).find((p) => p.email.toLowerCase() === body.email.toLowerCase());
+      if (!known || !known.roles.includes(body.role)) throw new ProblemError('not-found', `${body.email} is not an ${body.role} of this organisation`);
+      removeMember(db, identity.orgId, body.email, body.role, actor);
+      return ok({ items: organisationPeople(db, identity.orgId) });
+    },
   }),
 ];

@@ -101,6 +101,12 @@ export const pageQuery = z.strictObject({
   cursor: z.string().min(1).max(500).optional().describe('`next` of the previous page'),
 });
 
+export const personCreateBody = z.strictObject({
+  email: emailAddress,
+  role: z.enum(['admin', 'organiser']).describe('admin: manages everything and sees every leak; organiser: their own meetings and leaks'),
+});
+
+
 export const noQuery = z.strictObject({});
 
 // ---------------------------------------------------------------- responses
@@ -210,6 +216,13 @@ export const personSchema = z.object({
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next: z.string().nullable().describe('pass as `cursor` for the next page; null on the last') });
 }
+
+export const invitedSchema = z.object({
+  email: z.string(),
+  role: z.enum(['admin', 'organiser']),
+  invited: z.boolean().describe('whether an invitation email was queued'),
+  reason: z.string().nullable().describe('why none was, when none was'),
+});
 
 /** A list answer: `{items: [...]}`, so fields can be added beside the items later. */
 export function listOf<T extends z.ZodType>(item: T) {

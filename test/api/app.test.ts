@@ -231,7 +231,12 @@ describe('routes', () => {
 
   it("GET /v1/people: the organisation's admins and organisers", async () => {
     const answer = await f.call('GET', '/v1/people', { token: f.a.read });
-    expect(answer.body).toEqual({ items: [{ email: 'it@westfield.example', roles: ['admin'], lastSignInAt: null }] });
+    expect(answer.body).toEqual({
+      items: [
+        { email: 'it@westfield.example', roles: ['admin'], lastSignInAt: null },
+        { email: 'teacher@westfield.example', roles: ['organiser'], lastSignInAt: null },
+      ],
+    });
   });
 
   it('answers an unknown route with a 404 problem', async () => {

@@ -81,3 +81,37 @@ describe('methods a path does not take', () => {
     expect((await f.call('PUT', '/v1/meetings', { token: null })).status).toBe(401);
   });
 });
+
+describe('people', () => {
+  it('grants a role (inviting a proven address, not another), takes it away, and keeps the last admin', async () => {
+    f.store.db.prepare("DELETE FROM contacts WHERE email = 'teacher@westfield.example'").run();
+    const added = await f.call('POST', '/v1/people', { json: { email: 'Teacher@Westfield.example', role: 'organiser' } });
+    expect(added.status).toBe(201);
+    expect(added.body).toEqual({ email: 'teacher@westfield.example', role: 'organiser', invited: true, reason: null });
+    const stranger = await f.call('POST', '/v1/people', { json: { email: 'x@elsewhere.example', role: 'admin' } });
+    expect(stranger.body).toMatchObject({ invited: false, reason: expect.stringContaining('elsewhere.example is not a proven email domain') });
+    expect(f.store.db.prepare("SELECT recipient FROM outbox WHERE kind = 'invitation'").pluck().all()).toEqual(['teacher@westfield.example']);
+    const listed = await f.call('GET', '/v1/people', { token: f.a.read });
+    expect(listed.body.items.map((p: { email: string }) => p.email)).toContain('teacher@westfield.example');
+
+    const removed = await f.call('POST', '/v1/people/remove', { json: { email: 'teacher@westfield.example', role: 'organiser' } });
+    expect(removed.status).toBe(200);
+    expect(removed.body.items.map((p: { email: string }) => p.email)).not.toContain('teacher@westfield.example');
+    expect((await f.call('POST', '/v1/people/remove', { json: { email: 'teacher@westfield.example', role: 'organiser' } })).status).toBe(404);
+    expect((await f.call('POST', '/v1/people/remove', { json: { email: 'teacher@westfield.example' } })).status).toBe(400);
+    expect((await f.call('POST', '/v1/people', { json: { email: 'bob@', role: 'organiser' } })).status).toBe(400);
+    expect((await f.call('POST', '/v1/people', { json: { email: 'a@westfield.example', role: 'owner' } })).status).toBe(400);
+    // Read tokens change nothing; another organisation's people are not found.
+    expect((await f.call('POST', '/v1/people', { token: f.a.read, json: { email: 'z@westfield.example', role: 'admin' } })).status).toBe(403);
+    const theirs = f.store.db.prepare("SELECT email FROM contacts WHERE org_id = ? AND role = 'admin'").pluck().get(f.b.id) as string;
+    expect((await f.call('POST', '/v1/people/remove', { json: { email: theirs, role: 'admin' } })).status).toBe(404);
+    expect(f.store.db.prepare("SELECT count(*) FROM contacts WHERE org_id = ? AND email = ?").pluck().get(f.b.id, theirs)).toBe(1);
+    expect((await f.call('POST', '/v1/people/remove', { json: { email: 'x@elsewhere.example', role: 'admin' } })).status).toBe(200);
+    // The last admin stays.
+    const admins = f.store.db.prepare("SELECT email FROM contacts WHERE org_id = ? AND role = 'admin'").pluck().all(f.a.id) as string[];
+    expect(admins).toEqual(['it@westfield.example']);
+    const last = await f.call('POST', '/v1/people/remove', { json: { email: admins[0], role: 'admin' } });
+    expect(last.status).toBe(422);
+    expect(last.body.detail).toContain('only admin');
+  });
+});
