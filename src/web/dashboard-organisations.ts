@@ -20,8 +20,8 @@ import { VERIFICATION_PREFIX } from '../registry/dns-txt.js';
 import { type Identifier, addIdentifier, listIdentifiers, reissueDnsToken, sendVerificationEmail, VERIFICATION_MAILBOXES, verifyByDns } from '../registry/identifiers.js';
 import { DOMAIN_KINDS, IDENTIFIER_KINDS } from '../registry/identifier-value.js';
 import { invitePerson } from '../registry/invitations.js';
-import { createOrganisation, getOrganisation, listMembers, type Organisation, removeMember } from '../registry/organisations.js';
-import type { Role } from '../registry/people.js';
+import { createOrganisation, getOrganisation, type Organisation, removeMember } from '../registry/organisations.js';
+import { organisationPeople, type Role } from '../registry/people.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
 import { csrfField, escapeHtml, paragraph, table } from './layout.js';
@@ -115,12 +115,15 @@ ${postForm(c, '/orgs/new', `<label for="name">Name of the organisation</label><i
       ? postForm(c, `/orgs/${org.id}/identifiers`, `<label for="kind">Kind</label><select id="kind" name="kind">${kinds}</select>
 <label for="value">Value</label><input type="text" id="value" name="value" required maxlength="253"><p><button type="submit">Add identifier</button></p>`, '')
       : '';
-    const members = listMembers(db, org.id);
-    const memberRows = members.map((m) => [
-      escapeHtml(m.email),
-      escapeHtml(m.role),
-      admin ? postForm(c, `/orgs/${org.id}/people/remove`, `<input type="hidden" name="email" value="${escapeHtml(m.email)}"><input type="hidden" name="role" value="${m.role}"><button type="submit" class="link">Remove</button>`) : '',
-    ]);
+    // One row per person and role, so each role can be taken away on its own.
+    const memberRows = organisationPeople(db, org.id).flatMap((person) =>
+      person.roles.map((role) => [
+        escapeHtml(person.email),
+        escapeHtml(role),
+        escapeHtml(person.lastSignInAt?.slice(0, 16).replace('T', ' ') ?? 'never'),
+        admin ? postForm(c, `/orgs/${org.id}/people/remove`, `<input type="hidden" name="email" value="${escapeHtml(person.email)}"><input type="hidden" name="role" value="${role}"><button type="submit" class="link">Remove<span class="visually-hidden"> ${escapeHtml(`${person.email} as ${role}`)}</span></button>`) : '',
+      ]),
+    );
     const inviteForm = admin
       ? postForm(c, `/orgs/${org.id}/people`, `<label for="email">Email address</label><input type="email" id="email" name="email" required>
 <label for="role">Role</label><select id="role" name="role"><option value="organiser">Organiser (sees the leaks of their own meetings)</option><option value="admin">Admin (sees and manages everything)</option></select>
@@ -131,7 +134,7 @@ ${postForm(c, '/orgs/new', `<label for="name">Name of the organisation</label><i
       org.name,
       `${orgNav(org)}${message}<p>Your role: <strong>${escapeHtml(role)}</strong></p>
 <h2>Identifiers</h2>${identifierTable}${addIdentifierForm}
-<h2>People</h2>${table(['Email', 'Role', { hidden: 'Change' }], memberRows)}
+<h2>People</h2>${table(['Email', 'Role', 'Last signed in (UTC)', { hidden: 'Change' }], memberRows)}
 ${admin ? paragraph('They sign in with their email address; leakwatch emails organisers about leaks of their meetings.', 'muted') : ''}${inviteForm}`,
       status,
     );
