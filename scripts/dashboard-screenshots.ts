@@ -74,7 +74,7 @@ try {
     host: '127.0.0.1',
     port: 0,
     clock: () => now,
-    app: { dashboard: { settings: { ...config.web, publicUrl: PUBLIC }, verification, registration } },
+    app: { dashboard: { settings: { ...config.web, publicUrl: PUBLIC }, verification, registration, notify: config.notify, webhooks: { secret: 'sample-webhook-secret', timeoutMs: 2000, userAgent: 'leakwatch' } } },
   });
   try {
     const context = await browser.newContext({ deviceScaleFactor: 1 });
@@ -94,6 +94,7 @@ try {
       { name: 'meetings', path: `/orgs/${org.id}/meetings` },
       { name: 'leaks', path: `/orgs/${org.id}/leaks` },
       { name: 'leak', path: `/leaks/${worst.id}` },
+      { name: 'settings', path: `/orgs/${org.id}/settings` },
     ];
     mkdirSync(out, { recursive: true });
     for (const size of SIZES) {

@@ -147,7 +147,13 @@ export function createApiApp(deps: ApiDeps): Hono<ApiEnv> {
 
   for (const route of ROUTES) app.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ':$1'), serve(route));
   // Mounted with `app.route()`, a sub-app's notFound is not asked (the parent's is): this answers for it.
+  // A path of the API asked with a method it does not take is 405 with the methods it does (RFC 9110 §15.5.6).
+  const shapes = ROUTES.map((route) => ({ method: route.method.toUpperCase(), path: new RegExp(`(?:^|/api)${route.path.replace(/\{\w+\}/g, '[^/]+')}/?$`) }));
   app.all('*', function noRoute(c) {
+    const allowed = [...new Set(shapes.filter((shape) => shape.path.test(c.req.path)).map((shape) => shape.method))];
+    if (allowed.length > 0) {
+      return problemResponse('method-not-allowed', `${c.req.path} takes ${allowed.join(', ')}, not ${c.req.method}`, { headers: { allow: allowed.join(', ') } });
+    }
     return problemResponse('not-found', `no route ${c.req.method} ${c.req.path}`);
   });
 

@@ -10,11 +10,12 @@ import { getLeak, listLeaks } from '../match/leaks.js';
 import { changeLeakStatus } from '../match/lifecycle.js';
 import { addIdentifier, getIdentifier, listIdentifiers, type VerificationSettings, verifyByDns } from '../registry/identifiers.js';
 import { importMeetingCsv } from '../registry/meeting-import.js';
-import { getMeeting, listMeetings, removeMeeting, updateMeeting } from '../registry/meetings.js';
-import { getOrganisation } from '../registry/organisations.js';
+import { getMeeting, listMeetings, removeMeeting } from '../registry/meetings.js';
+import { invitePerson } from '../registry/invitations.js';
+import { getOrganisation, removeMember } from '../registry/organisations.js';
 import { organisationPeople } from '../registry/people.js';
 import type { Db } from '../store/database.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { type CursorScope, decodeCursor, encodeCursor } from './cursor.js';
 import { ProblemError } from './problem.js';
 import {
   csvBody,
@@ -36,7 +37,11 @@ import {
   meetingPatchBody,
   meetingSchema,
   organisationSchema,
+  pageOf,
+  pageQuery,
+  personCreateBody,
   personSchema,
+  invitedSchema,
 } from './schemas.js';
 import type { TokenIdentity, TokenScope } from './tokens.js';
 
@@ -88,6 +93,17 @@ export interface Route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.
 /** Keeps each route's handler typed by its own schemas. */
 function route<P extends z.ZodType = z.ZodNever, Q extends z.ZodType = z.ZodNever, B extends z.ZodType = z.ZodNever>(spec: Route<P, Q, B>): Route {
   return spec as unknown as Route;
+}
+
+/** The row a listing's cursor continues after; a cursor of another listing, organisation or filters is refused, naming it. */
+function afterCursor(db: Db, scope: CursorScope, cursor: string): number {
+  const decoded = decodeCursor(db, scope, cursor);
+  if (decoded === null) {
+    throw new ProblemError('invalid-request', 'the cursor is not one this API gave for this listing and filters; start again without it', {
+      errors: [{ field: 'cursor', message: 'not a cursor of this listing (it must come from `next`, with the same filters)' }],
+    });
+  }
+  return decoded;
 }
 
 const ok = (body: unknown): Answer => ({ status: 200, body });
@@ -158,10 +174,18 @@ export const ROUTES: readonly Route[] = [
     method: 'get',
     path: '/v1/meetings',
     operationId: 'listMeetings',
-    summary: "The organisation's registered meetings (passcodes are never returned)",
+    summary: "The organisation's registered meetings by id, a page at a time (passcodes are never returned)",
     scope: 'read',
-    success: { status: 200, description: 'the meetings', schema: listOf(meetingSchema) },
-    handle: ({ identity, services: { db } }) => ok({ items: listMeetings(db, identity.orgId) }),
+    query: pageQuery,
+    success: { status: 200, description: 'one page of meetings', schema: pageOf(meetingSchema) },
+    handle({ identity, query, services: { db } }) {
+      const { cursor, limit = DEFAULT_PAGE } = query;
+      const scope = { orgId: identity.orgId, filters: { listing: 'meetings' } };
+      const afterId = cursor === undefined ? 0 : afterCursor(db, scope, cursor);
+      const rows = listMeetings(db, identity.orgId, { afterId, limit: limit + 1 });
+      const items = rows.slice(0, limit);
+      return ok({ items, next: rows.length > limit ? encodeCursor(db, scope, items.at(-1)!.id) : null });
+    },
   }),
   route({
     method: 'post',
@@ -209,7 +233,7 @@ export const ROUTES: readonly Route[] = [
     params: idParams,
     body: { contentType: 'application/json', schema: meetingPatchBody },
     success: { status: 200, description: 'the meeting as changed', schema: meetingSchema },
-    handle: ({ identity, actor, params, body, services: { db } }) => ok(updateMeeting(db, identity.orgId, params.id, body, actor)),
+    handle: ({ identity, actor, params, body, services: { registration, now } }) => ok(registration.updateMeeting(identity.orgId, params.id, body, actor, now()).meeting),
   }),
   route({
     method: 'delete',
@@ -233,16 +257,7 @@ export const ROUTES: readonly Route[] = [
       const { cursor, limit = DEFAULT_PAGE, ...given } = query;
       const filters = { ...given, since: given.since === undefined ? undefined : new Date(given.since).toISOString() };
       const scope = { orgId: identity.orgId, filters };
-      let afterId = 0;
-      if (cursor !== undefined) {
-        const decoded = decodeCursor(db, scope, cursor);
-        if (decoded === null) {
-          throw new ProblemError('invalid-request', 'the cursor is not one this API gave for these filters; start again without it', {
-            errors: [{ field: 'cursor', message: 'not a cursor of this listing (it must come from `next`, with the same filters)' }],
-          });
-        }
-        afterId = decoded;
-      }
+      const afterId = cursor === undefined ? 0 : afterCursor(db, scope, cursor);
       const rows = listLeaks(db, { ...filters, orgId: identity.orgId, order: 'id', afterId, limit: limit + 1 });
       const items = rows.slice(0, limit);
       const next = rows.length > limit ? encodeCursor(db, scope, items.at(-1)!.id) : null;
@@ -290,5 +305,33 @@ export const ROUTES: readonly Route[] = [
     scope: 'read',
     success: { status: 200, description: 'the people', schema: listOf(personSchema) },
     handle: ({ identity, services: { db } }) => ok({ items: organisationPeople(db, identity.orgId) }),
+  }),
+  route({
+    method: 'post',
+    path: '/v1/people',
+    operationId: 'addPerson',
+    summary: 'Give an address a role in the organisation; an invitation is emailed when the address is on a proven email domain',
+    scope: 'write',
+    body: { contentType: 'application/json', schema: personCreateBody },
+    success: { status: 201, description: 'the role is granted', schema: invitedSchema },
+    handle({ identity, actor, body, services: { db, verification, now } }) {
+      const added = invitePerson(db, { orgId: identity.orgId, email: body.email, role: body.role }, verification.publicUrl, actor, now());
+      return created({ email: added.email, role: body.role, invited: added.invited, reason: added.reason });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/people/remove',
+    operationId: 'removePerson',
+    summary: 'Take a role away from an address (the last admin stays)',
+    scope: 'write',
+    body: { contentType: 'application/json', schema: personCreateBody },
+    success: { status: 200, description: 'the people left', schema: listOf(personSchema) },
+    handle({ identity, actor, body, services: { db } }) {
+      const known = organisationPeople(db, identity.orgId).find((p) => p.email.toLowerCase() === body.email.toLowerCase());
+      if (!known || !known.roles.includes(body.role)) throw new ProblemError('not-found', `${body.email} is not an ${body.role} of this organisation`);
+      removeMember(db, identity.orgId, body.email, body.role, actor);
+      return ok({ items: organisationPeople(db, identity.orgId) });
+    },
   }),
 ];

@@ -96,6 +96,17 @@ export const leaksQuery = z.strictObject({
   cursor: z.string().min(1).max(500).optional().describe('`next` of the previous page, with the same filters'),
 });
 
+export const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional().describe(`items per page, default ${DEFAULT_PAGE}`),
+  cursor: z.string().min(1).max(500).optional().describe('`next` of the previous page'),
+});
+
+export const personCreateBody = z.strictObject({
+  email: emailAddress,
+  role: z.enum(['admin', 'organiser']).describe('admin: manages everything and sees every leak; organiser: their own meetings and leaks'),
+});
+
+
 export const noQuery = z.strictObject({});
 
 // ---------------------------------------------------------------- responses
@@ -199,6 +210,18 @@ export const personSchema = z.object({
   email: z.string(),
   roles: z.array(z.enum(['admin', 'organiser'])),
   lastSignInAt: z.string().nullable(),
+});
+
+/** A page of a listing: `{items, next}`, `next` the cursor of the next page. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next: z.string().nullable().describe('pass as `cursor` for the next page; null on the last') });
+}
+
+export const invitedSchema = z.object({
+  email: z.string(),
+  role: z.enum(['admin', 'organiser']),
+  invited: z.boolean().describe('whether an invitation email was queued'),
+  reason: z.string().nullable().describe('why none was, when none was'),
 });
 
 /** A list answer: `{items: [...]}`, so fields can be added beside the items later. */

@@ -27,6 +27,7 @@ import { operatorAddCommand, operatorListCommand, operatorRemoveCommand } from '
 import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-commands.js';
 import { notifyTestCommand, outboxFlushCommand, outboxListCommand, outboxRetryCommand } from './outbox-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
+import { orgSettingsCommand, webhookAddCommand, webhookKeyCommand, webhookListCommand, webhookRemoveCommand } from './settings-commands.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -112,7 +113,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--json', 'print JSON only')
     .action(run(async (context: CommandContext) => (await import('./crawl-commands.js')).sourcesCommand(context)));
 
-  const org = program.command('org').description('organisations: `org add`, `org list`, `org admin`');
+  const org = program.command('org').description('organisations: `org add`, `org list`, `org admin`, `org settings`');
   org.command('add')
     .description('register an organisation with its admin contacts')
     .requiredOption('--name <name>', 'the organisation\'s name, e.g. "Westfield High School"')
@@ -126,6 +127,36 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .requiredOption('--admin <email>', 'admin email address')
     .option('--json', 'print JSON only')
     .action(run(orgAdminCommand));
+  org.command('settings')
+    .description("an organisation's notification settings: shown, or changed with the options (\"default\" goes back to notify.*)")
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--digest-hours <n>', 'later posts of an alerted leak are gathered into one email at most this often (1-168, or default)')
+    .option('--daily-cap <n>', 'messages one person gets in 24 hours; the rest wait (1-1000, or default)')
+    .addOption(new Option('--escalation <on|off>', 'whether urgent unacknowledged leaks go to the admins').choices(['on', 'off']))
+    .option('--escalate-after <minutes>', 'how long an urgent leak may go unacknowledged first (5-10080, or default)')
+    .option('--json', 'print JSON only')
+    .action(run(orgSettingsCommand));
+
+  const webhook = program.command('webhook').description("an organisation's own webhooks: `add`, `list`, `key`, `remove`");
+  webhook.command('add')
+    .description('POST every alert of the organisation to a URL, signed with a key of its own (printed once; needs LEAKWATCH_WEBHOOK_SECRET)')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--url <url>', 'https URL of the receiver (a Slack incoming webhook works)')
+    .option('--json', 'print JSON only (with the key)')
+    .action(run(webhookAddCommand));
+  webhook.command('list').description("an organisation's webhooks (hosts only)").requiredOption('--org <id>', 'organisation id').option('--json', 'print JSON only').action(run(webhookListCommand));
+  webhook.command('key')
+    .description('a new signing key for a webhook (printed once); the old one stops signing')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--id <webhook>', 'the webhook number from `webhook list`')
+    .option('--json', 'print JSON only (with the key)')
+    .action(run(webhookKeyCommand));
+  webhook.command('remove')
+    .description('remove a webhook; calls still queued for it are cancelled')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--id <webhook>', 'the webhook number from `webhook list`')
+    .option('--json', 'print JSON only')
+    .action(run(webhookRemoveCommand));
 
   const identifier = program.command('identifier').description('what names an organisation: `add`, `verify`, `confirm`, `token`, `list`, `conflicts`');
   identifier.command('add')

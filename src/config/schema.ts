@@ -263,6 +263,8 @@ export const configSchema = z.strictObject({
       tokenPerIp: rateLimit,
       /** Organisations one person creates. Default 10 per day. */
       organisationsPerPerson: rateLimit,
+      /** Test calls to an organisation's webhooks ("send a test"). Default 10 per 15 minutes. */
+      webhookTestsPerOrganisation: rateLimit,
       /** Requests of one API token. Default 120 at once, 10 a second after. */
       apiTokenRequests: bucket,
       /** API requests from one client address, counted before the token is read. Default 300 at once, 20 a second after. */

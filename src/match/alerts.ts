@@ -8,7 +8,10 @@
  * - an escalation to the admins of an urgent (high or critical) meeting
  *   leak, due when it has gone unacknowledged for the configured time (the
  *   worker cancels it if the leak was acknowledged meanwhile);
- * - one webhook call per configured endpoint.
+ * - one webhook call per endpoint: the installation's (`notify.webhooks`)
+ *   and the organisation's own (`org_webhooks`, signed with its own key).
+ * Digest hours and escalation follow the organisation's settings where its
+ * admins set them (`src/registry/org-settings.ts`), the policy's otherwise.
  * Only addresses on a verified email domain of the organisation are ever
  * written to; the others wait until the domain is verified. Name matches are
  * for admins to review in the leak list, never sent.
@@ -16,6 +19,7 @@
 import { enqueue } from '../notify/outbox.js';
 import { emailDomain } from '../registry/email-address.js';
 import { verifiedAdmins } from '../registry/identifiers.js';
+import { effectiveSettings } from '../registry/org-settings.js';
 import type { Db } from '../store/database.js';
 import type { MatchKind, Severity } from './severity.js';
 import { statement } from '../store/statements.js';
@@ -40,14 +44,16 @@ export interface WebhookTarget {
   orgs?: readonly number[] | undefined;
 }
 
-/** The notifier settings queuing needs (`notify.*` in the configuration). */
+/** The notifier settings queuing needs (`notify.*` in the configuration): the defaults an organisation's own settings override. */
 export interface AlertPolicy {
   digestHours: number;
   escalateAfterMinutes: number;
+  /** Not used to queue (the worker applies it); here so the policy is the whole of the defaults. */
+  dailyCap: number;
   webhooks: readonly WebhookTarget[];
 }
 
-export const DEFAULT_ALERT_POLICY: AlertPolicy = { digestHours: 6, escalateAfterMinutes: 60, webhooks: [] };
+export const DEFAULT_ALERT_POLICY: AlertPolicy = { digestHours: 6, escalateAfterMinutes: 60, dailyCap: 20, webhooks: [] };
 
 const URGENT: ReadonlySet<Severity> = new Set(['high', 'critical']);
 
@@ -76,6 +82,7 @@ export function queueAlerts(db: Db, leak: AlertableLeak, now: Date, policy: Aler
   // An acknowledged leak is being handled: no new alerts, but whoever was alerted hears of new posts in the digest.
   const acknowledged = leak.status === 'acknowledged';
   if (!acknowledged && !['open', 'notified'].includes(leak.status)) return 0;
+  const settings = effectiveSettings(db, leak.orgId, policy);
   let recipients: string[];
   if (leak.matchKind === 'meeting' && leak.ownerEmail) {
     recipients = onVerifiedDomain(db, leak.orgId, leak.ownerEmail) ? [leak.ownerEmail] : [];
@@ -87,7 +94,7 @@ export function queueAlerts(db: Db, leak: AlertableLeak, now: Date, policy: Aler
     if (!leak.newSighting) return 0;
     const alerted = statement(db, 'SELECT 1 FROM outbox WHERE dedupe_key = ?').pluck();
     for (const recipient of recipients) {
-      if (alerted.get(`alert:${leak.id}:${leak.generation}:${recipient}`) === 1) queueDigest(db, leak.orgId, recipient, now, policy);
+      if (alerted.get(`alert:${leak.id}:${leak.generation}:${recipient}`) === 1) queueDigest(db, leak.orgId, recipient, now, settings.digestHours);
     }
     return 0;
   }
@@ -106,11 +113,11 @@ export function queueAlerts(db: Db, leak: AlertableLeak, now: Date, policy: Aler
       now,
     );
     if (added) queued++;
-    else if (leak.newSighting) queueDigest(db, leak.orgId, recipient, now, policy);
+    else if (leak.newSighting) queueDigest(db, leak.orgId, recipient, now, settings.digestHours);
   }
 
-  if (leak.matchKind === 'meeting' && URGENT.has(leak.severity) && recipients.length > 0) {
-    const notBefore = new Date(now.getTime() + policy.escalateAfterMinutes * 60_000);
+  if (settings.escalation && leak.matchKind === 'meeting' && URGENT.has(leak.severity) && recipients.length > 0) {
+    const notBefore = new Date(now.getTime() + settings.escalateAfterMinutes * 60_000);
     for (const admin of verifiedAdmins(db, leak.orgId)) {
       if (recipients.includes(admin)) continue;
       enqueue(
@@ -147,12 +154,29 @@ export function queueAlerts(db: Db, leak: AlertableLeak, now: Date, policy: Aler
     );
     if (added) queued++;
   }
+  const own = statement(db, 'SELECT id, url FROM org_webhooks WHERE org_id = ? ORDER BY id').all(leak.orgId) as { id: number; url: string }[];
+  for (const webhook of own) {
+    const added = enqueue(
+      db,
+      {
+        dedupeKey: `webhook:${leak.id}:${leak.generation}:org-webhook:${webhook.id}`,
+        channel: 'webhook',
+        recipient: webhook.url,
+        kind: 'alert',
+        leakId: leak.id,
+        orgId: leak.orgId,
+        payload: { generation: leak.generation, webhookId: webhook.id },
+      },
+      now,
+    );
+    if (added) queued++;
+  }
   return queued;
 }
 
 /** One digest per organisation, recipient and slot; sent when the slot ends. */
-function queueDigest(db: Db, orgId: number, recipient: string, now: Date, policy: AlertPolicy): void {
-  const slot = digestSlot(now, policy.digestHours);
+function queueDigest(db: Db, orgId: number, recipient: string, now: Date, digestHours: number): void {
+  const slot = digestSlot(now, digestHours);
   enqueue(
     db,
     {

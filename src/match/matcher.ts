@@ -42,7 +42,7 @@ export function matchSettingsFrom(config: Pick<Config, 'matching' | 'notify' | '
   return {
     ...config.matching,
     maxPostBytes: config.ingest.maxPostBytes,
-    alerts: { digestHours: config.notify.digestHours, escalateAfterMinutes: config.notify.escalateAfterMinutes, webhooks: config.notify.webhooks },
+    alerts: { digestHours: config.notify.digestHours, escalateAfterMinutes: config.notify.escalateAfterMinutes, dailyCap: config.notify.dailyCap, webhooks: config.notify.webhooks },
   };
 }
 
@@ -237,25 +237,64 @@ export class Matcher {
     if (rows.length === 0) return counts;
     const meeting = this.#sql.meetingById!.get(registered.id) as MeetingRow | undefined;
     if (rows.length === 0 || !meeting) return counts;
+    const stateOf = this.#passcodeComparer(passcodes);
+    for (const row of rows) {
+      counts.references++;
+      const target: Target = { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState: stateOf(row) };
+      this.#applyTarget(toSighting(row), target, now, counts);
+    }
+    return counts;
+  }
+
+  /** How a stored sighting's passcode compares with `passcodes` (a meeting's, in plain text, never stored). */
+  #passcodeComparer(passcodes: readonly string[]): (row: Pick<SightingRow, 'passcode_hmac' | 'passcode_masked' | 'token_hmac' | 'token_masked'>) => PasscodeState {
     // A posted passcode is compared only with registered passcodes of its form (code or link token).
     const fingerprints = new Map<PasscodeForm, Set<string>>();
     for (const passcode of passcodes) {
       const form = passcodeForm(passcode);
       fingerprints.set(form, (fingerprints.get(form) ?? new Set()).add(passcodeFingerprint(this.#fingerprintKey, passcode)));
     }
-    for (const row of rows) {
-      counts.references++;
-      // The mask is as long as the passcode, so it tells the passcode's form.
-      const stateOf = (hmac: string | null, masked: string | null): PasscodeState => {
-        if (!hmac || !masked) return null;
-        const registered = fingerprints.get(passcodeForm(masked));
-        return !registered ? 'unknown' : registered.has(hmac) ? 'matches' : 'differs';
-      };
-      const passcodeState = combinePasscodeStates([stateOf(row.passcode_hmac, row.passcode_masked), stateOf(row.token_hmac, row.token_masked)]);
-      const target: Target = { orgId: meeting.org_id, matchKind: 'meeting', meeting, matchedBy: describeMeeting(meeting), passcodeState };
-      this.#applyTarget(toSighting(row), target, now, counts);
+    // The mask is as long as the passcode, so it tells the passcode's form.
+    const stateOf = (hmac: string | null, masked: string | null): PasscodeState => {
+      if (!hmac || !masked) return null;
+      const registered = fingerprints.get(passcodeForm(masked));
+      return !registered ? 'unknown' : registered.has(hmac) ? 'matches' : 'differs';
+    };
+    return (row) => combinePasscodeStates([stateOf(row.passcode_hmac, row.passcode_masked), stateOf(row.token_hmac, row.token_masked)]);
+  }
+
+  /**
+   * After a meeting's passcode changed: each of its leaks compares the
+   * passcodes posted in its sightings with the new one again (a rotated
+   * meeting's leak now says the posted passcode no longer works), and its
+   * severity follows, recorded in its history. No alert is queued for it.
+   * Returns how many leaks changed.
+   */
+  reassessPasscode(registered: { id: number }, passcodes: readonly string[], now: Date = new Date()): number {
+    const meeting = this.#sql.meetingById!.get(registered.id) as MeetingRow | undefined;
+    if (!meeting) return 0;
+    const stateOf = this.#passcodeComparer(passcodes);
+    const leaks = statement(this.#db, 'SELECT * FROM leaks WHERE meeting_ref = ? AND org_id = ?').all(meeting.id, meeting.org_id) as LeakRow[];
+    const sightingsOf = statement(this.#db, 'SELECT s.* FROM leak_sightings ls JOIN sightings s ON s.id = ls.sighting_id WHERE ls.leak_id = ?');
+    let changed = 0;
+    for (const leak of leaks) {
+      const states = (sightingsOf.all(leak.id) as SightingRow[]).map(stateOf);
+      const passcodeState = states.reduce<PasscodeState>((best, state) => (PASSCODE_RANK[String(state)]! > PASSCODE_RANK[String(best)]! ? state : best), null);
+      if (passcodeState === leak.passcode_state) continue;
+      const sources = (JSON.parse(leak.sources) as string[]).length;
+      const target: Target = { orgId: leak.org_id, matchKind: leak.match_kind, meeting, matchedBy: describeMeeting(meeting), passcodeState };
+      const assessment = this.#assess(target, this.#anySighting(leak.id, 'host_start'), this.#anySighting(leak.id, 'raid_language'), passcodeState, leak.posts, sources, now);
+      statement(this.#db, 'UPDATE leaks SET passcode_state = ?, severity = ?, reasons = ? WHERE id = ?').run(passcodeState, assessment.severity, JSON.stringify(assessment.reasons), leak.id);
+      recordLeakEvent(this.#db, {
+        leakId: leak.id,
+        actor: MATCHER,
+        event: 'passcode',
+        detail: { from: leak.passcode_state, to: passcodeState, severity: { from: leak.severity, to: assessment.severity }, reasons: assessment.reasons },
+        at: now,
+      });
+      changed++;
     }
-    return counts;
+    return changed;
   }
 
   /** Matches the stored sightings that name a newly verified identifier (retro-hunt). */

@@ -1,5 +1,5 @@
 import type { Identifier, OnVerified } from '../registry/identifiers.js';
-import { insertMeeting, type Meeting, type MeetingInput, meetingFingerprints, type PreparedMeeting, prepareMeeting } from '../registry/meetings.js';
+import { insertMeeting, type Meeting, type MeetingChanges, type MeetingInput, meetingFingerprints, type PreparedMeeting, prepareMeeting, updateMeeting } from '../registry/meetings.js';
 import type { Db } from '../store/database.js';
 import type { Matcher, MatchCounts } from './matcher.js';
 import { ReferenceFilter } from './reference-filter.js';
@@ -26,6 +26,20 @@ export class Registration {
       const meeting = insertMeeting(this.#db, prepared, actor);
       ReferenceFilter.for(this.#db).addMeeting(meeting.platform, meeting.meetingId);
       return { meeting, retro: this.#matcher.retroHuntMeeting(meeting, prepared.passcodes, now) };
+    })();
+  }
+
+  /**
+   * Changes a registered meeting (as `updateMeeting`); a new passcode is
+   * compared at once with the passcodes already posted for it, so its leaks
+   * say whether what leaked still works.
+   */
+  updateMeeting(orgId: number, id: number, changes: MeetingChanges, actor: string, now: Date = new Date()): { meeting: Meeting; reassessed: number } {
+    return this.#db.transaction(() => {
+      const meeting = updateMeeting(this.#db, orgId, id, changes, actor);
+      if (changes.passcode === undefined) return { meeting, reassessed: 0 };
+      const { passcodes } = prepareMeeting({ orgId, platform: meeting.platform, meetingId: meeting.meetingId, ownerEmail: meeting.ownerEmail, passcode: changes.passcode });
+      return { meeting, reassessed: this.#matcher.reassessPasscode(meeting, passcodes, now) };
     })();
   }
 

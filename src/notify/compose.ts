@@ -12,7 +12,7 @@ import { escapeHtml, safeHref } from './html.js';
 import type { LinkMaker } from './links.js';
 import type { OutboxRow } from './outbox.js';
 import { platformName, sourceName } from './rotation.js';
-import { maskMeetingId, renderAlertEmail, renderDigestEmail, renderSignInEmail, renderConnectionFailedEmail } from './templates.js';
+import { maskMeetingId, renderAlertEmail, renderConnectionFailedEmail, renderDigestEmail, renderInvitationEmail, renderSignInEmail } from './templates.js';
 import type { LeakView, RenderedEmail, SightingView } from './view.js';
 
 /** Sightings shown in one email; the rest are counted. */
@@ -156,6 +156,8 @@ export function compose(context: ComposeContext, row: OutboxRow): Composed {
       return composeVerification(context, row);
     case 'sign-in':
       return composeSignIn(context, row);
+    case 'invitation':
+      return composeInvitation(context, row);
     case 'test':
       return composeTest(context, row);
     case 'connection-failed':
@@ -304,6 +306,23 @@ function composeSignIn(context: ComposeContext, row: OutboxRow): Composed {
   return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
 }
 
+interface InvitationPayload {
+  organisation: string;
+  role: 'admin' | 'organiser';
+  invitedBy: string;
+  signInUrl: string;
+}
+
+function composeInvitation(context: ComposeContext, row: OutboxRow): Composed {
+  const payload = row.payload as InvitationPayload;
+  // Removed again before it went: say nothing.
+  if (statement(context.db, 'SELECT 1 FROM contacts WHERE org_id = ? AND email = ? AND role = ?').pluck().get(row.orgId, row.recipient, payload.role) !== 1) {
+    return { cancel: `${row.recipient} is no longer an ${payload.role} of the organisation` };
+  }
+  const email = renderInvitationEmail({ recipient: row.recipient, orgName: payload.organisation, role: payload.role, invitedBy: payload.invitedBy, signInUrl: payload.signInUrl });
+  return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
+}
+
 /** A sample of what organisers receive, for `leakwatch notify test`. */
 export function sampleLeak(now: Date): LeakView {
   const seen = new Date(now.getTime() - 12 * 60_000).toISOString();
@@ -347,6 +366,11 @@ export function sampleLeak(now: Date): LeakView {
   };
 }
 
+/** The body of a test webhook call: the sample leak, `event: "leak.test"`. */
+export function testWebhookBody(now: Date): string {
+  return webhookBody(sampleLeak(now), 'leak.test');
+}
+
 function composeTest(context: ComposeContext, row: OutboxRow): Composed {
   const { links, now } = context;
   const leak = sampleLeak(now);
@@ -359,7 +383,17 @@ function composeTest(context: ComposeContext, row: OutboxRow): Composed {
   return { channel: 'email', subject, email: { ...email, subject }, headers: { 'Auto-Submitted': 'auto-generated' } };
 }
 
+/** The organisation's own webhook a call is for, when it is one (the installation's `notify.webhooks` have none). */
+export function orgWebhookOf(row: OutboxRow): number | null {
+  const id = (row.payload as { webhookId?: unknown } | null)?.webhookId;
+  return typeof id === 'number' ? id : null;
+}
+
 function composeWebhook(context: ComposeContext, row: OutboxRow): Composed {
+  const webhookId = orgWebhookOf(row);
+  if (webhookId !== null && statement(context.db, 'SELECT 1 FROM org_webhooks WHERE id = ? AND org_id = ?').pluck().get(webhookId, row.orgId) !== 1) {
+    return { cancel: 'the organisation removed this webhook' };
+  }
   const leak = owedLeak(context, row);
   if (typeof leak === 'string') return { cancel: leak };
   const view = toLeakView(context.db, leak);

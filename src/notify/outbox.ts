@@ -15,7 +15,7 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'cancelled'
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'dead', 'cancelled'];
 
 /** What a message is; the worker renders each kind differently. */
-export type OutboxKind = 'alert' | 'digest' | 'escalation' | 'verification' | 'sign-in' | 'test' | 'connection-failed';
+export type OutboxKind = 'alert' | 'digest' | 'escalation' | 'verification' | 'sign-in' | 'invitation' | 'test' | 'connection-failed' | 'rotated';
 
 export interface OutboxMessage {
   /** Makes queuing idempotent: a second message with the same key is dropped. */

@@ -777,3 +777,46 @@ ${htmlParagraph(escapeHtml(once), `font-size:13px;line-height:18px;color:${MUTED
   ];
   return { subject, text: `${text}\n`, html: htmlDocument(subject, what, rows) };
 }
+
+// ---------------------------------------------------------------------------
+// An invitation
+
+export interface InvitationEmailInput {
+  recipient: string;
+  orgName: string;
+  role: 'admin' | 'organiser';
+  /** Who added them, as the audit log names them (an address, or `operator:NAME`). */
+  invitedBy: string;
+  /** The dashboard's sign-in page: an invitation carries no credential, the person asks for their own link. */
+  signInUrl: string;
+}
+
+/**
+ * The email to someone an admin added to an organisation: who added them,
+ * what the role means, and where to sign in. No sign-in link is in it (one
+ * forwarded invitation must not be a way in); the person asks for their own.
+ */
+export function renderInvitationEmail(input: InvitationEmailInput): RenderedEmail {
+  const org = oneLine(input.orgName);
+  const by = oneLine(input.invitedBy.replace(/^web:/, ''));
+  const subject = truncate(`[leakwatch] You were added to ${org} as ${input.role === 'admin' ? 'an admin' : 'an organiser'}`, 200);
+  const added = `${by} added you (${oneLine(input.recipient)}) to ${org} on leakwatch, which watches public posts for leaked links of the organisation's video meetings.`;
+  const means =
+    input.role === 'admin'
+      ? 'As an admin you manage its domains, people, meetings and settings, and you see every leak of the organisation.'
+      : 'As an organiser you are emailed when a link of one of your meetings is posted in public, with what to do, and you see those leaks on the dashboard.';
+  const how = 'To sign in, open the page below and enter this address: leakwatch emails you a link that works once. There is no password.';
+  const ignore = "If you do not know why, reply to this email or ask your organisation's IT team; until you sign in, nothing else is sent to you but alerts about your meetings.";
+  const text = [added, '', means, '', how, input.signInUrl, '', ignore].join('\n');
+  const rows = [
+    htmlMasthead('You were added'),
+    `<tr><td style="padding:24px 32px;">
+${htmlParagraph(escapeHtml(added))}
+${htmlParagraph(escapeHtml(means))}
+${htmlParagraph(escapeHtml(how))}
+<div style="margin:16px 0 12px 0;">${htmlButton(input.signInUrl, 'Go to leakwatch', 'primary')}</div>
+${htmlParagraph(escapeHtml(ignore), `font-size:13px;line-height:18px;color:${MUTED};`)}
+</td></tr>`,
+  ];
+  return { subject, text: `${text}\n`, html: htmlDocument(subject, added, rows) };
+}

@@ -21,7 +21,8 @@ import type { Db } from '../store/database.js';
 import { Heartbeat, type LeaseHolder, leaseHolder } from '../store/leases.js';
 import { errorLine, sqliteErrorOf } from '../store/sqlite-errors.js';
 import { statement } from '../store/statements.js';
-import { compose, type Composed } from './compose.js';
+import { compose, type Composed, orgWebhookOf } from './compose.js';
+import { signingKeyOf } from '../registry/webhooks.js';
 import { LinkMaker, linkKey } from './links.js';
 import {
   dueIds,
@@ -374,7 +375,7 @@ export class Notifier {
       }
       const capped = this.#capped(row, now);
       if (capped !== null) {
-        postpone(this.#db, row.id, this.#holder.id, capped, `daily cap of ${this.#config.notify.dailyCap} messages to ${row.recipient} reached`);
+        postpone(this.#db, row.id, this.#holder.id, capped.until, `daily cap of ${capped.cap} messages to ${row.recipient} reached`);
         return 'waiting';
       }
       const counted = CAPPED.has(row.kind);
@@ -398,7 +399,14 @@ export class Notifier {
       this.#recordSent(row, composed.subject);
       return 'sent';
     } else {
-      const secret = this.#secrets.webhookSecret;
+      const installationSecret = this.#secrets.webhookSecret;
+      const webhookId = orgWebhookOf(row);
+      // An organisation's own webhook is signed with its own key, derived from the installation's secret.
+      const secret = installationSecret && webhookId !== null ? signingKeyOf(this.#db, webhookId, installationSecret) : installationSecret;
+      if (installationSecret && secret === null) {
+        markCancelled(this.#db, row.id, this.#holder.id, 'the organisation removed this webhook');
+        return 'cancelled';
+      }
       if (!secret) {
         this.#warnOnce('webhook', 'webhook calls are waiting in the outbox: LEAKWATCH_WEBHOOK_SECRET is not set, and webhooks are only sent signed');
         postpone(this.#db, row.id, this.#holder.id, later, 'LEAKWATCH_WEBHOOK_SECRET is not set');
@@ -433,14 +441,20 @@ export class Notifier {
     }
   }
 
-  /** When a capped message may go, or null when it may go now. Critical alerts are never held back. */
-  #capped(row: OutboxRow, now: Date): Date | null {
+  /**
+   * When a capped message may go, or null when it may go now. Critical alerts
+   * are never held back. The cap is the organisation's own daily cap when its
+   * admins set one, `notify.dailyCap` otherwise.
+   */
+  #capped(row: OutboxRow, now: Date): { until: Date; cap: number } | null {
     if (!CAPPED.has(row.kind)) return null;
     if (row.leakId !== null && statement(this.#db, 'SELECT severity FROM leaks WHERE id = ?').pluck().get(row.leakId) === 'critical') return null;
+    const own = row.orgId === null ? null : (statement(this.#db, 'SELECT daily_cap FROM org_settings WHERE org_id = ?').pluck().get(row.orgId) as number | null | undefined);
+    const cap = own ?? this.#config.notify.dailyCap;
     const { count, oldest } = sentSince(this.#db, row.recipient, new Date(now.getTime() - DAY_MS));
-    if (count + (this.#inFlight.get(row.recipient) ?? 0) < this.#config.notify.dailyCap) return null;
+    if (count + (this.#inFlight.get(row.recipient) ?? 0) < cap) return null;
     // Sends still in flight have no time yet: wait for them as if sent now.
-    return new Date((oldest === null ? now.getTime() : Date.parse(oldest)) + DAY_MS + 1000);
+    return { until: new Date((oldest === null ? now.getTime() : Date.parse(oldest)) + DAY_MS + 1000), cap };
   }
 
   #failed(row: OutboxRow, verdict: FailureVerdict, subject: string | null): Outcome {

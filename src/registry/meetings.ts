@@ -112,9 +112,13 @@ export function getMeeting(db: Db, orgId: number, id: number): Meeting {
   return toMeeting(row);
 }
 
-export function listMeetings(db: Db, orgId: number): Meeting[] {
+/** An organisation's meetings by id; `page` gives those after `afterId`, at most `limit` of them. */
+export function listMeetings(db: Db, orgId: number, page?: { afterId: number; limit: number }): Meeting[] {
   getOrganisation(db, orgId);
-  return (statement(db, 'SELECT * FROM meetings WHERE org_id = ? ORDER BY id').all(orgId) as MeetingRow[]).map(toMeeting);
+  const rows = page
+    ? statement(db, 'SELECT * FROM meetings WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?').all(orgId, page.afterId, page.limit)
+    : statement(db, 'SELECT * FROM meetings WHERE org_id = ? ORDER BY id').all(orgId);
+  return (rows as MeetingRow[]).map(toMeeting);
 }
 
 /** Removes one organisation's meeting; its leaks stay, detached, for the record. */

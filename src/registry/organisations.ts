@@ -56,18 +56,6 @@ export function addOrganiser(db: Db, orgId: number, email: string, actor: string
   return addContact(db, orgId, email, 'organiser', actor);
 }
 
-/** A person of an organisation: an admin or organiser contact. */
-export interface Member {
-  email: string;
-  role: 'admin' | 'organiser';
-}
-
-/** An organisation's admins and organisers, admins first. */
-export function listMembers(db: Db, orgId: number): Member[] {
-  getOrganisation(db, orgId);
-  return db.prepare("SELECT email, role FROM contacts WHERE org_id = ? AND role IN ('admin', 'organiser') ORDER BY role, email").all(orgId) as Member[];
-}
-
 /**
  * Takes a role in an organisation from an address. The last admin stays:
  * an organisation nobody administers could not be managed or alerted.

@@ -164,7 +164,16 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         host: config.web.host,
         port: config.web.port,
         health,
-        app: { dashboard: { settings: config.web, verification: verificationSettingsFrom(config), registration, urlGuard: config.http } },
+        app: {
+          dashboard: {
+            settings: config.web,
+            verification: verificationSettingsFrom(config),
+            registration,
+            urlGuard: config.http,
+            webhooks: { secret: secrets.webhookSecret, timeoutMs: config.http.timeoutMs, userAgent: config.http.userAgent },
+            notify: config.notify,
+          },
+        },
       });
     } catch (error) {
       // Crawling and alerting matter more than the pages behind the email buttons: run without them, loudly.

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { Registration } from '../match/registration.js';
 import type { VerificationSettings } from '../registry/identifiers.js';
+import type { NotifyDefaults } from '../registry/org-settings.js';
 import type { Access } from '../registry/people.js';
 import type { Db } from '../store/database.js';
 import type { HealthCheck } from './health.js';
@@ -19,6 +20,18 @@ export interface DashboardOptions {
   registration: Registration;
   /** Where a calendar feed a person subscribes may be fetched from (`http.*`): checked as every URL a user gives. Default: public addresses only. */
   urlGuard?: UrlGuardOptions | undefined;
+  /** The installation's `notify.*` defaults the settings page shows next to an organisation's own. Default: the embedded defaults. */
+  notify?: NotifyDefaults | undefined;
+  /** How an organisation's webhooks are signed and called, for their "send a test" button. Absent: webhooks cannot be added. */
+  webhooks?: WebhookSettings | undefined;
+}
+
+export interface WebhookSettings {
+  /** `LEAKWATCH_WEBHOOK_SECRET`: each webhook's key is derived from it. Absent: webhooks cannot be added. */
+  secret: string | undefined;
+  /** `http.timeoutMs`, `http.userAgent`. */
+  timeoutMs: number;
+  userAgent: string;
 }
 
 export interface DashboardDeps extends DashboardOptions {

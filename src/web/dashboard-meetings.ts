@@ -9,6 +9,7 @@
  * | --- | --- |
  * | `GET /orgs/:id/meetings` | the list and the forms |
  * | `POST /orgs/:id/meetings` | add one |
+ * | `GET`/`POST /orgs/:id/meetings/:meeting` | change one: title, organiser, passcode, schedule, public (an organiser: their own, not its organiser) |
  * | `POST /orgs/:id/meetings/:meeting/remove` | remove one |
  * | `POST /orgs/:id/meetings/import` | import a CSV or iCalendar file (upload or pasted) |
  * | `POST /orgs/:id/feeds` | subscribe an iCalendar feed (`leakwatch meeting subscribe`), refreshed on `calendars.cron` |
@@ -19,7 +20,7 @@ import { InputError } from '../errors.js';
 import { platformName } from '../notify/rotation.js';
 import { listFeeds, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importICalendar, importMeetingCsv } from '../registry/meeting-import.js';
-import { listMeetings, removeMeeting } from '../registry/meetings.js';
+import { getMeeting, listMeetings, type Meeting, type MeetingChanges, removeMeeting } from '../registry/meetings.js';
 import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
@@ -42,7 +43,9 @@ export function meetingRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, sign
       escapeHtml(m.title ?? ''),
       escapeHtml(m.ownerEmail),
       escapeHtml([m.startsAt?.replace('T', ' ').slice(0, 16), m.recurrence ? 'recurring' : '', m.public ? 'public on purpose' : ''].filter(Boolean).join(', ')),
-      admin ? postForm(c, `/orgs/${org.id}/meetings/${m.id}/remove`, '<button type="submit" class="link">Remove</button>') : '',
+      `<div class="actions"><a href="/orgs/${org.id}/meetings/${m.id}">Edit<span class="visually-hidden"> ${escapeHtml(m.title ?? m.meetingId)}</span></a>${
+        admin ? postForm(c, `/orgs/${org.id}/meetings/${m.id}/remove`, `<button type="submit" class="link">Remove<span class="visually-hidden"> ${escapeHtml(m.title ?? m.meetingId)}</span></button>`) : ''
+      }</div>`,
     ]);
     const forms = admin
       ? `<h2>Add a meeting</h2>
@@ -176,6 +179,79 @@ ${postForm(
     if (!listFeeds(db, found.org.id).some((f) => f.id === feedId)) return notFound(c);
     const { removedMeetings } = unsubscribeFeed(db, found.org.id, feedId, actorOf(c));
     return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`Feed removed, with its ${removedMeetings} meeting(s).`)}</p>`);
+  });
+
+  /** The meeting of the path when the person may change it (an admin: any; an organiser: their own), else the answer to give. */
+  function editable(c: Context<DashboardEnv>): { org: Organisation; meeting: Meeting; admin: boolean } | Response {
+    const found = organisationOf(c, deps);
+    const meetingId = idParam(c, 'meeting');
+    if (!found || meetingId === null) return notFound(c);
+    let meeting: Meeting;
+    try {
+      meeting = getMeeting(db, found.org.id, meetingId);
+    } catch (error) {
+      if (error instanceof InputError) return notFound(c);
+      throw error;
+    }
+    const access = c.get('access');
+    const admin = access.administers(found.org.id);
+    // Another organiser's meeting is not theirs to see: not found, as on the list.
+    if (!admin && meeting.ownerEmail !== access.person.email) return notFound(c);
+    return { org: found.org, meeting, admin };
+  }
+
+  function editPage(c: Context<DashboardEnv>, org: Organisation, meeting: Meeting, admin: boolean, message = '', status: 200 | 400 = 200, values?: Record<string, string>): Response {
+    const value = (name: string, current: string | null) => escapeHtml(values?.[name] ?? current ?? '');
+    const owner = admin
+      ? `<label for="owner">Organiser's email (alerted)</label><input type="email" id="owner" name="owner" required value="${value('owner', meeting.ownerEmail)}">`
+      : `<p>Organiser: ${escapeHtml(meeting.ownerEmail)} <span class="muted">(an admin can change it)</span></p>`;
+    const form = postForm(
+      c,
+      `/orgs/${org.id}/meetings/${meeting.id}`,
+      `<label for="title">Title</label><input type="text" id="title" name="title" maxlength="200" value="${value('title', meeting.title)}">
+${owner}
+<label for="passcode">New passcode</label><input type="text" id="passcode" name="passcode" maxlength="100" autocomplete="off" aria-describedby="passcode-hint">
+<p class="muted" id="passcode-hint">${escapeHtml(meeting.hasPasscode ? 'A passcode is registered (kept only as a salted hash). Leave this empty to keep it; after rotating the passcode on the platform, enter the new one here: its leaks then say whether what was posted still works.' : 'None registered. With one, leaks say whether the posted passcode works.')}</p>
+${meeting.hasPasscode ? '<p class="check"><input type="checkbox" id="forget" name="forget" value="on"> <label for="forget" class="choice">Forget the registered passcode</label></p>' : ''}
+<label for="starts">Starts (ISO 8601 with its offset, e.g. 2026-09-01T09:00+01:00)</label><input type="text" id="starts" name="starts" maxlength="40" value="${value('starts', meeting.startsAt)}">
+<label for="ends">Ends</label><input type="text" id="ends" name="ends" maxlength="40" value="${value('ends', meeting.endsAt)}">
+<label for="recurrence">Repeats (RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=MO,WE)</label><input type="text" id="recurrence" name="recurrence" maxlength="1000" value="${value('recurrence', meeting.recurrence)}">
+<p class="check"><input type="checkbox" id="public" name="public" value="on"${(values ? values.public === 'on' : meeting.public) ? ' checked' : ''}> <label for="public" class="choice">Public on purpose (its leaks are not alerted)</label></p>
+<p><button type="submit">Save</button> <a href="/orgs/${org.id}/meetings">Back to the meetings</a></p>`,
+      '',
+    );
+    return dashboardPage(c, `${platformName(meeting.platform)} meeting ${meeting.meetingId}`, `${orgNav(org)}${message}${form}`, status);
+  }
+
+  app.get('/orgs/:id/meetings/:meeting', signedIn, function editMeetingView(c) {
+    const found = editable(c);
+    return found instanceof Response ? found : editPage(c, found.org, found.meeting, found.admin);
+  });
+
+  app.post('/orgs/:id/meetings/:meeting', signedIn, async function editMeetingAction(c) {
+    const found = editable(c);
+    if (found instanceof Response) return found;
+    const form = (await formOf(c))!;
+    const text = (name: string) => field(form, name);
+    const passcode = text('passcode');
+    const changes: MeetingChanges = {
+      title: text('title') || null,
+      ownerEmail: found.admin ? text('owner') : undefined,
+      passcode: passcode !== '' ? passcode : text('forget') === 'on' ? null : undefined,
+      startsAt: text('starts') || null,
+      endsAt: text('ends') || null,
+      recurrence: text('recurrence') || null,
+      public: text('public') === 'on',
+    };
+    try {
+      const { meeting, reassessed } = registration.updateMeeting(found.org.id, found.meeting.id, changes, actorOf(c), deps.clock());
+      const note = reassessed > 0 ? ` ${reassessed} of its leaks were compared with the new passcode again.` : '';
+      return editPage(c, found.org, meeting, found.admin, `<p class="notice" role="status">${escapeHtml(`Saved.${note}`)}</p>`);
+    } catch (error) {
+      // What was typed stays in the form (never the passcode), with the problem above it.
+      const values = { title: text('title'), owner: text('owner'), starts: text('starts'), ends: text('ends'), recurrence: text('recurrence'), public: text('public') };
+      return editPage(c, found.org, found.meeting, found.admin, failure(error), 400, values);
+    }
   });
 
   app.post('/orgs/:id/meetings/:meeting/remove', signedIn, function removeMeetingAction(c) {

@@ -19,8 +19,9 @@ import { InputError } from '../errors.js';
 import { VERIFICATION_PREFIX } from '../registry/dns-txt.js';
 import { type Identifier, addIdentifier, listIdentifiers, reissueDnsToken, sendVerificationEmail, VERIFICATION_MAILBOXES, verifyByDns } from '../registry/identifiers.js';
 import { DOMAIN_KINDS, IDENTIFIER_KINDS } from '../registry/identifier-value.js';
-import { addAdmin, addOrganiser, createOrganisation, listMembers, type Organisation, removeMember } from '../registry/organisations.js';
-import type { Role } from '../registry/people.js';
+import { invitePerson } from '../registry/invitations.js';
+import { createOrganisation, getOrganisation, type Organisation, removeMember } from '../registry/organisations.js';
+import { organisationPeople, type Role } from '../registry/people.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
 import { csrfField, escapeHtml, paragraph, table } from './layout.js';
@@ -36,7 +37,7 @@ const KIND_LABELS: Record<(typeof IDENTIFIER_KINDS)[number], string> = {
 };
 
 export function orgNav(org: Organisation): string {
-  return `<p class="muted"><a href="/orgs/${org.id}">Identifiers and people</a> · <a href="/orgs/${org.id}/meetings">Meetings</a> · <a href="/orgs/${org.id}/leaks">Leaks</a> · <a href="/orgs/${org.id}/tokens">API tokens</a></p>`;
+  return `<p class="muted"><a href="/orgs/${org.id}">Identifiers and people</a> · <a href="/orgs/${org.id}/meetings">Meetings</a> · <a href="/orgs/${org.id}/leaks">Leaks</a> · <a href="/orgs/${org.id}/tokens">API tokens</a> · <a href="/orgs/${org.id}/settings">Settings</a></p>`;
 }
 
 /** The form of a signed-in page, posting to `action`, its CSRF token included. */
@@ -114,12 +115,15 @@ ${postForm(c, '/orgs/new', `<label for="name">Name of the organisation</label><i
       ? postForm(c, `/orgs/${org.id}/identifiers`, `<label for="kind">Kind</label><select id="kind" name="kind">${kinds}</select>
 <label for="value">Value</label><input type="text" id="value" name="value" required maxlength="253"><p><button type="submit">Add identifier</button></p>`, '')
       : '';
-    const members = listMembers(db, org.id);
-    const memberRows = members.map((m) => [
-      escapeHtml(m.email),
-      escapeHtml(m.role),
-      admin ? postForm(c, `/orgs/${org.id}/people/remove`, `<input type="hidden" name="email" value="${escapeHtml(m.email)}"><input type="hidden" name="role" value="${m.role}"><button type="submit" class="link">Remove</button>`) : '',
-    ]);
+    // One row per person and role, so each role can be taken away on its own.
+    const memberRows = organisationPeople(db, org.id).flatMap((person) =>
+      person.roles.map((role) => [
+        escapeHtml(person.email),
+        escapeHtml(role),
+        escapeHtml(person.lastSignInAt?.slice(0, 16).replace('T', ' ') ?? 'never'),
+        admin ? postForm(c, `/orgs/${org.id}/people/remove`, `<input type="hidden" name="email" value="${escapeHtml(person.email)}"><input type="hidden" name="role" value="${role}"><button type="submit" class="link">Remove<span class="visually-hidden"> ${escapeHtml(`${person.email} as ${role}`)}</span></button>`) : '',
+      ]),
+    );
     const inviteForm = admin
       ? postForm(c, `/orgs/${org.id}/people`, `<label for="email">Email address</label><input type="email" id="email" name="email" required>
 <label for="role">Role</label><select id="role" name="role"><option value="organiser">Organiser (sees the leaks of their own meetings)</option><option value="admin">Admin (sees and manages everything)</option></select>
@@ -130,7 +134,7 @@ ${postForm(c, '/orgs/new', `<label for="name">Name of the organisation</label><i
       org.name,
       `${orgNav(org)}${message}<p>Your role: <strong>${escapeHtml(role)}</strong></p>
 <h2>Identifiers</h2>${identifierTable}${addIdentifierForm}
-<h2>People</h2>${table(['Email', 'Role', { hidden: 'Change' }], memberRows)}
+<h2>People</h2>${table(['Email', 'Role', 'Last signed in (UTC)', { hidden: 'Change' }], memberRows)}
 ${admin ? paragraph('They sign in with their email address; leakwatch emails organisers about leaks of their meetings.', 'muted') : ''}${inviteForm}`,
       status,
     );
@@ -217,9 +221,12 @@ ${admin ? paragraph('They sign in with their email address; leakwatch emails org
     if (!c.get('access').administers(found.org.id)) return notAllowed(c);
     const form = (await formOf(c))!;
     try {
-      const add = field(form, 'role') === 'admin' ? addAdmin : addOrganiser;
-      add(db, found.org.id, field(form, 'email'), actorOf(c));
-      return c.redirect(`/orgs/${found.org.id}`, 303);
+      const role = field(form, 'role') === 'admin' ? 'admin' : 'organiser';
+      const added = invitePerson(db, { orgId: found.org.id, email: field(form, 'email'), role }, deps.settings.publicUrl, actorOf(c), deps.clock());
+      const said = added.invited
+        ? `${added.email} is now an ${role} of ${added.organisation.name}; an invitation is on its way to them.`
+        : `${added.email} is an ${role} of ${added.organisation.name}; no invitation was emailed: ${added.reason}. They can sign in at ${new URL('sign-in', deps.settings.publicUrl.endsWith('/') ? deps.settings.publicUrl : `${deps.settings.publicUrl}/`).href}.`;
+      return organisationPage(c, getOrganisation(db, found.org.id), found.role, `<p class="notice" role="status">${escapeHtml(said)}</p>`);
     } catch (error) {
       return organisationPage(c, found.org, found.role, failure(error), 400);
     }

@@ -17,7 +17,7 @@ describe('leakwatch executable', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const commands = result.stdout.split('Commands:\n')[1]!.trimEnd().split('\n');
-    expect(commands.map((line) => line.trim().split(/\s+/)[0])).toEqual(['run', 'scan', 'ingest', 'crawl', 'sources', 'org', 'identifier', 'meeting', 'connect', 'disconnect', 'connections', 'token', 'leaks', 'operator', 'demo', 'outbox', 'notify', 'config', 'db', 'help']);
+    expect(commands.map((line) => line.trim().split(/\s+/)[0])).toEqual(['run', 'scan', 'ingest', 'crawl', 'sources', 'org', 'webhook', 'identifier', 'meeting', 'connect', 'disconnect', 'connections', 'token', 'leaks', 'operator', 'demo', 'outbox', 'notify', 'config', 'db', 'help']);
     for (const line of commands) expect(line).toMatch(/^ {2}\S+( \S+)*\s{2,}\S.*$/);
   });
 

@@ -1,3 +1,4 @@
+import { addOrganiser } from '../../src/registry/organisations.js';
 import { createApiApp, type ApiDeps } from '../../src/api/app.js';
 import { createToken } from '../../src/api/tokens.js';
 import type { IncomingPost } from '../../src/match/matcher.js';
@@ -68,6 +69,7 @@ export function leakMeeting(store: TestStore, orgId: number, zoomId: string, pas
 
 function fixtureOrg(store: TestStore, name: string, domain: string, zoomId: string, passcode: string): FixtureOrg {
   const id = school(store, name, domain);
+  addOrganiser(store.db, id, `teacher@${domain}`, 'test');
   const { meetingId, leakId } = leakMeeting(store, id, zoomId, passcode, `teacher@${domain}`);
   const added = addIdentifier(store.db, { orgId: id, kind: 'meeting-domain', value: `meet.${domain}` }, VERIFICATION, 'test', NOW);
   return {
@@ -135,6 +137,8 @@ export const EXAMPLE_BODIES: Record<string, Pick<CallOptions, 'json' | 'raw' | '
   importMeetings: { raw: 'platform,meeting_id,owner_email\nzoom,845 5555 7777,art@westfield.example\n', contentType: 'text/csv' },
   updateMeeting: { json: { title: 'Renamed', passcode: '999999', public: true } },
   actOnLeak: { json: { action: 'ignore', reason: 'not ours' } },
+  addPerson: { json: { email: 'new@westfield.example', role: 'organiser' } },
+  removePerson: { json: { email: 'teacher@westfield.example', role: 'organiser' } },
 };
 
 /** The number in a route's `{id}` for an organisation of the fixture: the kind of thing is the path's first segment after /v1. */

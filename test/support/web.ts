@@ -6,6 +6,8 @@ import { linkKey } from '../../src/notify/links.js';
 import { createApp } from '../../src/web/app.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import type { HealthCheck } from '../../src/web/health.js';
+import type { UrlGuardOptions } from '../../src/net/url-guard.js';
+import type { NotifyDefaults } from '../../src/registry/org-settings.js';
 import { FakeClock } from './notify.js';
 import { type TestStore, VERIFICATION } from './store.js';
 
@@ -24,7 +26,10 @@ export interface TestWeb {
 }
 
 /** The whole app with the dashboard, on the store's database, at a clock the test moves. */
-export function dashboardApp(store: TestStore, options: { web?: Partial<Config['web']>; dnsServers?: string[]; clock?: FakeClock; health?: HealthCheck } = {}): TestWeb {
+export function dashboardApp(
+  store: TestStore,
+  options: { web?: Partial<Config['web']>; dnsServers?: string[]; clock?: FakeClock; health?: HealthCheck; webhookSecret?: string; urlGuard?: UrlGuardOptions; notify?: NotifyDefaults } = {},
+): TestWeb {
   const clock = options.clock ?? new FakeClock('2026-09-01T12:00:00.000Z');
   const settings = webSettings(options.web);
   const app = createApp({
@@ -38,6 +43,9 @@ export function dashboardApp(store: TestStore, options: { web?: Partial<Config['
       settings,
       verification: { ...VERIFICATION, publicUrl: settings.publicUrl, dnsServers: options.dnsServers, dnsTimeoutMs: 1000 },
       registration: store.registration,
+      urlGuard: options.urlGuard,
+      notify: options.notify,
+      webhooks: { secret: options.webhookSecret, timeoutMs: 2000, userAgent: 'leakwatch-test' },
     },
   });
   return { app, clock };

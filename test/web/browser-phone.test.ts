@@ -50,7 +50,9 @@ it('every main page, at a phone’s width, has no serious accessibility violatio
 
     const leakId = listLeaks(store.db, { orgId })[0]!.id;
     const problems: string[] = [];
-    for (const path of ['/', `/orgs/${orgId}`, `/orgs/${orgId}/meetings`, `/orgs/${orgId}/leaks`, `/leaks/${leakId}`, `/orgs/${orgId}/tokens`]) {
+    const meetingId = store.db.prepare('SELECT id FROM meetings WHERE org_id = ?').pluck().get(orgId) as number;
+    const pages = ['/', `/orgs/${orgId}`, `/orgs/${orgId}/meetings`, `/orgs/${orgId}/meetings/${meetingId}`, `/orgs/${orgId}/leaks`, `/leaks/${leakId}`, `/orgs/${orgId}/tokens`, `/orgs/${orgId}/settings`];
+    for (const path of pages) {
       await page.goto(`${web.url}${path}`);
       const { violations } = await new AxeBuilder({ page }).analyze();
       for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {

@@ -91,8 +91,11 @@ describe('an organisation', () => {
   it('adds and removes its people; the last admin stays; an organiser changes nothing', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     const admin = await signedIn(web, store, 'it@westfield.example');
-    expect((await submit(admin, `/orgs/${org}/people`, { email: 'teacher@westfield.example', role: 'organiser' })).status).toBe(303);
+    const added = await submit(admin, `/orgs/${org}/people`, { email: 'Teacher@Westfield.example', role: 'organiser' });
+    expect(added.status).toBe(200);
+    expect(added.body).toContain('teacher@westfield.example is now an organiser of Westfield High; an invitation is on its way to them.');
     expect(count(store.db, 'contacts', "org_id = ? AND email = 'teacher@westfield.example' AND role = 'organiser'", org)).toBe(1);
+    expect(count(store.db, 'outbox', "kind = 'invitation' AND recipient = 'teacher@westfield.example'")).toBe(1);
     await admin.get(`/orgs/${org}`);
     const last = await submit(admin, `/orgs/${org}/people/remove`, { email: 'it@westfield.example', role: 'admin' });
     expect(last.status).toBe(409);

@@ -9,6 +9,7 @@ import { subscribeFeed } from '../../src/registry/calendar-feeds.js';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { listLeaks } from '../../src/match/leaks.js';
 import { listIdentifiers } from '../../src/registry/identifiers.js';
+import { addWebhook } from '../../src/registry/webhooks.js';
 import { tempStore, type TestStore } from '../support/store.js';
 import { dashboardApp, signedIn, type TestWeb } from '../support/web.js';
 
@@ -23,7 +24,7 @@ afterEach(() => store.cleanup());
 
 /** Everything a request could change, as rows (sessions aside: a request refreshes its own). */
 function snapshot(): string {
-  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens', 'api_tokens', 'calendar_feeds'];
+  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens', 'api_tokens', 'calendar_feeds', 'org_settings', 'org_webhooks'];
   return JSON.stringify(tables.map((t) => store.db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()));
 }
 
@@ -35,7 +36,8 @@ function setUp(name: string, domain: string, meetingId: string) {
   store.matcher.ingestPage([{ source: 'reddit', sourceId: `p${meetingId}`, url: null, author: 'a', createdAt: web.clock.now.toISOString(), text: `zoom.us/j/${meetingId}` }], { now: web.clock.now });
   const feed = subscribeFeed(store.db, { orgId: id, url: `https://calendar.${domain}/private/s3cret.ics` }, { allowPrivateHosts: false }, 'test').id;
   const token = createToken(store.db, { orgId: id, name: 'sync', scope: 'write', actor: 'test' }).apiToken.id;
-  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id, token, feed };
+  const webhook = addWebhook(store.db, { orgId: id, url: `https://hooks.${domain}/services/s3cret` }, { allowPrivateHosts: false }, 'installation-secret', 'test').webhook.id;
+  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id, token, feed, webhook };
 }
 
 it('answers 404 to every route with another organisation\'s ids, and changes nothing', async () => {
@@ -44,10 +46,10 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
   const browser = await signedIn(web, store, 'it@westfield.example');
 
   const walks: [method: 'GET' | 'POST', path: string, form?: Record<string, string>][] = [];
-  for (const [org, identifier, meeting, leak, token, feed] of [
-    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed],
-    // Their identifier, meeting, token and feed under my organisation.
-    [mine.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed],
+  for (const [org, identifier, meeting, leak, token, feed, webhook] of [
+    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed, theirs.webhook],
+    // Their identifier, meeting, token, feed and webhook under my organisation.
+    [mine.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed, theirs.webhook],
   ]) {
     walks.push(
       ['GET', `/orgs/${org}`],
@@ -61,6 +63,8 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
       ['POST', `/orgs/${org}/people`, { email: 'evil@evil.example', role: 'admin' }],
       ['POST', `/orgs/${org}/people/remove`, { email: 'it@eastfield.example', role: 'admin' }],
       ['POST', `/orgs/${org}/meetings`, { meeting: '84512397299', platform: 'zoom', owner: 'evil@evil.example' }],
+      ['GET', `/orgs/${org}/meetings/${meeting}`],
+      ['POST', `/orgs/${org}/meetings/${meeting}`, { title: 'evil', owner: 'evil@evil.example', passcode: '123456' }],
       ['POST', `/orgs/${org}/meetings/${meeting}/remove`],
       ['POST', `/orgs/${org}/meetings/import`, { csv: 'platform,meeting_id,owner_email\nzoom,84512397298,evil@evil.example\n' }],
       ['POST', `/leaks/${leak}/status`, { to: 'ignored', reason: 'not ours' }],
@@ -69,15 +73,21 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
       ['POST', `/orgs/${org}/tokens/${token}/revoke`],
       ['POST', `/orgs/${org}/feeds`, { url: 'https://calendar.evil.example/x.ics' }],
       ['POST', `/orgs/${org}/feeds/${feed}/remove`],
+      ['GET', `/orgs/${org}/settings`],
+      ['POST', `/orgs/${org}/settings`, { digestHours: '1', dailyCap: '1', escalateAfterMinutes: '' }],
+      ['POST', `/orgs/${org}/webhooks`, { url: 'https://hooks.evil.example/x' }],
+      ['POST', `/orgs/${org}/webhooks/${webhook}/test`],
+      ['POST', `/orgs/${org}/webhooks/${webhook}/key`],
+      ['POST', `/orgs/${org}/webhooks/${webhook}/remove`],
     );
   }
   // The walks under my own organisation that are mine to see are not 404s: drop them.
-  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings|tokens|feeds)\/\d+\//.test(path)));
+  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings|tokens|feeds|webhooks)\/\d+(\/|$)/.test(path)));
 
   // Every dashboard route with an id in its path is walked: a new route has to be added here. (The API's
   // routes, mounted under /api, are walked with tokens of another organisation in test/api/isolation.test.ts.)
-  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting|tokenId|feed)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
-  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting').replace(/tokens\/\d+/, 'tokens/:tokenId').replace(/feeds\/\d+/, 'feeds/:feed')}`));
+  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting|tokenId|feed|webhookId)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
+  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting').replace(/tokens\/\d+/, 'tokens/:tokenId').replace(/feeds\/\d+/, 'feeds/:feed').replace(/webhooks\/\d+/, 'webhooks/:webhookId')}`));
   expect([...withIds].sort()).toEqual([...walked].sort());
 
   const before = snapshot();
