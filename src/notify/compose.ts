@@ -12,7 +12,7 @@ import { escapeHtml, safeHref } from './html.js';
 import type { LinkMaker } from './links.js';
 import type { OutboxRow } from './outbox.js';
 import { platformName, sourceName } from './rotation.js';
-import { maskMeetingId, renderAlertEmail, renderConnectionFailedEmail, renderDigestEmail, renderInvitationEmail, renderSignInEmail } from './templates.js';
+import { maskMeetingId, renderAlertEmail, renderConnectionFailedEmail, renderDigestEmail, renderInvitationEmail, renderRotatedEmail, renderSignInEmail } from './templates.js';
 import type { LeakView, RenderedEmail, SightingView } from './view.js';
 
 /** Sightings shown in one email; the rest are counted. */
@@ -160,6 +160,8 @@ export function compose(context: ComposeContext, row: OutboxRow): Composed {
       return composeInvitation(context, row);
     case 'test':
       return composeTest(context, row);
+    case 'rotated':
+      return composeRotated(context, row);
     case 'connection-failed':
       return composeConnectionFailed(context, row);
     default:
@@ -320,6 +322,12 @@ function composeInvitation(context: ComposeContext, row: OutboxRow): Composed {
     return { cancel: `${row.recipient} is no longer an ${payload.role} of the organisation` };
   }
   const email = renderInvitationEmail({ recipient: row.recipient, orgName: payload.organisation, role: payload.role, invitedBy: payload.invitedBy, signInUrl: payload.signInUrl });
+  return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
+}
+
+function composeRotated(_context: ComposeContext, row: OutboxRow): Composed {
+  const payload = row.payload as { platform: string; meetingId: string; title: string | null; changes: string[]; whereNew: string; by: string };
+  const email = renderRotatedEmail({ recipient: row.recipient, ...payload });
   return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
 }
 

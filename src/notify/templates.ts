@@ -820,3 +820,47 @@ ${htmlParagraph(escapeHtml(ignore), `font-size:13px;line-height:18px;color:${MUT
   ];
   return { subject, text: `${text}\n`, html: htmlDocument(subject, added, rows) };
 }
+
+// ---------------------------------------------------------------------------
+// A meeting rotated for its organiser
+
+export interface RotatedEmailInput {
+  recipient: string;
+  platform: string;
+  meetingId: string;
+  title: string | null;
+  /** What was changed ("a new passcode (so a new join link)", "the waiting room on"). */
+  changes: string[];
+  /** Where the organiser finds the new invitation (the meeting's page on the platform). */
+  whereNew: string;
+  /** Who pressed the button. */
+  by: string;
+}
+
+/**
+ * After "Rotate it for me": what was done, that the old link and passcode
+ * no longer work, and where the new invitation is. Never the new passcode or
+ * link: this email could be forwarded, or read by the same student.
+ */
+export function renderRotatedEmail(input: RotatedEmailInput): RenderedEmail {
+  const platform = platformName(input.platform);
+  const meeting = input.title ? `“${oneLine(input.title)}” (${maskMeetingId(input.meetingId)})` : maskMeetingId(input.meetingId);
+  const subject = truncate(`[leakwatch] Rotated: ${platform} meeting ${meeting}`, 200);
+  const done = `The ${platform} meeting ${meeting} was rotated through your organisation's ${platform} connection, as ${oneLine(input.by.replace(/^email:/, ''))} asked: ${input.changes.join(' and ')}.`;
+  const dead = 'The link and passcode that were posted no longer work. Your pupils need the new invitation.';
+  const where = `Open the meeting in ${platform} (signed in as its host) to copy the new invitation, and share it only through your class's private channel (your learning platform or school email), not where the old one leaked:`;
+  const never = 'For safety this email does not contain the new link or passcode.';
+  const text = [done, '', dead, '', where, input.whereNew, '', never].join('\n');
+  const href = safeHref(input.whereNew);
+  const rows = [
+    htmlMasthead('Rotated'),
+    `<tr><td style="padding:24px 32px;">
+${htmlParagraph(escapeHtml(done))}
+${htmlParagraph(`<strong>${escapeHtml(dead)}</strong>`)}
+${htmlParagraph(escapeHtml(where))}
+<div style="margin:16px 0 12px 0;">${href ? htmlButton(href, `Open the meeting in ${platform}`, 'primary') : escapeHtml(input.whereNew)}</div>
+${htmlParagraph(escapeHtml(never), `font-size:13px;line-height:18px;color:${MUTED};`)}
+</td></tr>`,
+  ];
+  return { subject, text: `${text}\n`, html: htmlDocument(subject, done, rows) };
+}

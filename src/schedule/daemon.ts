@@ -9,6 +9,7 @@ import { Registration } from '../match/registration.js';
 import { listConnections } from '../connect/connections.js';
 import { secretKeyFrom } from '../connect/secret-box.js';
 import { connectionSessionsFrom, syncConnection } from '../connect/sync.js';
+import { rotateLeak } from '../connect/rotation.js';
 import { listFeeds, refreshFeed } from '../registry/calendar-feeds.js';
 import { verificationSettingsFrom } from '../registry/identifiers.js';
 import { type Db, quickCheck } from '../store/database.js';
@@ -153,6 +154,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const matcher = new Matcher(db, matchSettingsFrom(config));
   const registration = new Registration(db, matcher);
   let web: WebServer | null = null;
+  const rotationSessions = connectionSessionsFrom(config);
   if (config.web.enabled) {
     try {
       const health = new HealthCheck({ db, config, secrets, startedAt, quickCheck: check });
@@ -173,6 +175,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             webhooks: { secret: secrets.webhookSecret, timeoutMs: config.http.timeoutMs, userAgent: config.http.userAgent },
             notify: config.notify,
           },
+          // "Rotate it for me": the alert's fourth button, through the meeting's platform connection.
+          rotate: (input) =>
+            rotateLeak(db, input, {
+              key: secrets.secretKey === undefined ? null : secretKeyFrom(secrets.secretKey),
+              registration,
+              sessions: rotationSessions,
+              log: log.child({ component: 'rotation' }),
+            }),
         },
       });
     } catch (error) {

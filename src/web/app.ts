@@ -28,7 +28,7 @@ import { statement } from '../store/statements.js';
 import { clientAddress } from './client-address.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { DashboardOptions } from './dashboard-deps.js';
-import { emailLinkRoutes } from './email-links.js';
+import { emailLinkRoutes, type Rotate } from './email-links.js';
 import type { HealthCheck, HealthReport } from './health.js';
 import { page } from './layout.js';
 import { securityHeaders } from './security-headers.js';
@@ -50,6 +50,8 @@ export interface AppDeps {
   publicUrl?: string;
   /** The dashboard (sign-in, pages). Default: none, only the email-link pages, health and metrics. */
   dashboard?: DashboardOptions;
+  /** Rotates a leak's meeting through its platform connection ("Rotate it for me"). Default: none, the button's page says so. */
+  rotate?: Rotate;
 }
 
 /** A form body larger than this is refused with 413 (the forms of these pages are a few fields). */
@@ -105,7 +107,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(null, 204, { 'cache-control': 'public, max-age=86400' });
   });
 
-  app.route('/', emailLinkRoutes({ db, linkKey: deps.linkKey, onVerified: deps.onVerified, log, clock }));
+  app.route('/', emailLinkRoutes({ db, linkKey: deps.linkKey, onVerified: deps.onVerified, log, clock, rotate: deps.rotate }));
   if (deps.dashboard) {
     const dashboard = { ...deps.dashboard, db, log, clock, health: deps.health };
     app.route('/', signInRoutes(dashboard));

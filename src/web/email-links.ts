@@ -9,12 +9,16 @@
  * | `GET`/`POST /unsubscribe/<token>` | unsubscribe (the POST is RFC 8058 one-click) |
  * | `GET`/`POST /manage/<token>` | the recipient's leaks at the organisation; unsubscribe or subscribe again |
  * | `GET`/`POST /verify/<token>` | confirms control of a domain (identifier verification by email) |
+ * | `GET /r/<token>` | a page saying what "Rotate it for me" will do, and its button |
+ * | `POST /r/<token>` | rotates the meeting through its platform connection, once |
  *
  * A GET never changes anything: mail scanners (Outlook Safe Links and the
  * like) fetch every link in an email, so each action needs a button press,
  * a POST. The signed link is the credential: these forms carry no session.
  */
 import { Hono, type Context } from 'hono';
+import type { RotationResult } from '../connect/rotation.js';
+import { CredentialError } from '../connect/credential-error.js';
 import { InputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { changeLeakStatus, type LeakStatus } from '../match/lifecycle.js';
@@ -36,7 +40,12 @@ export interface EmailLinkDeps {
   onVerified: OnVerified;
   log: Logger;
   clock: () => Date;
+  /** Rotates a leak's meeting through its connection; absent, rotation links say it is not available. */
+  rotate?: Rotate | undefined;
 }
+
+/** `rotateLeak` bound to the daemon's connections and key. */
+export type Rotate = (input: { orgId: number; leakId: number; actor: string }) => Promise<RotationResult>;
 
 const ACTION_WORDS: Record<LeakAction, { title: string; button: string; done: string; to: LeakStatus }> = {
   resolve: { title: 'Mark this leak as resolved', button: 'I rotated it', done: 'Marked as resolved. Thank you: if the meeting is posted again, you will hear from us.', to: 'resolved' },
@@ -158,6 +167,47 @@ export function emailLinkRoutes(deps: EmailLinkDeps): Hono {
     }
     log.info({ leak: leak.id, action: claims.action, by: claims.recipient }, 'leak changed from an email link');
     return c.html(page('Done', `<p>${escapeHtml(describe(leak))}</p><p>${escapeHtml(words.done)}</p>${dashboardLink(leak.id)}`));
+  });
+
+  app.on(['GET', 'POST'], '/r/:token', async function rotateAction(c) {
+    const claims = checked(c, ['rotate']);
+    if (claims instanceof Response) return claims;
+    const leak = statement(db, `${LEAK_SUMMARY} WHERE l.id = ? AND l.org_id = ?`).get(claims.leakId, claims.orgId) as LeakSummary | undefined;
+    if (leak === undefined) return c.html(page('Leak not found', '<p>This leak no longer exists. Nothing was done.</p>'), 404);
+    if (linkUsed(db, claims)) return refusal(c, 'used');
+    if (!deps.rotate) return c.html(page('Not available', '<p>Rotation through a platform connection is not available on this leakwatch now. Nothing was done: rotate the meeting in its own settings, then press "I rotated it" in the email.</p>'), 409);
+    if (c.req.method !== 'POST') {
+      return c.html(
+        page(
+          'Rotate this meeting for me',
+          `<p>${escapeHtml(describe(leak))}: severity <strong>${escapeHtml(leak.severity)}</strong>, now <strong>${escapeHtml(leak.status)}</strong>.</p>
+<p>Through your organisation's ${escapeHtml(platformName(leak.platform))} connection, leakwatch gives the meeting a new random passcode (so a new join link) and turns its waiting room on. The link and passcode that were posted stop working at once; <strong>your pupils then need the new invitation</strong>, which you copy from ${escapeHtml(platformName(leak.platform))}. The leak is marked resolved.</p>
+<form method="post"><button type="submit">Rotate it</button></form>
+<p class="muted">This link works once.</p>${dashboardLink(leak.id)}`,
+        ),
+      );
+    }
+    await readForm(c);
+    const now = clock();
+    // Claimed before the platform is called, so two presses cannot rotate twice; given back if it fails.
+    if (!useLink(db, claims, now)) return refusal(c, 'used');
+    let result: RotationResult;
+    try {
+      result = await deps.rotate({ orgId: claims.orgId, leakId: leak.id, actor: `email:${claims.recipient}` });
+    } catch (error) {
+      statement(db, 'DELETE FROM used_links WHERE nonce = ?').run(claims.nonce);
+      const known = error instanceof InputError || error instanceof CredentialError;
+      if (!known) log.warn({ leak: leak.id, err: error }, 'rotation failed');
+      const why = known ? (error as Error).message : `${platformName(leak.platform)} did not answer as expected (${(error as Error).message}); try again in a few minutes`;
+      return c.html(page('Not rotated', `<p>${escapeHtml(describe(leak))} was not rotated: ${escapeHtml(why)}.</p><p>Nothing was changed; this link still works.</p>${dashboardLink(leak.id)}`), known ? 409 : 502);
+    }
+    return c.html(
+      page(
+        'Rotated',
+        `<p>${escapeHtml(describe(leak))}: ${escapeHtml(result.changes.join(' and '))}. The posted link and passcode no longer work, and the leak is resolved.</p>
+<p>Copy the new invitation from <a href="${escapeHtml(result.whereNew)}">${escapeHtml(platformName(result.platform))}</a> and share it only through your class's private channel.${result.organiserTold ? ' The organiser has been emailed the same.' : ''}</p>${dashboardLink(leak.id)}`,
+      ),
+    );
   });
 
   app.on(['GET', 'POST'], '/unsubscribe/:token', async function unsubscribe(c) {

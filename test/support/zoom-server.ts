@@ -40,7 +40,11 @@ export interface ZoomServer {
   users: ZoomUser[];
   meetings: Map<string, ZoomMeeting[]>;
   /** Every request: method, path with query, whether it carried a valid token. */
-  requests: { method: string; path: string; query: URLSearchParams; authorization: string | undefined }[];
+  requests: { method: string; path: string; query: URLSearchParams; authorization: string | undefined; body: string }[];
+  /** The account allows digits-only passcodes (Zoom's "passcode can only contain numbers" setting). */
+  digitsOnly: boolean;
+  /** Waiting room settings PATCHed, by meeting id. */
+  waitingRooms: Map<string, boolean>;
   /** Every access token issued. */
   issued: string[];
   /** Scope string of new tokens. */
@@ -79,6 +83,8 @@ export async function startZoomServer(): Promise<ZoomServer> {
     scope: 'meeting:read:list_meetings:admin meeting:read:meeting:admin user:read:list_users:admin',
     expiresIn: 3599,
     revoked: false,
+    digitsOnly: false,
+    waitingRooms: new Map(),
     pageSize: 2,
     expireTokens: () => valid.clear(),
     fail: (prefix, ...list) => faults.push(...list.map((fault) => ({ prefix, fault }))),
@@ -109,9 +115,14 @@ export async function startZoomServer(): Promise<ZoomServer> {
   }
 
   const server: Server = createServer(function zoom(request: IncomingMessage, response: ServerResponse) {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => answer(request, response, Buffer.concat(chunks).toString('utf8')));
+  });
+
+  function answer(request: IncomingMessage, response: ServerResponse, body: string): void {
     const url = new URL(request.url ?? '/', 'http://zoom.test');
-    state.requests.push({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, authorization: request.headers.authorization });
-    request.resume();
+    state.requests.push({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, authorization: request.headers.authorization, body });
     const fault = faults.findIndex((f) => url.pathname.startsWith(f.prefix));
     if (fault !== -1) {
       const answer = faults.splice(fault, 1)[0]!.fault;
@@ -147,6 +158,27 @@ export async function startZoomServer(): Promise<ZoomServer> {
         meetings: items.map((m) => ({ uuid: m.uuid, id: m.id, host_id: m.host_id, topic: m.topic, type: m.type, start_time: m.start_time, duration: m.duration, timezone: m.timezone, created_at: '2026-08-01T10:00:00Z', join_url: m.join_url })),
       });
     }
+    if ((match = /^\/v2\/meetings\/(\d+)$/.exec(url.pathname)) && request.method === 'PATCH') {
+      const meeting = [...state.meetings.values()].flat().find((m) => String(m.id) === match![1]);
+      if (!meeting) return json(response, 404, { code: 3001, message: 'Meeting does not exist: ' + match[1] + '.' });
+      if (!state.scope.split(' ').includes('meeting:update:meeting:admin')) return json(response, 400, { code: 4711, message: 'Invalid access token, does not contain scopes:[meeting:update:meeting:admin].' });
+      let patch: { password?: string; settings?: { waiting_room?: boolean } };
+      try {
+        patch = JSON.parse(body) as typeof patch;
+      } catch {
+        return json(response, 400, { code: 300, message: 'Request Body should be a valid JSON object.' });
+      }
+      if (patch.password !== undefined) {
+        if (state.digitsOnly && !/^\d+$/.test(patch.password)) return json(response, 400, { code: 300, message: 'Passcode can only contain numbers.' });
+        if (!/^[A-Za-z0-9@_*-]{1,10}$/.test(patch.password)) return json(response, 400, { code: 300, message: 'Invalid password.' });
+        meeting.password = patch.password;
+        // Zoom issues a new join link: its pwd= token follows the passcode.
+        meeting.join_url = `${meeting.join_url.split('?')[0]}?pwd=${randomBytes(24).toString('base64url')}.1`;
+      }
+      if (patch.settings?.waiting_room !== undefined) state.waitingRooms.set(String(meeting.id), patch.settings.waiting_room);
+      response.writeHead(204).end();
+      return;
+    }
     if ((match = /^\/v2\/meetings\/(\d+)$/.exec(url.pathname))) {
       const meeting = [...state.meetings.values()].flat().find((m) => String(m.id) === match![1]);
       if (!meeting) return json(response, 404, { code: 3001, message: 'Meeting does not exist: ' + match[1] + '.' });
@@ -154,7 +186,7 @@ export async function startZoomServer(): Promise<ZoomServer> {
       return json(response, 200, { ...meeting, host_email: host?.email, status: 'waiting', settings: { join_before_host: false, waiting_room: true } });
     }
     json(response, 404, { code: 300, message: 'not found' });
-  });
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.close = () =>
