@@ -101,7 +101,7 @@ export function disconnectCommand(context: CommandContext, id: string): Promise<
   });
 }
 
-function connectionIdOf(value: string): number {
+export function connectionIdOf(value: string): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`a connection number from \`leakwatch connections list\` is a positive number, got "${value}"`);
   return id;
@@ -153,7 +153,7 @@ function readSecretFile(file: string): string {
 }
 
 /** The first line of stdin, without echoing it anywhere. */
-async function readSecretLine(context: CommandContext): Promise<string> {
+export async function readSecretLine(context: CommandContext): Promise<string> {
   const stdin = context.io.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
   if (stdin.isTTY) context.io.stderr.write('client secret (input is not shown in any output; end with Enter): ');
   let text = '';

@@ -255,7 +255,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .argument('<id>', 'the connection number from `connections list`')
     .option('--json', 'print JSON only')
     .action(run(async (context: CommandContext, id: string) => (await import('./connect-commands.js')).disconnectCommand(context, id)));
-  const connections = program.command('connections').description('platform connections: `list`, `sync`');
+  const connections = program.command('connections').description('platform connections: `list`, `sync`, `notifications`');
   connections.command('list')
     .description('connections with their status, last sync and last error (never a secret)')
     .option('--org <id>', 'only this organisation')
@@ -270,6 +270,13 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
       const { connectionsSyncCommand } = await import('./connect-commands.js');
       setStatus(await inContext(createContext(options, io), (context) => connectionsSyncCommand(context, id)));
     });
+
+  connections.command('notifications')
+    .description("accept Zoom's meeting notifications for a connection, signed with its app's Secret Token (on stdin, stored encrypted)")
+    .argument('<connection>', 'the connection number')
+    .option('--off', 'stop accepting them and forget the Secret Token')
+    .option('--json', 'print JSON only')
+    .action(run(async (context: CommandContext, id: string, options: { off?: boolean }) => (await import('./zoom-webhook-command.js')).zoomNotificationsCommand(context, id, options)));
 
   const token = program.command('token').description("an organisation's API tokens: `create`, `list`, `revoke`");
   token.command('create')

@@ -62,6 +62,8 @@ export interface ProviderSession {
    * where the platform allows nothing of the kind.
    */
   rotate?(upstreamId: string, signal?: AbortSignal): Promise<Rotated>;
+  /** One meeting as the platform has it now; null when it is gone. For event notifications (Zoom's webhooks). */
+  meeting?(upstreamId: string, signal?: AbortSignal): Promise<UpstreamMeeting | null>;
 }
 
 /** What a rotation did on the platform. */

@@ -116,28 +116,9 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
     const writeBatch = db.transaction((batch: UpstreamMeeting[]) => {
       for (const meeting of batch) {
         try {
-          const prepared = prepareMeeting({
-            orgId: connection.orgId,
-            platform: meeting.platform,
-            meetingId: meeting.meetingId,
-            passcode: meeting.passcode,
-            ownerEmail: meeting.ownerEmail,
-            title: meeting.title,
-            startsAt: meeting.startsAt,
-            endsAt: meeting.endsAt,
-            recurrence: meeting.recurrence,
-            origin: 'connection',
-            originUid: meeting.upstreamId,
-          });
-          const { id, created } = deps.registration.upsertMeeting(prepared, deps.actor, now());
-          statement(db, 'UPDATE meetings SET connection_id = ? WHERE id = ?').run(connection.id, id);
+          const { id, created, organiserAdded } = storeUpstreamMeeting(db, connection, meeting, deps.registration, deps.actor, now());
           seen.add(id);
-          // The platform says who hosts the meeting: its organiser, as the organisation's contact.
-          const owner = prepared.row.ownerEmail;
-          if (statement(db, "INSERT OR IGNORE INTO contacts (org_id, email, role) VALUES (?, ?, 'organiser')").run(connection.orgId, owner).changes > 0) {
-            counts.organisers++;
-            audit(db, { actor: deps.actor, orgId: connection.orgId, action: 'organisation.organiser-added', subject: owner, detail: { connection: connection.id }, at: now() });
-          }
+          if (organiserAdded) counts.organisers++;
           if (created) counts.added++;
           else counts.updated++;
         } catch (error) {
@@ -189,6 +170,42 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
     log.warn({ error: message, status: revoked ? 'revoked' : 'failing', reported }, revoked ? 'connection credential refused' : 'connection sync failed');
     return { connection: connection.id, status: revoked ? 'revoked' : 'failed', error: message, reported };
   }
+}
+
+/**
+ * Registers (or refreshes) one meeting the platform reported, as the
+ * connection's: its passcode hashed at once, its host made an organiser of
+ * the organisation (once, audited). An {@link InputError} when the meeting
+ * is not one leakwatch can register.
+ */
+export function storeUpstreamMeeting(
+  db: Db,
+  connection: { id: number; orgId: number },
+  meeting: UpstreamMeeting,
+  registration: Registration,
+  actor: string,
+  now: Date,
+): { id: number; created: boolean; organiserAdded: boolean } {
+  const prepared = prepareMeeting({
+    orgId: connection.orgId,
+    platform: meeting.platform,
+    meetingId: meeting.meetingId,
+    passcode: meeting.passcode,
+    ownerEmail: meeting.ownerEmail,
+    title: meeting.title,
+    startsAt: meeting.startsAt,
+    endsAt: meeting.endsAt,
+    recurrence: meeting.recurrence,
+    origin: 'connection',
+    originUid: meeting.upstreamId,
+  });
+  const { id, created } = registration.upsertMeeting(prepared, actor, now);
+  statement(db, 'UPDATE meetings SET connection_id = ? WHERE id = ?').run(connection.id, id);
+  // The platform says who hosts the meeting: its organiser, as the organisation's contact.
+  const owner = prepared.row.ownerEmail;
+  const organiserAdded = statement(db, "INSERT OR IGNORE INTO contacts (org_id, email, role) VALUES (?, ?, 'organiser')").run(connection.orgId, owner).changes > 0;
+  if (organiserAdded) audit(db, { actor, orgId: connection.orgId, action: 'organisation.organiser-added', subject: owner, detail: { connection: connection.id }, at: now });
+  return { id, created, organiserAdded };
 }
 
 /**

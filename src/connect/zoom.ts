@@ -96,6 +96,7 @@ const meetingDetail = z.object({
   duration: z.number().optional(),
   join_url: z.string().optional(),
   password: z.string().optional(),
+  host_email: z.string().optional(),
   recurrence: recurrenceShape.optional(),
   occurrences: z.array(z.object({ start_time: z.string(), status: z.string().optional() })).optional(),
 });
@@ -195,6 +196,14 @@ class ZoomSession implements ProviderSession {
 
   identifiers(): ReportedIdentifier[] {
     return [...this.#identifiers.values()];
+  }
+
+  /** `GET /v2/meetings/{id}`: the meeting now, its host from `host_email`; null when deleted, or of no host leakwatch can name. */
+  async meeting(upstreamId: string, signal?: AbortSignal): Promise<UpstreamMeeting | null> {
+    if (!/^\d{9,12}$/.test(upstreamId)) throw new InputError(`not a Zoom meeting id: ${JSON.stringify(upstreamId)}`);
+    const detail = await this.#get(`/meetings/${upstreamId}`, {}, meetingDetail, signal, { missingIsNull: true });
+    if (detail === null || ![2, 3, 8].includes(detail.type) || !detail.host_email) return null;
+    return this.#toMeeting(detail.host_email, detail);
   }
 
   /**

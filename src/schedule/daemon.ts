@@ -175,6 +175,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             webhooks: { secret: secrets.webhookSecret, timeoutMs: config.http.timeoutMs, userAgent: config.http.userAgent },
             notify: config.notify,
           },
+          zoomWebhooks: { key: secrets.secretKey === undefined ? null : secretKeyFrom(secrets.secretKey), registration, sessions: rotationSessions },
           // "Rotate it for me": the alert's fourth button, through the meeting's platform connection.
           rotate: (input) =>
             rotateLeak(db, input, {

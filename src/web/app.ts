@@ -29,6 +29,7 @@ import { clientAddress } from './client-address.js';
 import { dashboardRoutes } from './dashboard.js';
 import type { DashboardOptions } from './dashboard-deps.js';
 import { emailLinkRoutes, type Rotate } from './email-links.js';
+import { type ZoomWebhookDeps, zoomWebhookRoutes } from '../connect/zoom-webhooks.js';
 import type { HealthCheck, HealthReport } from './health.js';
 import { page } from './layout.js';
 import { securityHeaders } from './security-headers.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   dashboard?: DashboardOptions;
   /** Rotates a leak's meeting through its platform connection ("Rotate it for me"). Default: none, the button's page says so. */
   rotate?: Rotate;
+  /** Zoom's event notifications for connected accounts (`/hooks/zoom/ID`). Default: none (404). */
+  zoomWebhooks?: Omit<ZoomWebhookDeps, 'db' | 'log' | 'clock'>;
 }
 
 /** A form body larger than this is refused with 413 (the forms of these pages are a few fields). */
@@ -108,6 +111,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.route('/', emailLinkRoutes({ db, linkKey: deps.linkKey, onVerified: deps.onVerified, log, clock, rotate: deps.rotate }));
+  if (deps.zoomWebhooks) app.route('/', zoomWebhookRoutes({ ...deps.zoomWebhooks, db, log: log.child({ component: 'zoom-webhooks' }), clock }).routes);
   if (deps.dashboard) {
     const dashboard = { ...deps.dashboard, db, log, clock, health: deps.health };
     app.route('/', signInRoutes(dashboard));
