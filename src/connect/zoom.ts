@@ -45,6 +45,8 @@ const WRITE_CLASSIC = 'meeting:write:admin';
 const PASSCODE_REFUSED = 300;
 
 const PAGE_SIZE = 300;
+/** Meeting details asked for at once; Zoom's per-second limits apply to the account however many are in flight. */
+const DETAIL_CONCURRENCY = 6;
 /** A walk longer than this many pages of one listing is taken for a paging loop. */
 const MAX_PAGES = 1000;
 /** A token is renewed this long before it expires, so no request carries one that dies on the way. */
@@ -181,16 +183,14 @@ class ZoomSession implements ProviderSession {
   async *meetings(signal?: AbortSignal): AsyncIterable<UpstreamMeeting[]> {
     this.#identifiers.clear();
     for await (const user of this.#pages('/users', { status: 'active' }, usersPage, 'users', signal)) {
-      const batch: UpstreamMeeting[] = [];
+      const ids: string[] = [];
       const listing = this.#pages(`/users/${encodeURIComponent(user.id)}/meetings`, { type: 'scheduled' }, meetingsPage, 'meetings', signal, { missingIsEmpty: true });
-      for await (const listed of listing) {
-        if (![2, 3, 8].includes(listed.type)) continue;
-        const detail = await this.#get(`/meetings/${listed.id}`, {}, meetingDetail, signal, { missingIsNull: true });
-        // Deleted between the listing and now: it is gone upstream.
-        if (detail === null) continue;
-        batch.push(this.#toMeeting(user.email, detail));
-      }
-      yield batch;
+      for await (const listed of listing) if ([2, 3, 8].includes(listed.type)) ids.push(listed.id);
+      // Each meeting's detail (its passcode and recurrence), a few at a time: one request's round trip
+      // would otherwise bound the import, far below what Zoom's rate limits allow.
+      const details = await inParallel(ids, DETAIL_CONCURRENCY, (id) => this.#get(`/meetings/${id}`, {}, meetingDetail, signal, { missingIsNull: true }));
+      // Deleted between the listing and now (null): it is gone upstream.
+      yield details.filter((d) => d !== null).map((detail) => this.#toMeeting(user.email, detail));
     }
   }
 
@@ -381,6 +381,20 @@ class ZoomSession implements ProviderSession {
     this.#token = { value: parsed.data.access_token, scopes, renewAt: this.#now() + lifetimeMs - Math.min(RENEW_BEFORE_MS, lifetimeMs / 2) };
     return this.#token;
   }
+}
+
+/** `work` over `items`, at most `limit` at once, the results in the items' order; the first failure fails it all. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }
 
 /**
