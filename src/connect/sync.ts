@@ -38,6 +38,11 @@ export class ConnectionSessions {
     return provider.session(credential, { api: this.#api, urls: this.#urls(provider), ...(this.#now ? { now: this.#now } : {}) });
   }
 
+  /** Keeps a session tried before its connection was stored (`connect`), so its token serves the first sync. */
+  adopt(connectionId: number, sealed: string, session: ProviderSession): void {
+    this.#sessions.set(connectionId, { sealed, session });
+  }
+
   /** The session of a stored connection. */
   for(connectionId: number, provider: Provider, credential: ConnectionCredential & { sealed: string }): ProviderSession {
     const kept = this.#sessions.get(connectionId);

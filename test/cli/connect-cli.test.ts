@@ -61,6 +61,8 @@ describe('leakwatch connect', () => {
     expect(connected.stdout).toContain('connection 1: Zoom account AbCdEf-Account_1 of organisation 1');
     expect(connected.stdout).toContain('synchronised: 4 meeting(s) added, 0 updated, 0 removed');
     expect(connected.stdout).toContain('identifiers reported by the account: zoom-subdomain westfield proven');
+    // The token that tried the credentials served the first sync.
+    expect(zoom.issued).toHaveLength(1);
 
     const listed = JSON.parse((await lw(['connections', 'list', '--org', '1', '--json'])).stdout) as Record<string, unknown>[];
     expect(listed).toEqual([expect.objectContaining({ id: 1, provider: 'zoom', accountId: zoom.account.accountId, clientId: zoom.account.clientId, status: 'ok', meetings: 4, writeOptIn: false })]);
