@@ -131,6 +131,20 @@ describe('leakwatch connect', () => {
     expect((await lw(['connections', 'list'])).stdout).toBe('no connections\n');
   });
 
+  it('says when the app has the write scope without the opt-in, or lacks it with the opt-in', async () => {
+    await school();
+    zoom.scope += ' meeting:update:meeting:admin';
+    const broad = await lw(connectArgs(), { input: `${zoom.account.clientSecret}\n` });
+    expect(broad.stdout).toContain('note: the app has meeting:update:meeting:admin, which leakwatch uses only with --allow-rotation; remove it for the narrowest access');
+    expect((await lw(['disconnect', '1'])).code).toBe(0);
+    zoom.scope = zoom.scope.replace(' meeting:update:meeting:admin', '');
+    const narrow = await lw([...connectArgs(), '--allow-rotation', '--json'], { input: `${zoom.account.clientSecret}\n` });
+    expect(JSON.parse(narrow.stdout)).toMatchObject({
+      connection: { id: 2, writeOptIn: true },
+      notes: ['rotation was allowed, but the app lacks meeting:update:meeting:admin; add it in the Marketplace for rotation to work'],
+    });
+  });
+
   it('names the providers it can connect', async () => {
     const result = await lw(['connect', 'microsoft', '--org', '1', '--account-id', 'x', '--client-id', 'y'], { input: 's\n' });
     expect(result.code).toBe(2);
