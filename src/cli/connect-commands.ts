@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createConnection, getConnection, listConnections, removeConnection, type Connection } from '../connect/connections.js';
+import { connectionCredential, createConnection, getConnection, listConnections, removeConnection, type Connection } from '../connect/connections.js';
 import { CredentialError } from '../connect/credential-error.js';
 import { providerFor } from '../connect/providers.js';
 import { secretKeyFrom } from '../connect/secret-box.js';
@@ -36,14 +36,16 @@ export async function connectCommand(context: CommandContext, providerName: stri
   return withRegistry(context, async (db, registration) => {
     getOrganisation(db, orgId);
     let scopes: string[];
+    const session = sessions.open(provider, credential);
     try {
-      ({ scopes } = await sessions.open(provider, credential).authorise());
+      ({ scopes } = await session.authorise());
     } catch (error) {
       if (error instanceof CredentialError) throw new InputError(`nothing stored: ${error.message}`, { cause: error });
       throw new InputError(`nothing stored: could not reach ${provider.label} to try the credentials (${(error as Error).message}); try again`, { cause: error });
     }
     const notes = scopeNotes(provider.writeScopes, scopes, options.allowRotation ?? false);
     const connection = createConnection(db, { orgId, provider: provider.name, ...credential, scopes, writeOptIn: options.allowRotation ?? false }, key, context.actor);
+    sessions.adopt(connection.id, connectionCredential(db, connection.id, key).sealed, session);
     const sync = await syncConnection(db, connection.id, { key, registration, sessions, log: context.log, actor: context.actor });
     const stored = getConnection(db, connection.id);
     if (context.options.json) {

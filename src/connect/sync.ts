@@ -38,6 +38,11 @@ export class ConnectionSessions {
     return provider.session(credential, { api: this.#api, urls: this.#urls(provider), ...(this.#now ? { now: this.#now } : {}) });
   }
 
+  /** Keeps a session tried before its connection was stored (`connect`), so its token serves the first sync. */
+  adopt(connectionId: number, sealed: string, session: ProviderSession): void {
+    this.#sessions.set(connectionId, { sealed, session });
+  }
+
   /** The session of a stored connection. */
   for(connectionId: number, provider: Provider, credential: ConnectionCredential & { sealed: string }): ProviderSession {
     const kept = this.#sessions.get(connectionId);
@@ -166,7 +171,7 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
     if (deps.signal?.aborted) return { connection: connection.id, status: 'failed', error: 'stopped before the sync finished', reported: false };
     const message = error instanceof Error ? error.message : String(error);
     const revoked = error instanceof CredentialError;
-    const reported = recordFailure(db, connection.id, revoked, message, now());
+    const reported = recordFailure(db, connection.id, revoked, message, deps.actor, now());
     log.warn({ error: message, status: revoked ? 'revoked' : 'failing', reported }, revoked ? 'connection credential refused' : 'connection sync failed');
     return { connection: connection.id, status: revoked ? 'revoked' : 'failed', error: message, reported };
   }
@@ -213,7 +218,7 @@ export function storeUpstreamMeeting(
  * organisation's verified admins are told of once (a dedupe key per episode
  * and admin); a transient failure is only recorded.
  */
-function recordFailure(db: Db, id: number, revoked: boolean, message: string, now: Date): boolean {
+function recordFailure(db: Db, id: number, revoked: boolean, message: string, actor: string, now: Date): boolean {
   return db.transaction(() => {
     const at = now.toISOString();
     const row = statement(db, 'SELECT org_id, provider, account_id, failing_since, error_reported FROM connections WHERE id = ?').get(id) as
@@ -245,7 +250,7 @@ function recordFailure(db: Db, id: number, revoked: boolean, message: string, no
     }
     if (admins.length === 0) return false;
     statement(db, 'UPDATE connections SET error_reported = 1 WHERE id = ?').run(id);
-    audit(db, { actor: 'connection-sync', orgId: row.org_id, action: 'connection.failure-reported', subject: `${row.provider} ${row.account_id}`, detail: { id, to: admins, since }, at: now });
+    audit(db, { actor, orgId: row.org_id, action: 'connection.failure-reported', subject: `${row.provider} ${row.account_id}`, detail: { id, to: admins, since }, at: now });
     return true;
   })();
 }

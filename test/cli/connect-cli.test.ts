@@ -61,6 +61,8 @@ describe('leakwatch connect', () => {
     expect(connected.stdout).toContain('connection 1: Zoom account AbCdEf-Account_1 of organisation 1');
     expect(connected.stdout).toContain('synchronised: 4 meeting(s) added, 0 updated, 0 removed');
     expect(connected.stdout).toContain('identifiers reported by the account: zoom-subdomain westfield proven');
+    // The token that tried the credentials served the first sync.
+    expect(zoom.issued).toHaveLength(1);
 
     const listed = JSON.parse((await lw(['connections', 'list', '--org', '1', '--json'])).stdout) as Record<string, unknown>[];
     expect(listed).toEqual([expect.objectContaining({ id: 1, provider: 'zoom', accountId: zoom.account.accountId, clientId: zoom.account.clientId, status: 'ok', meetings: 4, writeOptIn: false })]);
@@ -127,6 +129,20 @@ describe('leakwatch connect', () => {
     expect(malformed.stderr).toContain('LEAKWATCH_SECRET_KEY: expected 32 bytes');
     expect(zoom.requests).toHaveLength(0);
     expect((await lw(['connections', 'list'])).stdout).toBe('no connections\n');
+  });
+
+  it('says when the app has the write scope without the opt-in, or lacks it with the opt-in', async () => {
+    await school();
+    zoom.scope += ' meeting:update:meeting:admin';
+    const broad = await lw(connectArgs(), { input: `${zoom.account.clientSecret}\n` });
+    expect(broad.stdout).toContain('note: the app has meeting:update:meeting:admin, which leakwatch uses only with --allow-rotation; remove it for the narrowest access');
+    expect((await lw(['disconnect', '1'])).code).toBe(0);
+    zoom.scope = zoom.scope.replace(' meeting:update:meeting:admin', '');
+    const narrow = await lw([...connectArgs(), '--allow-rotation', '--json'], { input: `${zoom.account.clientSecret}\n` });
+    expect(JSON.parse(narrow.stdout)).toMatchObject({
+      connection: { id: 2, writeOptIn: true },
+      notes: ['rotation was allowed, but the app lacks meeting:update:meeting:admin; add it in the Marketplace for rotation to work'],
+    });
   });
 
   it('names the providers it can connect', async () => {

@@ -3,8 +3,9 @@
 -- Server-to-Server OAuth, and later a Microsoft Entra app registration or a
 -- Google service account). leakwatch then imports every meeting of the
 -- account and proves the platform identifiers the account reports.
+-- AUTOINCREMENT: a number an email or the audit log gave never names a later connection.
 CREATE TABLE connections (
-  id              INTEGER PRIMARY KEY,
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
   org_id          INTEGER NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
   provider        TEXT NOT NULL CHECK (provider IN ('zoom', 'microsoft', 'google')),
   -- The platform account (Zoom account id, Entra tenant, Workspace customer): not a secret.
