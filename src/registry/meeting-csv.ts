@@ -6,6 +6,7 @@
  */
 
 import { normaliseEmail } from './email-address.js';
+import { recurrenceProblem } from './recurrence.js';
 
 /** One data row that passed every check. */
 export interface MeetingCsvRow {
@@ -286,7 +287,8 @@ function readRow(line: number, cells: Map<Column, string>): MeetingCsvRow | { pr
   }
 
   const recurrence = cell('recurrence')?.replace(/^RRULE:/i, '') ?? null;
-  if (recurrence !== null && !isRrule(recurrence)) problem('recurrence', recurrence, 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO');
+  const ruleProblem = recurrence === null ? null : recurrenceProblem(recurrence);
+  if (ruleProblem !== null) problem('recurrence', recurrence ?? '', `not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO (${ruleProblem})`);
 
   if (problems.length > 0 || ownerEmail === null) return { problems };
   return {
@@ -317,13 +319,6 @@ function isJoinLink(value: string): boolean {
   if (m === null || !URL_SCHEMES.includes((m[1] ?? '').toLowerCase())) return false;
   const rest = m[2] ?? '';
   return /^https?$/i.test(m[1] ?? '') ? /^\/\/[^/?#\s]+/.test(rest) : rest.length > 0;
-}
-
-/** `KEY=VALUE;…` with a FREQ part, in any order, as RFC 5545 allows. */
-function isRrule(value: string): boolean {
-  const parts = value.split(';');
-  if (!parts.every((p) => /^[A-Za-z-]+=[^=\s]+$/.test(p))) return false;
-  return parts.some((p) => /^FREQ=(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)$/i.test(p));
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})([T ])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;

@@ -205,10 +205,20 @@ describe('problems', () => {
     }]);
   });
 
-  it('reports a recurrence that is not an RRULE', () => {
-    expect(problems(csv('zoom,1,,a@school.example,,,,,every Monday', 'zoom,2,,a@school.example,,,,,BYDAY=MO'))).toEqual([
-      { row: 2, column: 'recurrence', value: 'every Monday', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO' },
-      { row: 3, column: 'recurrence', value: 'BYDAY=MO', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO' },
+  it('reports a recurrence that is not an RRULE, and what is wrong with it', () => {
+    expect(problems(csv(
+      'zoom,1,,a@school.example,,,,,every Monday',
+      'zoom,2,,a@school.example,,,,,BYDAY=MO',
+      'zoom,3,,a@school.example,,,,,BYDAY=XX;COUNT=abc',
+      'zoom,4,,a@school.example,,,,,FREQ=SOMETIMES',
+      'zoom,5,,a@school.example,,,,,FREQ=WEEKLY;COUNT=3;UNTIL=20261218',
+      'zoom,6,,a@school.example,,,,,RRULE:FREQ=WEEKLY;BYDAY=MO',
+    ))).toEqual([
+      { row: 2, column: 'recurrence', value: 'every Monday', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO ("every Monday" is not NAME=VALUE)' },
+      { row: 3, column: 'recurrence', value: 'BYDAY=MO', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO (FREQ is missing (FREQ=WEEKLY, FREQ=DAILY, …))' },
+      { row: 4, column: 'recurrence', value: 'BYDAY=XX;COUNT=abc', message: expect.stringMatching(/\(BYDAY: "XX" is not a weekday/) },
+      { row: 5, column: 'recurrence', value: 'FREQ=SOMETIMES', message: expect.stringMatching(/\(FREQ: "SOMETIMES" is not one of SECONDLY/) },
+      { row: 6, column: 'recurrence', value: 'FREQ=WEEKLY;COUNT=3;UNTIL=20261218', message: expect.stringMatching(/\(COUNT and UNTIL together/) },
     ]);
   });
 
@@ -251,7 +261,7 @@ describe('problems', () => {
     expect(problems.map(formatCsvProblem)).toEqual([
       'row 2, column owner_email: not an email address: "bob@"',
       'row 2, column ends: not after starts (2026-09-01 10:00): "2026-09-01 09:00"',
-      'row 2, column recurrence: not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO: "weekly"',
+      'row 2, column recurrence: not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO ("weekly" is not NAME=VALUE): "weekly"',
       'row 4, column owner_email: required',
       'row 4, column url: not a link starting with http:, https:, zoommtg:, zoomus:, msteams:: "zoom.us/j/333"',
       expect.stringMatching(/^row 4, column starts: not a date and time; .*: "tomorrow"$/),
