@@ -27,6 +27,7 @@ import { operatorAddCommand, operatorListCommand, operatorRemoveCommand } from '
 import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-commands.js';
 import { notifyTestCommand, outboxFlushCommand, outboxListCommand, outboxRetryCommand } from './outbox-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
+import { ENCODINGS } from '../registry/text-decoding.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -189,6 +190,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .requiredOption('--org <id>', 'organisation id')
     .option('--skip-invalid', 'import the valid rows of a CSV file that has errors')
     .option('--owner <email>', 'owner of calendar events that name no organiser')
+    .option('--encoding <name>', `how the file is encoded: ${ENCODINGS.join(', ')} (default: detected from its BOM, else UTF-8, else Windows-1252)`)
     .option('--json', 'print JSON only')
     .action(run(meetingImportCommand));
 

@@ -17,6 +17,7 @@ import {
 } from '../registry/identifiers.js';
 import { listFeeds, refreshFeed, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importMeetingFile } from '../registry/meeting-import.js';
+import { decodeText } from '../registry/text-decoding.js';
 import { httpClientFromConfig } from '../crawl/http-client.js';
 import { listMeetings, removeMeeting } from '../registry/meetings.js';
 import { addAdmin, createOrganisation, listOrganisations } from '../registry/organisations.js';
@@ -220,14 +221,19 @@ export function meetingRemoveCommand(context: CommandContext, id: string, option
   });
 }
 
-export function meetingImportCommand(context: CommandContext, file: string, options: { org: string; skipInvalid?: boolean; owner?: string }): Promise<number> {
+export function meetingImportCommand(
+  context: CommandContext,
+  file: string,
+  options: { org: string; skipInvalid?: boolean; owner?: string; encoding?: string },
+): Promise<number> {
   return withRegistry(context, async (db, registration) => {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (error) {
       throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
+    const { text } = decodeText(bytes, options.encoding);
     const result = await importMeetingFile(
       db,
       file,

@@ -19,6 +19,7 @@ import { InputError } from '../errors.js';
 import { platformName } from '../notify/rotation.js';
 import { listFeeds, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importICalendar, importMeetingCsv } from '../registry/meeting-import.js';
+import { decodeText } from '../registry/text-decoding.js';
 import { listMeetings, removeMeeting } from '../registry/meetings.js';
 import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
@@ -140,7 +141,8 @@ ${postForm(
     if (!c.get('access').administers(found.org.id)) return notAllowed(c);
     const form = (await formOf(c))!;
     const file = form.file;
-    const text = typeof file === 'object' && file.size > 0 ? await file.text() : field(form, 'csv');
+    // An uploaded file may be UTF-16 or Windows-1252 (Excel's exports); pasted text is already text.
+    const text = typeof file === 'object' && file.size > 0 ? decodeText(new Uint8Array(await file.arrayBuffer())).text : field(form, 'csv');
     if (text === '') return meetingsPage(c, found.org, '<p class="error">Choose a CSV file or paste its contents.</p>', 400);
     const actor = actorOf(c);
     const store = (prepared: Parameters<typeof registration.upsertMeeting>[0]) => registration.upsertMeeting(prepared, actor, deps.clock());

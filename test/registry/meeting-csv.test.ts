@@ -62,6 +62,38 @@ describe('reading a file', () => {
     ]);
   });
 
+  it.each([
+    ['sep=;', 'sep=;\r\nPlatform;Meeting ID;Owner Email;Title\r\nzoom;845 1239 7261;m.huber@lindenschule.example;Mathe, Kurs 2\r\n'],
+    ['a quoted sep=;', '"sep=;"\nPlatform;Meeting ID;Owner Email;Title\nzoom;845 1239 7261;m.huber@lindenschule.example;Mathe, Kurs 2\n'],
+    ['sep=; padded with separators', 'sep=;;;;\nPlatform;Meeting ID;Owner Email;Title\nzoom;845 1239 7261;m.huber@lindenschule.example;Mathe, Kurs 2\n'],
+    ['sep= naming a tab', 'sep=\t\nPlatform\tMeeting ID\tOwner Email\tTitle\nzoom\t845 1239 7261\tm.huber@lindenschule.example\tMathe, Kurs 2\n'],
+  ])('reads Excel\'s %s first line as the separator, and counts it in row numbers', (_name, text) => {
+    const { rows, problems } = parseMeetingCsv(text);
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([row({ row: 3, platform: 'zoom', meetingId: '845 1239 7261', ownerEmail: 'm.huber@lindenschule.example', title: 'Mathe, Kurs 2' })]);
+  });
+
+  it('names the row of a problem in a file with a sep= line by its line in the file, and refuses a separator it cannot use', () => {
+    expect(parseMeetingCsv('sep=;\nowner_email;url\nbob@;https://zoom.us/j/84512397261').problems).toEqual([
+      { row: 3, column: 'owner_email', value: 'bob@', message: 'not an email address' },
+    ]);
+    expect(parseMeetingCsv('sep=x\nowner_email,url\n').problems).toEqual([
+      { row: 1, column: '', value: 'sep=x', message: "Excel's sep= line names a separator other than , ; tab or |" },
+    ]);
+  });
+
+  it('reads a tab-separated file (Excel "Unicode text") when its header has more tabs than commas', () => {
+    const { rows, problems } = parseMeetingCsv('owner_email\turl\ttitle\na@school.example\thttps://zoom.us/j/84512397261\tMaths, Year 9\n');
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([row({ url: 'https://zoom.us/j/84512397261', ownerEmail: 'a@school.example', title: 'Maths, Year 9' })]);
+  });
+
+  it('suggests the documented column for a mistyped header', () => {
+    expect(problems('owner_emial,url\na@school.example,https://zoom.us/j/84512397261')).toEqual(expect.arrayContaining([
+      { row: 1, column: 'owner_emial', value: 'owner_emial', message: expect.stringMatching(/^unknown column \(did you mean owner_email\?\); the known columns are/) },
+    ]));
+  });
+
   it('reads quoted delimiters, doubled quotes and line breaks, keeping later row numbers right', () => {
     const text = csv(
       'zoom,111,,a@school.example,"Room 4, ""Annex""",,,,',

@@ -68,6 +68,19 @@ describe('CSV import', () => {
     expect(count(store.db, 'meetings')).toBe(0);
   });
 
+  it('suggests the nearest platform for a mistyped one, and refuses the file', async () => {
+    const csv = 'owner_email,platform,meeting_id\na@westfield.example,zooom,84512397260\nb@westfield.example,Google Met,abc-defg-hij\n';
+    await expect(importFile('typo.csv', csv)).rejects.toThrow(/row 2, column platform: unsupported platform "zooom" \(did you mean zoom\?\); use one of: /);
+    await expect(importFile('typo.csv', csv)).rejects.toThrow(/row 3, column platform: unsupported platform "google met" \(did you mean google-meet\?\)/);
+    expect(count(store.db, 'meetings')).toBe(0);
+  });
+
+  it('refuses a file with a bad recurrence rule, naming its row and column, and imports nothing', async () => {
+    const csv = 'owner_email,platform,meeting_id,recurrence\na@westfield.example,zoom,84512397260,FREQ=WEEKLY\nb@westfield.example,zoom,84512397261,BYDAY=XX;COUNT=abc\n';
+    await expect(importFile('rules.csv', csv)).rejects.toThrow(/row 3, column recurrence: not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO \(BYDAY: "XX" is not a weekday/);
+    expect(count(store.db, 'meetings')).toBe(0);
+  });
+
   it('--skip-invalid imports the valid rows and reports the rest', async () => {
     const csv = 'owner_email,platform,meeting_id\na@westfield.example,zoom,84512397260\nbob@,zoom,84512397261\n';
     const result = await importFile('some-bad.csv', csv, { skipInvalid: true });
