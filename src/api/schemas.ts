@@ -161,7 +161,13 @@ export const meetingCreatedSchema = meetingSchema.extend({
   retroHunt: z.object({ references: z.int(), leaks: z.int(), queued: z.int() }).describe('what the meeting was already found in'),
 });
 
-export const importResultSchema = z.object({ added: z.int(), updated: z.int(), removed: z.int(), skipped: z.array(z.string()) });
+export const importResultSchema = z.object({
+  added: z.int(),
+  updated: z.int(),
+  removed: z.int(),
+  skipped: z.array(z.string()),
+  warnings: z.array(z.string()).describe('imported, but not alerting yet: organisers on an email domain the organisation has not verified'),
+});
 
 export const leakSummarySchema = z.object({
   id: z.int(),

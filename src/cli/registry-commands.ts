@@ -245,6 +245,7 @@ export function meetingImportCommand(
     return print(context, result, [
       `${result.added} meeting(s) added, ${result.updated} updated, ${result.removed} removed, ${result.skipped.length} skipped`,
       ...result.skipped.map((s) => `  skipped: ${s}`),
+      ...result.warnings.map((w) => `  warning: ${w}`),
     ]);
   });
 }
@@ -260,6 +261,7 @@ export function meetingSubscribeCommand(context: CommandContext, url: string, op
         : refresh.status === 'failed'
           ? `first fetch failed: ${refresh.error} (kept; retried on schedule)`
           : 'not modified',
+      ...(refresh.status === 'imported' ? refresh.result.warnings.map((w) => `  warning: ${w}`) : []),
     ]);
   });
 }

@@ -151,7 +151,8 @@ ${postForm(
       const result = /^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text)
         ? importICalendar(db, text, { orgId: found.org.id, origin: 'ics', defaultOwner: c.get('access').person.email }, store, actor)
         : await importMeetingCsv(db, text, { orgId: found.org.id }, store, actor);
-      return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`${result.added} meeting(s) added, ${result.updated} updated.`)}</p>`);
+      const warnings = result.warnings.map((w) => `<p class="warning">${escapeHtml(`${w.charAt(0).toUpperCase()}${w.slice(1)}.`)}</p>`).join('');
+      return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`${result.added} meeting(s) added, ${result.updated} updated.`)}</p>${warnings}`);
     } catch (error) {
       return meetingsPage(c, found.org, failure(error), 400);
     }

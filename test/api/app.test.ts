@@ -201,7 +201,7 @@ describe('routes', () => {
     const good = ['platform,meeting_id,owner_email,passcode,title', 'zoom,845 1111 2222,a@westfield.example,secretpass1,Art', 'zoom,845 1111 3333,b@westfield.example,,Music'].join('\n');
     const imported = await f.call('POST', '/v1/meetings/import', { raw: good, contentType: 'text/csv' });
     expect(imported.status).toBe(200);
-    expect(imported.body).toEqual({ added: 2, updated: 0, removed: 0, skipped: [] });
+    expect(imported.body).toEqual({ added: 2, updated: 0, removed: 0, skipped: [], warnings: [] });
     expect(count(f.store.db, 'meetings', 'org_id = ?', f.a.id)).toBe(3);
     expect(count(f.store.db, 'meetings', 'org_id = ?', f.b.id)).toBe(1);
   });

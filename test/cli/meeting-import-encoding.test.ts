@@ -38,6 +38,8 @@ describe('leakwatch meeting import: the encodings Excel saves', () => {
     const result = await importFile('unicode.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(CSV, 'utf16le')]));
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain('1 meeting(s) added');
+    // The school registered no email domain yet: the CLI says whose alerts wait.
+    expect(result.stdout).toContain('  warning: 1 organiser is on lindenschule.example, which Lindenschule has not verified: their alerts wait until it is');
     expect(await titles()).toEqual(['Mathe – Förderkurs']);
   });
 

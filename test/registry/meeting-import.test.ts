@@ -25,7 +25,14 @@ describe('CSV import', () => {
   it('imports every documented column, by id or by join link', async () => {
     // Its last row is the first row's meeting again, as a zoommtg:// link.
     const result = await importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
-    expect(result).toEqual({ added: 4, updated: 0, removed: 0, skipped: ['row 7, column url: the same meeting as row 2: "84512397261"'] });
+    expect(result).toEqual({
+      added: 4, updated: 0, removed: 0, skipped: ['row 7, column url: the same meeting as row 2: "84512397261"'],
+      // The fixture's organisers on other schools' domains: imported, but their alerts wait for verification.
+      warnings: [
+        '2 organisers are on harbour.example, which Westfield High has not verified: their alerts wait until it is',
+        '1 organiser is on northbrook.example, which Westfield High has not verified: their alerts wait until it is',
+      ],
+    });
     const meetings = listMeetings(store.db, org);
     expect(meetings.map((m) => [m.platform, m.meetingId])).toEqual([
       ['zoom', '84512397261'],
@@ -79,6 +86,25 @@ describe('CSV import', () => {
     const csv = 'owner_email,platform,meeting_id,recurrence\na@westfield.example,zoom,84512397260,FREQ=WEEKLY\nb@westfield.example,zoom,84512397261,BYDAY=XX;COUNT=abc\n';
     await expect(importFile('rules.csv', csv)).rejects.toThrow(/row 3, column recurrence: not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO \(BYDAY: "XX" is not a weekday/);
     expect(count(store.db, 'meetings')).toBe(0);
+  });
+
+  it('warns of organisers on a domain the organisation has not verified, one line per domain, and imports them', async () => {
+    const csv = [
+      'owner_email,platform,meeting_id',
+      'a@example.org,zoom,84512397260',
+      'b@example.org,zoom,84512397261',
+      'B@example.org,zoom,84512397262',
+      'c@example.org,zoom,84512397263',
+      'lee@westfield.example,zoom,84512397264',
+      'd@pending.example,zoom,84512397265',
+    ].join('\n');
+    const result = await importFile('mixed.csv', csv);
+    expect(result.added).toBe(6);
+    expect(result.warnings).toEqual([
+      '3 organisers are on example.org, which Westfield High has not verified: their alerts wait until it is',
+      '1 organiser is on pending.example, which Westfield High has not verified: their alerts wait until it is',
+    ]);
+    expect((await importFile('verified.csv', 'owner_email,platform,meeting_id\nlee@westfield.example,zoom,84512397266')).warnings).toEqual([]);
   });
 
   it('--skip-invalid imports the valid rows and reports the rest', async () => {
