@@ -220,6 +220,7 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
           startsAt: event.start,
           endsAt: event.end,
           recurrence: event.recurrence,
+          timeZone: event.timeZone,
           origin,
           originUid: prefix + event.uid,
         };

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import ICAL from 'ical.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listLeaks } from '../../src/match/leaks.js';
 import { importICalendar, importMeetingFile, type ImportOptions } from '../../src/registry/meeting-import.js';
 import { listMeetings } from '../../src/registry/meetings.js';
+import { nextOccurrence, seriesEnded } from '../../src/registry/recurrence.js';
 import { passcodeMatches } from '../../src/registry/passcode.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
 
@@ -145,8 +147,35 @@ describe('iCalendar import', () => {
     expect(meetings.find((m) => m.meetingId === 'rbe-xfjn-pqa')).toMatchObject({
       recurrence: 'FREQ=WEEKLY;WKST=MO;UNTIL=20261218T235959Z;BYDAY=MO,WE',
       startsAt: '2026-09-07T08:30:00.000Z',
+      timeZone: 'Europe/London',
       ownerEmail: 'c.dubois@harbour.example',
     });
+  });
+
+  it('keeps a weekly 09:30 London class at 09:30 local after the clocks change, as ical.js expands it, and ends the series at UNTIL', async () => {
+    await importFile('weekly-class.ics', fixture('weekly-class.ics'));
+    const meeting = listMeetings(store.db, org).find((m) => m.meetingId === 'rbe-xfjn-pqa')!;
+    const next = (now: string) => new Date(nextOccurrence(meeting, new Date(now))!.startMs).toISOString();
+    expect(next('2026-09-13T19:00:00Z')).toBe('2026-09-14T08:30:00.000Z');
+    expect(next('2026-11-01T19:00:00Z')).toBe('2026-11-02T09:30:00.000Z');
+
+    // ical.js's own expansion of the event, in the file's VTIMEZONE, agrees (EXDATEs aside: a meeting keeps only its rule).
+    const calendar = new ICAL.Component(ICAL.parse(fixture('weekly-class.ics')));
+    const timezone = new ICAL.Timezone(calendar.getFirstSubcomponent('vtimezone')!);
+    const event = new ICAL.Event(calendar.getAllSubcomponents('vevent').find((v) => v.hasProperty('rrule'))!);
+    event.startDate.zone = timezone;
+    const iterator = event.iterator();
+    let expanded = 0;
+    for (let time = iterator.next(); time; time = iterator.next()) {
+      time.zone = timezone;
+      const startMs = time.toUnixTime() * 1000;
+      const ours = nextOccurrence(meeting, new Date(startMs - 60_000))!;
+      expect(new Date(ours.startMs).toISOString()).toBe(new Date(startMs).toISOString());
+      expanded++;
+    }
+    expect(expanded).toBe(29);
+    expect(seriesEnded(meeting, new Date('2026-12-17T12:00:00Z'))).toBe(true);
+    expect(seriesEnded(meeting, new Date('2026-12-16T09:00:00Z'))).toBe(false);
   });
 
   it('removes the meeting of a cancelled event', async () => {
