@@ -13,6 +13,7 @@ import { normaliseEmail } from '../registry/email-address.js';
 import { IDENTIFIER_KINDS } from '../registry/identifier-value.js';
 import { canonicalMeeting } from '../registry/meeting-id.js';
 import { recurrenceProblem } from '../registry/recurrence.js';
+import { ianaZoneName } from '../registry/time-zones.js';
 
 /** The largest request body, in bytes (a CSV import of some thousands of meetings). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -61,6 +62,7 @@ export const meetingCreateBody = z
     startsAt: time.optional(),
     endsAt: time.optional(),
     recurrence: rrule.optional().describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO'),
+    timeZone: z.string().min(1).max(64).refine((zone) => ianaZoneName(zone) !== null, { message: 'not an IANA time zone name such as Europe/London' }).optional().describe('IANA zone whose wall-clock time the sessions keep, e.g. Europe/London; default UTC'),
     public: z.boolean().optional().describe('public on purpose: sightings are recorded, never alerted'),
   })
   .superRefine(function checkMeeting(body, context) {

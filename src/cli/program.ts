@@ -174,6 +174,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--starts <iso>', 'start time, ISO-8601')
     .option('--ends <iso>', 'end time, ISO-8601')
     .option('--recurrence <rrule>', 'RFC 5545 RRULE of a recurring meeting, e.g. FREQ=WEEKLY;BYDAY=MO')
+    .option('--time-zone <zone>', 'IANA zone whose wall-clock time the sessions keep, e.g. Europe/London (default: UTC)')
     .option('--public', 'public on purpose: sightings are recorded, never alerted')
     .option('--json', 'print JSON only')
     .action(run(meetingAddCommand));

@@ -172,6 +172,7 @@ export interface MeetingAddOptions {
   starts?: string;
   ends?: string;
   recurrence?: string;
+  timeZone?: string;
   public?: boolean;
 }
 
@@ -188,6 +189,7 @@ export function meetingAddCommand(context: CommandContext, options: MeetingAddOp
         startsAt: options.starts,
         endsAt: options.ends,
         recurrence: options.recurrence,
+        timeZone: options.timeZone,
         public: options.public,
       },
       context.actor,

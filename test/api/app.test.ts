@@ -79,6 +79,12 @@ describe('refused input', () => {
     const fine = await f.call('PATCH', `/v1/meetings/${f.a.meetingId}`, { json: { recurrence: 'FREQ=WEEKLY;BYDAY=MO' } });
     expect(fine.status).toBe(200);
     expect(fine.body).toMatchObject({ recurrence: 'FREQ=WEEKLY;BYDAY=MO', timeZone: null });
+    const zoned = await f.call('POST', '/v1/meetings', { json: { meetingId: '845 0000 1112', platform: 'zoom', ownerEmail: 'a@westfield.example', recurrence: 'FREQ=WEEKLY', timeZone: 'GMT Standard Time' } });
+    expect(zoned.status).toBe(201);
+    expect(zoned.body).toMatchObject({ recurrence: 'FREQ=WEEKLY', timeZone: 'Europe/London' });
+    const unzoned = await f.call('POST', '/v1/meetings', { json: { meetingId: '845 0000 1113', platform: 'zoom', ownerEmail: 'a@westfield.example', timeZone: 'Mars/Olympus' } });
+    expectProblem(unzoned, 400);
+    expect(unzoned.body.errors).toEqual([{ field: 'timeZone', message: 'not an IANA time zone name such as Europe/London' }]);
   });
 
   it('refuses a body over 1 MiB with 413, and huge or odd limits with 400', async () => {

@@ -207,6 +207,8 @@ describe('bad input: a clear error, nothing stored', () => {
       'the recurrence "BYDAY=XX;COUNT=abc" is not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO: BYDAY: "XX" is not a weekday'],
     [['meeting', 'add', '--org', '1', '--platform', 'zoom', '--id', '84512397260', '--owner', 'a@westfield.example', '--recurrence', 'FREQ=SOMETIMES'], 1,
       'FREQ: "SOMETIMES" is not one of SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY'],
+    [['meeting', 'add', '--org', '1', '--platform', 'zoom', '--id', '84512397260', '--owner', 'a@westfield.example', '--time-zone', 'Europe/Londn'], 1,
+      'the time zone "Europe/Londn" is not an IANA zone name such as Europe/London'],
     [['org', 'add', '--name', 'X'], 2, "error: required option '--admin <email>' not specified"],
     [['leaks', 'list', '--status', 'panicking'], 2, '--status must be one of open, notified, acknowledged, resolved, ignored'],
     [['ingest', 'missing.jsonl', '--source', 'reddit'], 2, 'cannot read missing.jsonl: no such file'],
