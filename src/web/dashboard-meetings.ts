@@ -20,7 +20,8 @@ import { platformName } from '../notify/rotation.js';
 import { listFeeds, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importICalendar, importMeetingCsv } from '../registry/meeting-import.js';
 import { decodeText } from '../registry/text-decoding.js';
-import { listMeetings, removeMeeting } from '../registry/meetings.js';
+import { listMeetings, type Meeting, removeMeeting } from '../registry/meetings.js';
+import { isRecurring } from '../registry/recurrence.js';
 import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
@@ -37,12 +38,15 @@ export function meetingRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, sign
     const access = c.get('access');
     const admin = access.administers(org.id);
     const meetings = listMeetings(db, org.id).filter((m) => admin || m.ownerEmail === access.person.email);
+    const now = deps.clock();
+    // The rule severity and the alert email apply: a series past its UNTIL or COUNT has ended.
+    const repeats = (m: Meeting) => (m.recurrence === null ? '' : isRecurring(m, now) ? 'recurring' : 'series ended');
     const rows = meetings.map((m) => [
       escapeHtml(platformName(m.platform)),
       escapeHtml(m.meetingId),
       escapeHtml(m.title ?? ''),
       escapeHtml(m.ownerEmail),
-      escapeHtml([m.startsAt?.replace('T', ' ').slice(0, 16), m.recurrence ? 'recurring' : '', m.public ? 'public on purpose' : ''].filter(Boolean).join(', ')),
+      escapeHtml([m.startsAt?.replace('T', ' ').slice(0, 16), repeats(m), m.public ? 'public on purpose' : ''].filter(Boolean).join(', ')),
       admin ? postForm(c, `/orgs/${org.id}/meetings/${m.id}/remove`, '<button type="submit" class="link">Remove</button>') : '',
     ]);
     const forms = admin

@@ -162,6 +162,20 @@ describe('meetings', () => {
     expect(store.db.prepare('SELECT title FROM meetings ORDER BY id').pluck().all()).toEqual(['Français', 'Géographie']);
   });
 
+  it('lists a series past its UNTIL as ended, and one that goes on as recurring', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    const add = (meetingId: string, recurrence: string) => store.registration.addMeeting(
+      { orgId: org, platform: 'zoom', meetingId, ownerEmail: 'teacher@westfield.example', startsAt: '2019-09-02T08:00:00Z', endsAt: '2019-09-02T09:00:00Z', recurrence },
+      'test', web.clock.now,
+    );
+    add('84512397260', 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20200717T235959Z');
+    add('84512397261', 'FREQ=WEEKLY;BYDAY=MO');
+    const browser = await signedIn(web, store, 'it@westfield.example');
+    const page = (await browser.get(`/orgs/${org}/meetings`)).body;
+    expect(page).toMatch(/84512397260[\s\S]*?2019-09-02 08:00, series ended/);
+    expect(page).toMatch(/84512397261[\s\S]*?2019-09-02 08:00, recurring/);
+  });
+
   it('refuses a form larger than the limit with 413 and an upload larger than its own', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     const browser = await signedIn(web, store, 'it@westfield.example');
