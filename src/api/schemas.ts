@@ -12,6 +12,8 @@ import { SEVERITIES } from '../match/severity.js';
 import { normaliseEmail } from '../registry/email-address.js';
 import { IDENTIFIER_KINDS } from '../registry/identifier-value.js';
 import { canonicalMeeting } from '../registry/meeting-id.js';
+import { recurrenceProblem } from '../registry/recurrence.js';
+import { ianaZoneName } from '../registry/time-zones.js';
 
 /** The largest request body, in bytes (a CSV import of some thousands of meetings). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -44,6 +46,12 @@ export const identifierCreateBody = z.strictObject({
   value: z.string().min(1).max(253).describe('e.g. westfield.example, westfield.zoom.us, a Teams tenant GUID'),
 });
 
+/** An RRULE value, checked as the registry checks it (an empty one clears the rule). */
+const rrule = z.string().max(1000).superRefine(function checkRrule(value, context) {
+  const problem = value.trim() === '' ? null : recurrenceProblem(value);
+  if (problem !== null) context.addIssue({ code: 'custom', message: `not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO: ${problem}` });
+});
+
 export const meetingCreateBody = z
   .strictObject({
     platform: z.string().min(1).max(40).optional().describe('zoom, google-meet, teams, webex, …; may be left out when meetingId is a join link'),
@@ -53,7 +61,8 @@ export const meetingCreateBody = z
     title: z.string().max(500).optional(),
     startsAt: time.optional(),
     endsAt: time.optional(),
-    recurrence: z.string().max(1000).optional().describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO'),
+    recurrence: rrule.optional().describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO'),
+    timeZone: z.string().min(1).max(64).refine((zone) => ianaZoneName(zone) !== null, { message: 'not an IANA time zone name such as Europe/London' }).optional().describe('IANA zone whose wall-clock time the sessions keep, e.g. Europe/London; default UTC'),
     public: z.boolean().optional().describe('public on purpose: sightings are recorded, never alerted'),
   })
   .superRefine(function checkMeeting(body, context) {
@@ -73,7 +82,7 @@ export const meetingPatchBody = z
     passcode: z.string().min(1).max(200).nullable().optional().describe('a new passcode; null forgets the registered one'),
     startsAt: time.nullable().optional(),
     endsAt: time.nullable().optional(),
-    recurrence: z.string().max(1000).nullable().optional(),
+    recurrence: rrule.nullable().optional(),
     public: z.boolean().optional(),
   })
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: 'name at least one field to change' });
@@ -154,6 +163,7 @@ export const meetingSchema = z.object({
   startsAt: z.string().nullable(),
   endsAt: z.string().nullable(),
   recurrence: z.string().nullable(),
+  timeZone: z.string().nullable().describe('IANA zone the sessions of a recurring meeting keep their wall-clock time in; null is UTC'),
   public: z.boolean(),
   origin: z.string(),
   originUid: z.string().nullable(),
@@ -164,7 +174,13 @@ export const meetingCreatedSchema = meetingSchema.extend({
   retroHunt: z.object({ references: z.int(), leaks: z.int(), queued: z.int() }).describe('what the meeting was already found in'),
 });
 
-export const importResultSchema = z.object({ added: z.int(), updated: z.int(), removed: z.int(), skipped: z.array(z.string()) });
+export const importResultSchema = z.object({
+  added: z.int(),
+  updated: z.int(),
+  removed: z.int(),
+  skipped: z.array(z.string()),
+  warnings: z.array(z.string()).describe('imported, but not alerting yet: organisers on an email domain the organisation has not verified'),
+});
 
 export const leakSummarySchema = z.object({
   id: z.int(),

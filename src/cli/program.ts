@@ -28,6 +28,7 @@ import { dbBackupCommand, dbMigrateCommand, dbStatusCommand } from './db-command
 import { notifyTestCommand, outboxFlushCommand, outboxListCommand, outboxRetryCommand } from './outbox-commands.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand } from './token-commands.js';
 import { orgSettingsCommand, webhookAddCommand, webhookKeyCommand, webhookListCommand, webhookRemoveCommand } from './settings-commands.js';
+import { ENCODINGS } from '../registry/text-decoding.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -204,6 +205,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .option('--starts <iso>', 'start time, ISO-8601')
     .option('--ends <iso>', 'end time, ISO-8601')
     .option('--recurrence <rrule>', 'RFC 5545 RRULE of a recurring meeting, e.g. FREQ=WEEKLY;BYDAY=MO')
+    .option('--time-zone <zone>', 'IANA zone whose wall-clock time the sessions keep, e.g. Europe/London (default: UTC)')
     .option('--public', 'public on purpose: sightings are recorded, never alerted')
     .option('--json', 'print JSON only')
     .action(run(meetingAddCommand));
@@ -220,6 +222,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
     .requiredOption('--org <id>', 'organisation id')
     .option('--skip-invalid', 'import the valid rows of a CSV file that has errors')
     .option('--owner <email>', 'owner of calendar events that name no organiser')
+    .option('--encoding <name>', `how the file is encoded: ${ENCODINGS.join(', ')} (default: detected from its BOM, else UTF-8, else Windows-1252)`)
     .option('--json', 'print JSON only')
     .action(run(meetingImportCommand));
 

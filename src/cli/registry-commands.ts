@@ -17,6 +17,7 @@ import {
 } from '../registry/identifiers.js';
 import { listFeeds, refreshFeed, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importMeetingFile } from '../registry/meeting-import.js';
+import { decodeText } from '../registry/text-decoding.js';
 import { httpClientFromConfig } from '../crawl/http-client.js';
 import { listMeetings, removeMeeting } from '../registry/meetings.js';
 import { addAdmin, createOrganisation, listOrganisations } from '../registry/organisations.js';
@@ -171,6 +172,7 @@ export interface MeetingAddOptions {
   starts?: string;
   ends?: string;
   recurrence?: string;
+  timeZone?: string;
   public?: boolean;
 }
 
@@ -187,6 +189,7 @@ export function meetingAddCommand(context: CommandContext, options: MeetingAddOp
         startsAt: options.starts,
         endsAt: options.ends,
         recurrence: options.recurrence,
+        timeZone: options.timeZone,
         public: options.public,
       },
       context.actor,
@@ -220,14 +223,19 @@ export function meetingRemoveCommand(context: CommandContext, id: string, option
   });
 }
 
-export function meetingImportCommand(context: CommandContext, file: string, options: { org: string; skipInvalid?: boolean; owner?: string }): Promise<number> {
+export function meetingImportCommand(
+  context: CommandContext,
+  file: string,
+  options: { org: string; skipInvalid?: boolean; owner?: string; encoding?: string },
+): Promise<number> {
   return withRegistry(context, async (db, registration) => {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (error) {
       throw new InputError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
+    const { text } = decodeText(bytes, options.encoding);
     const result = await importMeetingFile(
       db,
       file,
@@ -239,6 +247,7 @@ export function meetingImportCommand(context: CommandContext, file: string, opti
     return print(context, result, [
       `${result.added} meeting(s) added, ${result.updated} updated, ${result.removed} removed, ${result.skipped.length} skipped`,
       ...result.skipped.map((s) => `  skipped: ${s}`),
+      ...result.warnings.map((w) => `  warning: ${w}`),
     ]);
   });
 }
@@ -254,6 +263,7 @@ export function meetingSubscribeCommand(context: CommandContext, url: string, op
         : refresh.status === 'failed'
           ? `first fetch failed: ${refresh.error} (kept; retried on schedule)`
           : 'not modified',
+      ...(refresh.status === 'imported' ? refresh.result.warnings.map((w) => `  warning: ${w}`) : []),
     ]);
   });
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import type { Registration } from '../match/registration.js';
 import { changeLeakStatus } from '../match/lifecycle.js';
 import { enqueue } from '../notify/outbox.js';
+import { onVerifiedDomain } from '../registry/verified-domains.js';
 import { audit } from '../store/audit.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
@@ -103,9 +104,7 @@ export async function rotateLeak(db: Db, input: { orgId: number; leakId: number;
       detail: { leak: row.leak_id, connection: connection.id, changes: rotated.changes },
       at,
     });
-    const domain = row.owner_email.slice(row.owner_email.lastIndexOf('@') + 1);
-    const proven = statement(db, "SELECT 1 FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND value = ? AND status = 'verified'").pluck().get(input.orgId, domain) === 1;
-    if (proven) {
+    if (onVerifiedDomain(db, input.orgId, row.owner_email)) {
       organiserTold = enqueue(
         db,
         {

@@ -17,9 +17,9 @@
  * for admins to review in the leak list, never sent.
  */
 import { enqueue } from '../notify/outbox.js';
-import { emailDomain } from '../registry/email-address.js';
 import { verifiedAdmins } from '../registry/identifiers.js';
 import { effectiveSettings } from '../registry/org-settings.js';
+import { onVerifiedDomain } from '../registry/verified-domains.js';
 import type { Db } from '../store/database.js';
 import type { MatchKind, Severity } from './severity.js';
 import { statement } from '../store/statements.js';
@@ -62,15 +62,6 @@ function digestSlot(now: Date, digestHours: number): { index: number; end: Date 
   const length = digestHours * 3_600_000;
   const index = Math.floor(now.getTime() / length);
   return { index, end: new Date((index + 1) * length) };
-}
-
-/** Whether an organiser's address may be written to: it is on a verified email domain of the organisation. */
-function onVerifiedDomain(db: Db, orgId: number, email: string): boolean {
-  return (
-    statement(db, "SELECT 1 FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND value = ? AND status = 'verified'")
-      .pluck()
-      .get(orgId, emailDomain(email)) === 1
-  );
 }
 
 /**

@@ -11,6 +11,7 @@ import { type AlertPolicy, DEFAULT_ALERT_POLICY, queueAlerts } from './alerts.js
 import { capText, DEFAULT_MAX_POST_BYTES } from './post-cap.js';
 import { ReferenceFilter } from './reference-filter.js';
 import { recordLeakEvent, type LeakStatus } from './lifecycle.js';
+import { meetingEnded, type Schedule } from '../registry/recurrence.js';
 import { assessSeverity, type MatchKind, type PasscodeState, severityRank, type Severity } from './severity.js';
 import { statement } from '../store/statements.js';
 
@@ -74,6 +75,7 @@ interface MeetingRow {
   starts_at: string | null;
   ends_at: string | null;
   recurrence: string | null;
+  time_zone: string | null;
   public: number;
 }
 
@@ -645,7 +647,7 @@ export class Matcher {
       passcodeState,
       hostStart,
       raidLanguage,
-      meeting: meeting ? { startsAt: meeting.starts_at, endsAt: meeting.ends_at, recurrence: meeting.recurrence, public: meeting.public === 1 } : null,
+      meeting: meeting ? { ...scheduleOf(meeting), public: meeting.public === 1 } : null,
       posts,
       sources,
       now,
@@ -664,8 +666,12 @@ export class Matcher {
   #isQuiet(meeting: MeetingRow | null, now: Date): boolean {
     if (!meeting) return false;
     if (meeting.public === 1) return true;
-    return Boolean(meeting.ends_at && Date.parse(meeting.ends_at) < now.getTime() && !meeting.recurrence);
+    return meetingEnded(scheduleOf(meeting), now);
   }
+}
+
+function scheduleOf(meeting: MeetingRow): Schedule {
+  return { startsAt: meeting.starts_at, endsAt: meeting.ends_at, recurrence: meeting.recurrence, timeZone: meeting.time_zone };
 }
 
 /** A reply's passcode for the post it answers, masked and fingerprinted (`reply_passcodes`). */

@@ -1,3 +1,5 @@
+import { type Schedule, isRecurring, lastSessionEnd, meetingEnded, nextOccurrence } from '../registry/recurrence.js';
+
 /** How urgent a leak is, lowest first. */
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -13,7 +15,7 @@ export interface SeverityInput {
   passcodeState: PasscodeState;
   hostStart: boolean;
   raidLanguage: boolean;
-  meeting: { startsAt: string | null; endsAt: string | null; recurrence: string | null; public: boolean } | null;
+  meeting: (Schedule & { public: boolean }) | null;
   /** Posts the meeting was seen in, and on how many different sources. */
   posts: number;
   sources: number;
@@ -26,7 +28,7 @@ export interface SeverityAssessment {
   severity: Severity;
   /** Every reason behind the severity, in words an organiser understands. */
   reasons: string[];
-  /** The meeting has ended and does not recur: no one needs to rotate it. */
+  /** The meeting has ended, or its series has: no one needs to rotate it. */
   ended: boolean;
   /** Registered as public on purpose: recorded, never alerted. */
   allowListed: boolean;
@@ -76,17 +78,21 @@ export function assessSeverity(input: SeverityInput): SeverityAssessment {
   }
 
   const meeting = input.meeting;
-  const now = input.now.getTime();
-  const recurring = Boolean(meeting?.recurrence);
-  const ended = Boolean(meeting?.endsAt && Date.parse(meeting.endsAt) < now && !recurring);
+  const now = input.now;
+  const recurring = meeting !== null && isRecurring(meeting, now);
+  const ended = meeting !== null && meetingEnded(meeting, now);
   if (recurring) {
     score++;
     reasons.push('a recurring meeting: the same link works for every session');
-  } else if (meeting?.startsAt && !ended) {
-    const startsIn = Date.parse(meeting.startsAt) - now;
-    if (startsIn <= input.startingSoonHours * 3_600_000 && (startsIn >= 0 || !meeting.endsAt || Date.parse(meeting.endsAt) >= now)) {
+  }
+  // A series' next session, or the one in progress: a class seen the evening before it meets starts soon.
+  const session = meeting !== null && !ended ? nextOccurrence(meeting, now) : null;
+  if (session !== null) {
+    const startsIn = session.startMs - now.getTime();
+    if (startsIn <= input.startingSoonHours * 3_600_000) {
       score++;
-      reasons.push(startsIn >= 0 ? `starts soon (${meeting.startsAt})` : `in progress (started ${meeting.startsAt})`);
+      const start = new Date(session.startMs).toISOString();
+      reasons.push(startsIn >= 0 ? `starts soon (${start})` : `in progress (started ${start})`);
     }
   }
 
@@ -100,7 +106,8 @@ export function assessSeverity(input: SeverityInput): SeverityAssessment {
 
   if (ended) {
     score--;
-    reasons.push(`the meeting ended (${meeting!.endsAt}) and does not recur`);
+    const seriesEnd = lastSessionEnd(meeting!, now);
+    reasons.push(seriesEnd === null ? `the meeting ended (${meeting!.endsAt}) and does not recur` : `the series ended (its last session ended ${seriesEnd})`);
   }
 
   if (input.hostStart) {

@@ -11,6 +11,7 @@ import { statement } from '../store/statements.js';
 import { escapeHtml, safeHref } from './html.js';
 import type { LinkMaker } from './links.js';
 import type { OutboxRow } from './outbox.js';
+import { isRecurring } from '../registry/recurrence.js';
 import { platformName, sourceName } from './rotation.js';
 import { maskMeetingId, renderAlertEmail, renderConnectionFailedEmail, renderDigestEmail, renderInvitationEmail, renderRotatedEmail, renderSignInEmail } from './templates.js';
 import type { LeakView, RenderedEmail, SightingView } from './view.js';
@@ -33,6 +34,9 @@ interface LeakRow {
   meeting_id: string;
   title: string | null;
   recurrence: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  time_zone: string | null;
   owner_email: string | null;
   match_kind: LeakView['matchKind'];
   severity: LeakView['severity'];
@@ -93,13 +97,13 @@ const SIGHTINGS_SQL = `SELECT s.url, s.passcode_masked, s.via_reply, s.host_star
 function leakRow(db: Db, leakId: number): LeakRow | undefined {
   return statement(
     db,
-    `SELECT l.*, o.name AS org_name, m.title, m.recurrence, m.owner_email
+    `SELECT l.*, o.name AS org_name, m.title, m.recurrence, m.starts_at, m.ends_at, m.time_zone, m.owner_email
      FROM leaks l JOIN organisations o ON o.id = l.org_id LEFT JOIN meetings m ON m.id = l.meeting_ref
      WHERE l.id = ?`,
   ).get(leakId) as LeakRow | undefined;
 }
 
-function toLeakView(db: Db, row: LeakRow): LeakView {
+function toLeakView(db: Db, row: LeakRow, now: Date): LeakView {
   const sightings = (statement(db, `${SIGHTINGS_SQL} ORDER BY s.seen_at DESC, s.id DESC LIMIT ?`).all(row.id, SHOWN_SIGHTINGS) as SightingRow[]).map(toSighting);
   const totals = statement(
     db,
@@ -113,7 +117,8 @@ function toLeakView(db: Db, row: LeakRow): LeakView {
     platform: row.platform,
     meetingId: row.meeting_id,
     meetingTitle: row.match_kind === 'meeting' ? row.title : null,
-    recurring: row.recurrence !== null,
+    // The rule severity applies: a series whose UNTIL or COUNT has passed no longer recurs.
+    recurring: isRecurring({ startsAt: row.starts_at, endsAt: row.ends_at, recurrence: row.recurrence, timeZone: row.time_zone }, now),
     matchKind: row.match_kind,
     severity: row.severity,
     reasons: JSON.parse(row.reasons) as string[],
@@ -203,7 +208,7 @@ function composeAlert(context: ComposeContext, row: OutboxRow): Composed {
   if (typeof leak === 'string') return { cancel: leak };
   const escalation = row.kind === 'escalation';
   if (!escalation && isUnsubscribed(db, leak.org_id, row.recipient)) return { cancel: `${row.recipient} unsubscribed` };
-  const view = toLeakView(db, leak);
+  const view = toLeakView(db, leak, now);
   const recipientLinks = links.recipient(leak.org_id, row.recipient, now);
   const queuedAt = (row.payload as { queuedAt?: string }).queuedAt ?? row.createdAt;
   const email = renderAlertEmail({
@@ -251,7 +256,7 @@ function composeDigest(context: ComposeContext, row: OutboxRow): Composed {
     ).map(toSighting);
     if (fresh.length === 0) continue;
     starts.push(after);
-    items.push({ leak: toLeakView(db, leak), newSightings: fresh, links: links.leak(leak.org_id, leak.id, row.recipient, now) });
+    items.push({ leak: toLeakView(db, leak, now), newSightings: fresh, links: links.leak(leak.org_id, leak.id, row.recipient, now) });
   }
   if (items.length === 0) return { cancel: 'nothing new since the last message' };
   const since = starts.sort()[0]!;
@@ -404,7 +409,7 @@ function composeWebhook(context: ComposeContext, row: OutboxRow): Composed {
   }
   const leak = owedLeak(context, row);
   if (typeof leak === 'string') return { cancel: leak };
-  const view = toLeakView(context.db, leak);
+  const view = toLeakView(context.db, leak, context.now);
   return { channel: 'webhook', subject: `${view.severity} ${view.platform} ${maskMeetingId(view.meetingId)}`, body: webhookBody(view, 'leak.alert') };
 }
 

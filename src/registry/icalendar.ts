@@ -2,20 +2,34 @@
  * Reads RFC 5545 iCalendar text (exports from Google Calendar, Outlook/Teams,
  * Zoom) into the events an organiser registers. Pure: no I/O, no clock.
  *
+ * ical.js reads the format: each property's value (TEXT escapes, dates,
+ * durations, RRULE), the components (ICAL.Event) and VTIMEZONE rules
+ * (ICAL.Timezone). What is leakwatch's own is a first pass over the lines
+ * that refuses a file ical.js would read without complaint — BEGIN/END that
+ * do not match, a line that is not `NAME:VALUE`, an impossible date, a VEVENT
+ * without UID — naming the line, so an organiser can fix the file.
+ *
  * Time zones, in the order tried for a `TZID`:
- * 1. an IANA name Node's ICU knows (`America/New_York`), converted with
- *    `Intl.DateTimeFormat` offsets, so DST is right for every date;
- * 2. a Windows name from Outlook (`Eastern Standard Time`), through
- *    `WINDOWS_ZONES` (CLDR windowsZones.xml, territory 001);
- * 3. the `X-LIC-LOCATION` of the calendar's VTIMEZONE with that TZID, and a
- *    trailing IANA name in a path-style TZID (`/mozilla.org/…/Europe/Berlin`);
- * 4. the STANDARD/DAYLIGHT rules of that VTIMEZONE, for Outlook's
- *    "Customized Time Zone" and display-name TZIDs (yearly BYMONTH/BYDAY rules
- *    and RDATEs; times inside a DST gap or overlap may be an hour off);
- * 5. otherwise UTC, as for floating times.
+ * 1. an IANA name Node's ICU knows (`America/New_York`), a Windows name from
+ *    Outlook (`Eastern Standard Time`), or a path ending in an IANA name
+ *    (`/mozilla.org/…/Europe/Berlin`) — see time-zones.ts;
+ * 2. the `X-LIC-LOCATION` of the calendar's VTIMEZONE with that TZID;
+ * 3. the STANDARD/DAYLIGHT rules of that VTIMEZONE, through ICAL.Timezone,
+ *    for Outlook's "Customized Time Zone" and display-name TZIDs;
+ * 4. otherwise UTC, as for floating times.
  */
 
+import ICAL from 'ical.js';
+import { ianaZoneName, wallToUtc } from './time-zones.js';
+
 const MS_PER_DAY = 86_400_000;
+
+type Component = InstanceType<typeof ICAL.Component>;
+type Property = InstanceType<typeof ICAL.Property>;
+type Time = InstanceType<typeof ICAL.Time>;
+type Duration = InstanceType<typeof ICAL.Duration>;
+/** A component as ical.js holds it: [name, properties, components]. */
+type JCal = [string, unknown[], JCal[]];
 
 /** One VEVENT of the calendar, with every time in UTC. */
 export interface CalendarEvent {
@@ -29,6 +43,12 @@ export interface CalendarEvent {
   end: string | null;
   /** The RRULE value as written, e.g. 'FREQ=WEEKLY;BYDAY=MO,WE'. */
   recurrence: string | null;
+  /**
+   * IANA zone of DTSTART ('Europe/London'), in which a recurring event's
+   * sessions keep their wall-clock time; null for UTC, floating and DATE
+   * values and for zones known only by a VTIMEZONE's rules.
+   */
+  timeZone: string | null;
   /** STATUS:CANCELLED, or METHOD:CANCEL on the calendar. */
   cancelled: boolean;
   /** Email address from ORGANIZER, `mailto:` stripped; null when there is none. */
@@ -56,6 +76,36 @@ export class CalendarParseError extends Error {
   }
 }
 
+/** What the first pass noted of the components, by their jCal. */
+interface Notes {
+  /** The first RRULE of each VEVENT as written (ical.js would write its parts in its own order). */
+  rrules: WeakMap<JCal, string>;
+  /** The line of each component's BEGIN. */
+  lines: WeakMap<JCal, number>;
+}
+
+/**
+ * The line as ical.js should read it: a DATE written without VALUE=DATE
+ * (`DTSTART:20260901`, which Outlook writes) would be read as a broken
+ * DATE-TIME.
+ */
+function typedLine(cl: ContentLine): string {
+  if (!DATE_PROPERTIES.has(cl.name) || cl.params.has('VALUE') || !/^\d{8}$/.test(cl.value.trim())) return cl.raw;
+  return cl.raw.replace(/^([^;:]+)/, '$1;VALUE=DATE');
+}
+
+const DATE_PROPERTIES = new Set(['DTSTART', 'DTEND', 'RECURRENCE-ID', 'EXDATE', 'RDATE', 'DUE']);
+
+/** A component being read: its jCal, and what the first pass noted of it. */
+interface Frame {
+  name: string;
+  line: number;
+  jcal: JCal;
+  hasUid: boolean;
+  /** The first RRULE as written. */
+  rrule: string | null;
+}
+
 /**
  * Parses every VEVENT of every VCALENDAR in `text`.
  * @throws CalendarParseError when there is no VCALENDAR, BEGIN/END do not
@@ -64,11 +114,8 @@ export class CalendarParseError extends Error {
  */
 export function parseICalendar(text: string): CalendarEvent[] {
   const events: CalendarEvent[] = [];
-  const stack: { name: string; line: number }[] = [];
-  let calendar: CalendarState | null = null;
-  let event: RawEvent | null = null;
-  let timezone: VTimezone | null = null;
-  let observance: Observance | null = null;
+  const stack: Frame[] = [];
+  const notes: Notes = { rrules: new WeakMap(), lines: new WeakMap() };
   let sawCalendar = false;
 
   for (const cl of contentLines(text)) {
@@ -83,15 +130,11 @@ export function parseICalendar(text: string): CalendarEvent[] {
               : `expected BEGIN:VCALENDAR, found ${quote(cl.raw)}`);
           }
           sawCalendar = true;
-          calendar = { cancelAll: false, events: [], timezones: [] };
         }
-        const parent = stack.at(-1)?.name;
-        stack.push({ name: component, line: cl.line });
-        if (parent === 'VCALENDAR' && component === 'VEVENT') event = newRawEvent(cl.line);
-        if (parent === 'VCALENDAR' && component === 'VTIMEZONE') timezone = { tzid: null, location: null, observances: [] };
-        if (parent === 'VTIMEZONE' && (component === 'STANDARD' || component === 'DAYLIGHT')) {
-          observance = { startWall: null, offsetFromMs: null, offsetToMs: null, rrule: null, rdates: [] };
-        }
+        const jcal: JCal = [component.toLowerCase(), [], []];
+        stack.at(-1)?.jcal[2].push(jcal);
+        notes.lines.set(jcal, cl.line);
+        stack.push({ name: component, line: cl.line, jcal, hasUid: false, rrule: null });
         continue;
       }
       const open = stack.pop();
@@ -99,40 +142,26 @@ export function parseICalendar(text: string): CalendarEvent[] {
       if (open.name !== component) {
         throw new CalendarParseError(cl.line, `END:${component} does not close BEGIN:${open.name} from line ${open.line}`);
       }
-      if (calendar === null) continue;
-      if (component === 'VEVENT' && event !== null && stack.length === 1) {
-        if (event.uid === null) throw new CalendarParseError(event.beginLine, 'VEVENT has no UID');
-        calendar.events.push(event);
-        event = null;
-      } else if (component === 'VTIMEZONE' && timezone !== null) {
-        calendar.timezones.push(timezone);
-        timezone = null;
-      } else if ((component === 'STANDARD' || component === 'DAYLIGHT') && observance !== null && timezone !== null) {
-        timezone.observances.push(observance);
-        observance = null;
-      } else if (component === 'VCALENDAR') {
-        events.push(...finishCalendar(calendar));
-        calendar = null;
+      if (component === 'VEVENT' && stack.length === 1) {
+        if (!open.hasUid) throw new CalendarParseError(open.line, 'VEVENT has no UID');
+        if (open.rrule !== null) notes.rrules.set(open.jcal, open.rrule);
       }
+      if (stack.length === 0) events.push(...readCalendar(open, notes));
       continue;
     }
 
-    if (stack.length === 0) {
+    const frame = stack.at(-1);
+    if (frame === undefined) {
       throw new CalendarParseError(cl.line, sawCalendar
         ? `${quote(cl.raw)} after END:VCALENDAR`
         : `expected BEGIN:VCALENDAR, found ${quote(cl.raw)}`);
     }
-    const depth = stack.length;
-    const current = stack.at(-1)?.name;
-    if (depth === 1 && cl.name === 'METHOD' && calendar !== null) {
-      if (cl.value.trim().toUpperCase() === 'CANCEL') calendar.cancelAll = true;
-    } else if (depth === 2 && current === 'VEVENT' && event !== null) {
-      readEventProperty(event, cl);
-    } else if (depth === 2 && current === 'VTIMEZONE' && timezone !== null) {
-      if (cl.name === 'TZID') timezone.tzid = unescapeText(cl.value).trim();
-      if (cl.name === 'X-LIC-LOCATION') timezone.location = unescapeText(cl.value).trim();
-    } else if (depth === 3 && observance !== null) {
-      readObservanceProperty(observance, cl);
+    // Only what is read later is checked: a broken VALARM or VTODO does not refuse the file.
+    if (stack.length === 2 && frame.name === 'VEVENT') checkEventProperty(frame, cl);
+    try {
+      frame.jcal[1].push(ICAL.parse.property(typedLine(cl)));
+    } catch (error) {
+      throw new CalendarParseError(cl.line, `cannot read ${quote(cl.raw)}: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -213,125 +242,40 @@ function parseContentLine(text: string, line: number): ContentLine {
   return { line, name: name.toUpperCase(), params, value: raw.slice(i + 1), raw };
 }
 
-/** RFC 5545 §3.3.11 TEXT escapes; any other backslash is kept as written. */
-function unescapeText(value: string): string {
-  return value.replace(/\\([\\;,nN])/g, function unescapeOne(_match, c: string) {
-    return c === 'n' || c === 'N' ? '\n' : c;
-  });
-}
-
 function quote(s: string): string {
   return JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
 }
 
-// ---------------------------------------------------------------- events
+// ---------------------------------------------------------------- checks
 
-interface CalendarState {
-  cancelAll: boolean;
-  events: RawEvent[];
-  timezones: VTimezone[];
-}
-
-/** A time as written: wall-clock milliseconds (as if UTC) and the zone to read it in. */
-interface DateValue {
-  wallMs: number;
-  /** null for UTC (`Z`), floating and DATE values. */
-  tzid: string | null;
-}
-
-interface Duration {
-  sign: 1 | -1;
-  days: number;
-  seconds: number;
-}
-
-interface RawEvent {
-  beginLine: number;
-  uid: string | null;
-  summary: string | null;
-  start: DateValue | null;
-  end: DateValue | null;
-  duration: Duration | null;
-  recurrence: string | null;
-  cancelled: boolean;
-  organizer: string | null;
-  joinParts: string[];
-  recurrenceId: DateValue | null;
-}
-
-function newRawEvent(beginLine: number): RawEvent {
-  return {
-    beginLine, uid: null, summary: null, start: null, end: null, duration: null, recurrence: null,
-    cancelled: false, organizer: null, joinParts: [], recurrenceId: null,
-  };
-}
-
-const JOIN_PROPERTIES = new Set([
-  'LOCATION', 'DESCRIPTION', 'URL', 'CONFERENCE', 'X-ALT-DESC', 'X-GOOGLE-CONFERENCE',
-  'X-MICROSOFT-SKYPETEAMSMEETINGURL', 'X-MICROSOFT-ONLINEMEETINGCONFLINK', 'X-MICROSOFT-ONLINEMEETINGEXTERNALLINK',
-]);
-/** Vendor properties not listed above that by their name carry a join link. */
-const JOIN_PROPERTY_PATTERN = /^X-[A-Z0-9-]*(CONFERENCE|MEETINGURL|MEETINGLINK|CONFLINK|JOINURL|JOINLINK)$/;
-
-function readEventProperty(event: RawEvent, cl: ContentLine): void {
+function checkEventProperty(frame: Frame, cl: ContentLine): void {
   switch (cl.name) {
-    case 'UID': {
-      const uid = unescapeText(cl.value).trim();
-      if (uid !== '') event.uid = uid;
-      return;
-    }
-    case 'SUMMARY':
-      event.summary = unescapeText(cl.value).trim();
+    case 'UID':
+      if (cl.value.trim() !== '') frame.hasUid = true;
       return;
     case 'DTSTART':
-      event.start = parseDateValue(cl);
-      return;
     case 'DTEND':
-      event.end = parseDateValue(cl);
-      return;
     case 'RECURRENCE-ID':
-      event.recurrenceId = parseDateValue(cl);
+      checkDateValue(cl);
       return;
     case 'DURATION':
-      event.duration = parseDuration(cl);
+      checkDuration(cl);
       return;
     case 'RRULE':
       // RFC 5545 says SHOULD NOT occur twice; the first one is the series.
-      event.recurrence ??= cl.value.trim();
-      return;
-    case 'STATUS':
-      event.cancelled = cl.value.trim().toUpperCase() === 'CANCELLED';
-      return;
-    case 'ORGANIZER':
-      event.organizer = organizerEmail(cl);
-      return;
+      frame.rrule ??= cl.value.trim();
   }
-  if (JOIN_PROPERTIES.has(cl.name) || JOIN_PROPERTY_PATTERN.test(cl.name)) {
-    const text = unescapeText(cl.value).trim();
-    if (text !== '') event.joinParts.push(text);
-  }
-}
-
-function organizerEmail(cl: ContentLine): string | null {
-  const address = cl.value.trim().replace(/^mailto:/i, '').trim();
-  if (address.includes('@')) return address;
-  // RFC 7986 EMAIL parameter, for organizers whose address is not a mailto: URI.
-  const email = cl.params.get('EMAIL')?.trim();
-  return email !== undefined && email.includes('@') ? email : null;
 }
 
 const DATE_VALUE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/i;
 
-function parseDateValue(cl: ContentLine): DateValue {
+/** ical.js reads `2026-09-01T09:00` or `20260231` as some date; leakwatch refuses them, naming the line. */
+function checkDateValue(cl: ContentLine): void {
   const value = cl.value.trim();
-  const wall = wallMsOf(value);
-  if (wall === null) {
+  if (wallMsOf(value) === null) {
     throw new CalendarParseError(cl.line,
       `${cl.name} value ${quote(value)} is not an iCalendar DATE (20260901) or DATE-TIME (20260901T090000, 20260901T130000Z)`);
   }
-  const isUtcOrDate = value.length === 8 || /z$/i.test(value);
-  const tzid = cl.params.get('TZID')?.trim();
-  return { wallMs: wall, tzid: isUtcOrDate || tzid === undefined || tzid === '' ? null : tzid };
 }
 
 /** Wall-clock milliseconds of a DATE or DATE-TIME (the `Z` is ignored), or null when it is not one. */
@@ -351,387 +295,182 @@ function wallMsOf(value: string): number | null {
 const MAX_DURATION_DAYS = 36_600;
 const DURATION = /^([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i;
 
-function parseDuration(cl: ContentLine): Duration {
+function checkDuration(cl: ContentLine): void {
   const value = cl.value.trim();
   const m = DURATION.exec(value);
   if (m === null || value.replace(/^[+-]/, '').length < 3) {
     throw new CalendarParseError(cl.line, `DURATION value ${quote(value)} is not an iCalendar duration such as PT1H30M or P1D`);
   }
   const n = (i: number): number => Number(m[i] ?? 0);
-  const duration: Duration = { sign: m[1] === '-' ? -1 : 1, days: n(2) * 7 + n(3), seconds: n(4) * 3600 + n(5) * 60 + n(6) };
   // Far beyond any meeting, and it keeps DTSTART + DURATION inside the range of a JavaScript Date.
-  if (duration.days + duration.seconds / 86_400 > MAX_DURATION_DAYS) {
+  if (n(2) * 7 + n(3) + (n(4) * 3600 + n(5) * 60 + n(6)) / 86_400 > MAX_DURATION_DAYS) {
     throw new CalendarParseError(cl.line, `DURATION value ${quote(value)} is longer than ${MAX_DURATION_DAYS} days`);
   }
-  return duration;
 }
 
-function finishCalendar(calendar: CalendarState): CalendarEvent[] {
-  const zones = new Map<string, Zone>();
-  function toUtcMs(value: DateValue): number {
-    if (value.tzid === null) return value.wallMs;
-    let zone = zones.get(value.tzid);
-    if (zone === undefined) {
-      zone = resolveZone(value.tzid, calendar.timezones);
-      zones.set(value.tzid, zone);
-    }
-    return zone.toUtc(value.wallMs);
+// ---------------------------------------------------------------- events
+
+const JOIN_PROPERTIES = new Set([
+  'location', 'description', 'url', 'conference', 'x-alt-desc', 'x-google-conference',
+  'x-microsoft-skypeteamsmeetingurl', 'x-microsoft-onlinemeetingconflink', 'x-microsoft-onlinemeetingexternallink',
+]);
+/** Vendor properties not listed above that by their name carry a join link. */
+const JOIN_PROPERTY_PATTERN = /^x-[a-z0-9-]*(conference|meetingurl|meetinglink|conflink|joinurl|joinlink)$/;
+
+const decodeText = ICAL.design.icalendar.value.text!.fromICAL!;
+
+function readCalendar(frame: Frame, notes: Notes): CalendarEvent[] {
+  let calendar: Component;
+  try {
+    calendar = new ICAL.Component(frame.jcal);
+  } catch (error) {
+    throw new CalendarParseError(frame.line, `cannot read the calendar: ${(error as Error).message}`, { cause: error });
   }
-  function iso(value: DateValue | null): string | null {
-    return value === null ? null : new Date(toUtcMs(value)).toISOString();
-  }
-  return calendar.events.map(function toCalendarEvent(raw): CalendarEvent {
-    let end = iso(raw.end);
-    if (end === null && raw.duration !== null && raw.start !== null) {
-      // Days are nominal (same wall time on a later date, across DST), hours exact: RFC 5545 §3.3.6.
-      const { sign, days, seconds } = raw.duration;
-      const shifted = { ...raw.start, wallMs: raw.start.wallMs + sign * days * MS_PER_DAY };
-      end = new Date(toUtcMs(shifted) + sign * seconds * 1000).toISOString();
+  const cancelAll = String(calendar.getFirstPropertyValue('method') ?? '').trim().toUpperCase() === 'CANCEL';
+  const zones = new CalendarZones(calendar.getAllSubcomponents('vtimezone'));
+  return calendar.getAllSubcomponents('vevent').map(function toCalendarEvent(component): CalendarEvent {
+    try {
+      return readEvent(component, cancelAll, zones, notes);
+    } catch (error) {
+      if (error instanceof CalendarParseError) throw error;
+      const line = notes.lines.get(component.jCal as JCal) ?? frame.line;
+      throw new CalendarParseError(line, `cannot read the VEVENT: ${(error as Error).message}`, { cause: error });
     }
-    return {
-      uid: raw.uid ?? '',
-      summary: raw.summary,
-      start: iso(raw.start),
-      end,
-      recurrence: raw.recurrence,
-      cancelled: raw.cancelled || calendar.cancelAll,
-      organizer: raw.organizer,
-      joinText: raw.joinParts.join('\n'),
-      recurrenceId: iso(raw.recurrenceId),
-    };
   });
+}
+
+function readEvent(component: Component, cancelAll: boolean, zones: CalendarZones, notes: Notes): CalendarEvent {
+  const event = new ICAL.Event(component);
+  const startProperty = component.getFirstProperty('dtstart');
+  const start = startProperty === null ? null : zones.instant(startProperty);
+  let end: number | null = null;
+  const endProperty = component.getFirstProperty('dtend');
+  const durationProperty = component.getFirstProperty('duration');
+  if (endProperty !== null) end = zones.instant(endProperty).utcMs;
+  else if (durationProperty !== null && start !== null) end = zones.after(start, durationProperty.getFirstValue() as Duration);
+  const recurrenceId = component.getFirstProperty('recurrence-id');
+  return {
+    uid: String(event.uid ?? '').trim(),
+    summary: component.hasProperty('summary') ? String(component.getFirstPropertyValue('summary') ?? '').trim() : null,
+    start: start === null ? null : iso(start.utcMs),
+    end: end === null ? null : iso(end),
+    // ical.js wraps the jCal built above rather than copying it, so the first pass's notes still find it.
+    recurrence: notes.rrules.get(component.jCal as JCal) ?? null,
+    timeZone: start?.zone ?? null,
+    cancelled: cancelAll || String(component.getFirstPropertyValue('status') ?? '').trim().toUpperCase() === 'CANCELLED',
+    organizer: organizerEmail(component.getFirstProperty('organizer')),
+    joinText: joinText(component),
+    recurrenceId: recurrenceId === null ? null : iso(zones.instant(recurrenceId).utcMs),
+  };
+}
+
+function joinText(component: Component): string {
+  const parts: string[] = [];
+  for (const property of component.getAllProperties()) {
+    if (!JOIN_PROPERTIES.has(property.name) && !JOIN_PROPERTY_PATTERN.test(property.name)) continue;
+    // A vendor's X- property is of no type ical.js knows, so its TEXT escapes are still in it.
+    const value = property.type === 'unknown'
+      ? decodeText(String(property.getFirstValue() ?? ''))
+      : property.getValues().map(String).join(',');
+    const text = value.trim();
+    if (text !== '') parts.push(text);
+  }
+  return parts.join('\n');
+}
+
+function organizerEmail(property: Property | null): string | null {
+  if (property === null) return null;
+  const address = String(property.getFirstValue() ?? '').trim().replace(/^mailto:/i, '').trim();
+  if (address.includes('@')) return address;
+  // RFC 7986 EMAIL parameter, for organizers whose address is not a mailto: URI.
+  const email = String(property.getParameter('email') ?? '').trim();
+  return email.includes('@') ? email : null;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 // ---------------------------------------------------------------- time zones
 
-interface Zone {
-  /** UTC milliseconds of a wall-clock time in this zone. */
-  toUtc(wallMs: number): number;
+/** A time as written and where it is: wall-clock ms (as if UTC), its zone, and the instant. */
+interface Instant {
+  wallMs: number;
+  utcMs: number;
+  /** IANA name of its zone; null for UTC, floating, DATE and VTIMEZONE-only zones. */
+  zone: string | null;
+  /** Turns a wall time in the same zone into UTC. */
+  toUtc: (wallMs: number) => number;
 }
 
-const UTC_ZONE: Zone = { toUtc: (wallMs) => wallMs };
+/** The zones of one VCALENDAR: each TZID resolved once. */
+class CalendarZones {
+  readonly #timezones: Component[];
+  readonly #resolved = new Map<string, { name: string | null; toUtc: (wallMs: number) => number }>();
 
-interface VTimezone {
-  tzid: string | null;
-  location: string | null;
-  observances: Observance[];
-}
+  constructor(timezones: Component[]) {
+    this.#timezones = timezones;
+  }
 
-interface Observance {
-  /** DTSTART: wall time, in the offset before the change. */
-  startWall: number | null;
-  offsetFromMs: number | null;
-  offsetToMs: number | null;
-  rrule: string | null;
-  rdates: number[];
-}
+  instant(property: Property): Instant {
+    const time = property.getFirstValue() as Time;
+    const wallMs = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
+    const written = String((property.toJSON() as unknown[])[3] ?? '');
+    const tzid = String(property.getParameter('tzid') ?? '').trim();
+    if (time.isDate || written.endsWith('Z') || tzid === '') return { wallMs, utcMs: wallMs, zone: null, toUtc: (wall) => wall };
+    const zone = this.#zone(tzid);
+    return { wallMs, utcMs: zone.toUtc(wallMs), zone: zone.name, toUtc: zone.toUtc };
+  }
 
-function readObservanceProperty(observance: Observance, cl: ContentLine): void {
-  // VTIMEZONE is only a fallback, so an unreadable one is ignored rather than fatal.
-  switch (cl.name) {
-    case 'DTSTART':
-      observance.startWall = wallMsOf(cl.value.trim());
-      return;
-    case 'TZOFFSETFROM':
-      observance.offsetFromMs = parseUtcOffset(cl.value);
-      return;
-    case 'TZOFFSETTO':
-      observance.offsetToMs = parseUtcOffset(cl.value);
-      return;
-    case 'RRULE':
-      observance.rrule = cl.value.trim();
-      return;
-    case 'RDATE':
-      for (const date of cl.value.split(',')) {
-        const wall = wallMsOf(date.trim());
-        if (wall !== null) observance.rdates.push(wall);
-      }
+  /** `start` + `duration`: days and weeks are nominal (same wall time on a later date, across DST), hours exact (RFC 5545 §3.3.6). */
+  after(start: Instant, duration: Duration): number {
+    const sign = duration.isNegative ? -1 : 1;
+    const days = duration.weeks * 7 + duration.days;
+    const seconds = duration.hours * 3600 + duration.minutes * 60 + duration.seconds;
+    return start.toUtc(start.wallMs + sign * days * MS_PER_DAY) + sign * seconds * 1000;
+  }
+
+  #zone(tzid: string): { name: string | null; toUtc: (wallMs: number) => number } {
+    let zone = this.#resolved.get(tzid);
+    if (zone === undefined) {
+      zone = this.#resolve(tzid);
+      this.#resolved.set(tzid, zone);
+    }
+    return zone;
+  }
+
+  #resolve(tzid: string): { name: string | null; toUtc: (wallMs: number) => number } {
+    const vtimezone = this.#timezones.find((tz) => String(tz.getFirstPropertyValue('tzid') ?? '').trim() === tzid)
+      ?? this.#timezones.find((tz) => String(tz.getFirstPropertyValue('tzid') ?? '').trim().toLowerCase() === tzid.toLowerCase());
+    const location = String(vtimezone?.getFirstPropertyValue('x-lic-location') ?? '').trim();
+    const name = ianaZoneName(tzid) ?? (location === '' ? null : ianaZoneName(location));
+    if (name !== null) return { name, toUtc: (wallMs) => wallToUtc(name, wallMs) };
+    const rules = vtimezone === undefined ? null : rulesZone(vtimezone);
+    return { name: null, toUtc: rules ?? ((wallMs) => wallMs) };
   }
 }
 
-function parseUtcOffset(value: string): number | null {
-  const m = /^([+-])(\d{2})(\d{2})(\d{2})?$/.exec(value.trim());
-  if (m === null) return null;
-  const seconds = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0);
-  return (m[1] === '-' ? -1 : 1) * seconds * 1000;
-}
-
-/** Windows time zone names (Outlook, Exchange) to IANA, from CLDR windowsZones.xml, territory 001. */
-const WINDOWS_ZONES: Record<string, string> = {
-  'Dateline Standard Time': 'Etc/GMT+12',
-  'UTC-11': 'Etc/GMT+11',
-  'Aleutian Standard Time': 'America/Adak',
-  'Hawaiian Standard Time': 'Pacific/Honolulu',
-  'Marquesas Standard Time': 'Pacific/Marquesas',
-  'Alaskan Standard Time': 'America/Anchorage',
-  'UTC-09': 'Etc/GMT+9',
-  'Pacific Standard Time (Mexico)': 'America/Tijuana',
-  'UTC-08': 'Etc/GMT+8',
-  'Pacific Standard Time': 'America/Los_Angeles',
-  'US Mountain Standard Time': 'America/Phoenix',
-  'Mountain Standard Time (Mexico)': 'America/Mazatlan',
-  'Mountain Standard Time': 'America/Denver',
-  'Yukon Standard Time': 'America/Whitehorse',
-  'Central America Standard Time': 'America/Guatemala',
-  'Central Standard Time': 'America/Chicago',
-  'Easter Island Standard Time': 'Pacific/Easter',
-  'Central Standard Time (Mexico)': 'America/Mexico_City',
-  'Canada Central Standard Time': 'America/Regina',
-  'SA Pacific Standard Time': 'America/Bogota',
-  'Eastern Standard Time (Mexico)': 'America/Cancun',
-  'Eastern Standard Time': 'America/New_York',
-  'Haiti Standard Time': 'America/Port-au-Prince',
-  'Cuba Standard Time': 'America/Havana',
-  'US Eastern Standard Time': 'America/Indiana/Indianapolis',
-  'Turks And Caicos Standard Time': 'America/Grand_Turk',
-  'Paraguay Standard Time': 'America/Asuncion',
-  'Atlantic Standard Time': 'America/Halifax',
-  'Venezuela Standard Time': 'America/Caracas',
-  'Central Brazilian Standard Time': 'America/Cuiaba',
-  'SA Western Standard Time': 'America/La_Paz',
-  'Pacific SA Standard Time': 'America/Santiago',
-  'Newfoundland Standard Time': 'America/St_Johns',
-  'Tocantins Standard Time': 'America/Araguaina',
-  'E. South America Standard Time': 'America/Sao_Paulo',
-  'SA Eastern Standard Time': 'America/Cayenne',
-  'Argentina Standard Time': 'America/Argentina/Buenos_Aires',
-  'Greenland Standard Time': 'America/Nuuk',
-  'Montevideo Standard Time': 'America/Montevideo',
-  'Magallanes Standard Time': 'America/Punta_Arenas',
-  'Saint Pierre Standard Time': 'America/Miquelon',
-  'Bahia Standard Time': 'America/Bahia',
-  'UTC-02': 'Etc/GMT+2',
-  'Azores Standard Time': 'Atlantic/Azores',
-  'Cape Verde Standard Time': 'Atlantic/Cape_Verde',
-  'UTC': 'Etc/UTC',
-  'GMT Standard Time': 'Europe/London',
-  'Greenwich Standard Time': 'Atlantic/Reykjavik',
-  'Sao Tome Standard Time': 'Africa/Sao_Tome',
-  'Morocco Standard Time': 'Africa/Casablanca',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Central Europe Standard Time': 'Europe/Budapest',
-  'Romance Standard Time': 'Europe/Paris',
-  'Central European Standard Time': 'Europe/Warsaw',
-  'W. Central Africa Standard Time': 'Africa/Lagos',
-  'Jordan Standard Time': 'Asia/Amman',
-  'GTB Standard Time': 'Europe/Bucharest',
-  'Middle East Standard Time': 'Asia/Beirut',
-  'Egypt Standard Time': 'Africa/Cairo',
-  'E. Europe Standard Time': 'Europe/Chisinau',
-  'Syria Standard Time': 'Asia/Damascus',
-  'West Bank Standard Time': 'Asia/Hebron',
-  'South Africa Standard Time': 'Africa/Johannesburg',
-  'FLE Standard Time': 'Europe/Kyiv',
-  'Israel Standard Time': 'Asia/Jerusalem',
-  'South Sudan Standard Time': 'Africa/Juba',
-  'Kaliningrad Standard Time': 'Europe/Kaliningrad',
-  'Sudan Standard Time': 'Africa/Khartoum',
-  'Libya Standard Time': 'Africa/Tripoli',
-  'Namibia Standard Time': 'Africa/Windhoek',
-  'Arabic Standard Time': 'Asia/Baghdad',
-  'Turkey Standard Time': 'Europe/Istanbul',
-  'Arab Standard Time': 'Asia/Riyadh',
-  'Belarus Standard Time': 'Europe/Minsk',
-  'Russian Standard Time': 'Europe/Moscow',
-  'E. Africa Standard Time': 'Africa/Nairobi',
-  'Volgograd Standard Time': 'Europe/Volgograd',
-  'Iran Standard Time': 'Asia/Tehran',
-  'Arabian Standard Time': 'Asia/Dubai',
-  'Astrakhan Standard Time': 'Europe/Astrakhan',
-  'Azerbaijan Standard Time': 'Asia/Baku',
-  'Russia Time Zone 3': 'Europe/Samara',
-  'Mauritius Standard Time': 'Indian/Mauritius',
-  'Saratov Standard Time': 'Europe/Saratov',
-  'Georgian Standard Time': 'Asia/Tbilisi',
-  'Caucasus Standard Time': 'Asia/Yerevan',
-  'Afghanistan Standard Time': 'Asia/Kabul',
-  'West Asia Standard Time': 'Asia/Tashkent',
-  'Qyzylorda Standard Time': 'Asia/Qyzylorda',
-  'Ekaterinburg Standard Time': 'Asia/Yekaterinburg',
-  'Pakistan Standard Time': 'Asia/Karachi',
-  'India Standard Time': 'Asia/Kolkata',
-  'Sri Lanka Standard Time': 'Asia/Colombo',
-  'Nepal Standard Time': 'Asia/Kathmandu',
-  'Central Asia Standard Time': 'Asia/Bishkek',
-  'Bangladesh Standard Time': 'Asia/Dhaka',
-  'Omsk Standard Time': 'Asia/Omsk',
-  'Myanmar Standard Time': 'Asia/Yangon',
-  'SE Asia Standard Time': 'Asia/Bangkok',
-  'Altai Standard Time': 'Asia/Barnaul',
-  'W. Mongolia Standard Time': 'Asia/Hovd',
-  'North Asia Standard Time': 'Asia/Krasnoyarsk',
-  'N. Central Asia Standard Time': 'Asia/Novosibirsk',
-  'Tomsk Standard Time': 'Asia/Tomsk',
-  'China Standard Time': 'Asia/Shanghai',
-  'North Asia East Standard Time': 'Asia/Irkutsk',
-  'Singapore Standard Time': 'Asia/Singapore',
-  'W. Australia Standard Time': 'Australia/Perth',
-  'Taipei Standard Time': 'Asia/Taipei',
-  'Ulaanbaatar Standard Time': 'Asia/Ulaanbaatar',
-  'Aus Central W. Standard Time': 'Australia/Eucla',
-  'Transbaikal Standard Time': 'Asia/Chita',
-  'Tokyo Standard Time': 'Asia/Tokyo',
-  'North Korea Standard Time': 'Asia/Pyongyang',
-  'Korea Standard Time': 'Asia/Seoul',
-  'Yakutsk Standard Time': 'Asia/Yakutsk',
-  'Cen. Australia Standard Time': 'Australia/Adelaide',
-  'AUS Central Standard Time': 'Australia/Darwin',
-  'E. Australia Standard Time': 'Australia/Brisbane',
-  'AUS Eastern Standard Time': 'Australia/Sydney',
-  'West Pacific Standard Time': 'Pacific/Port_Moresby',
-  'Tasmania Standard Time': 'Australia/Hobart',
-  'Vladivostok Standard Time': 'Asia/Vladivostok',
-  'Lord Howe Standard Time': 'Australia/Lord_Howe',
-  'Bougainville Standard Time': 'Pacific/Bougainville',
-  'Russia Time Zone 10': 'Asia/Srednekolymsk',
-  'Magadan Standard Time': 'Asia/Magadan',
-  'Norfolk Standard Time': 'Pacific/Norfolk',
-  'Sakhalin Standard Time': 'Asia/Sakhalin',
-  'Central Pacific Standard Time': 'Pacific/Guadalcanal',
-  'Russia Time Zone 11': 'Asia/Kamchatka',
-  'New Zealand Standard Time': 'Pacific/Auckland',
-  'UTC+12': 'Etc/GMT-12',
-  'Fiji Standard Time': 'Pacific/Fiji',
-  'Chatham Islands Standard Time': 'Pacific/Chatham',
-  'UTC+13': 'Etc/GMT-13',
-  'Tonga Standard Time': 'Pacific/Tongatapu',
-  'Samoa Standard Time': 'Pacific/Apia',
-  'Line Islands Standard Time': 'Pacific/Kiritimati',
-};
-const WINDOWS_ZONES_LOWER = new Map(Object.entries(WINDOWS_ZONES).map(([k, v]) => [k.toLowerCase(), v]));
-
-function resolveZone(tzid: string, timezones: VTimezone[]): Zone {
-  const vtimezone = timezones.find((tz) => tz.tzid === tzid)
-    ?? timezones.find((tz) => tz.tzid?.toLowerCase() === tzid.toLowerCase());
-  const pathSuffixes = tzid.includes('/')
-    ? [3, 2, 1].map((n) => tzid.split('/').filter(Boolean).slice(-n).join('/'))
-    : [];
-  const candidates = [tzid, WINDOWS_ZONES_LOWER.get(tzid.toLowerCase()), vtimezone?.location, ...pathSuffixes];
-  for (const name of candidates) {
-    if (name !== undefined && name !== null && isIanaZone(name)) return ianaZone(name);
+/** The STANDARD/DAYLIGHT rules of a VTIMEZONE, through ICAL.Timezone; null when it has none ical.js can use. */
+function rulesZone(vtimezone: Component): ((wallMs: number) => number) | null {
+  if (vtimezone.getAllSubcomponents().length === 0) return null;
+  let timezone: InstanceType<typeof ICAL.Timezone>;
+  try {
+    timezone = new ICAL.Timezone(vtimezone);
+  } catch {
+    // A VTIMEZONE is only a fallback, so an unreadable one is read as UTC rather than refusing the file.
+    return null;
   }
-  return (vtimezone && rulesZone(vtimezone)) ?? UTC_ZONE;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
-
-function formatter(name: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(name);
-  if (f === undefined) {
+  return function toUtc(wallMs) {
+    const wall = new Date(wallMs);
     try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric',
-        hour: 'numeric', minute: 'numeric', second: 'numeric',
-      });
+      const time = ICAL.Time.fromData({
+        year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(),
+        hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds(), isDate: false,
+      }, timezone);
+      const utcMs = time.toUnixTime() * 1000;
+      return Number.isFinite(utcMs) ? utcMs : wallMs;
     } catch {
-      f = null;
+      return wallMs;
     }
-    formatters.set(name, f);
-  }
-  return f;
-}
-
-function isIanaZone(name: string): boolean {
-  return name.trim() !== '' && formatter(name) !== null;
-}
-
-/** Offset of the zone from UTC at the instant `utcMs`, in ms (New York in July: -4 h). */
-function ianaOffsetMs(f: Intl.DateTimeFormat, utcMs: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of f.formatToParts(utcMs)) parts[part.type] = Number(part.value);
-  const wall = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
-function ianaZone(name: string): Zone {
-  const f = formatter(name);
-  if (f === null) return UTC_ZONE;
-  return {
-    toUtc(wallMs) {
-      // A day either side brackets at most one transition; RFC 5545 §3.3.5:
-      // a time in a gap uses the offset before it, an ambiguous one the first occurrence.
-      const before = ianaOffsetMs(f, wallMs - MS_PER_DAY);
-      const after = ianaOffsetMs(f, wallMs + MS_PER_DAY);
-      const valid = [wallMs - before, wallMs - after].filter((t) => t + ianaOffsetMs(f, t) === wallMs);
-      return valid.length > 0 ? Math.min(...valid) : wallMs - before;
-    },
-  };
-}
-
-function rulesZone(tz: VTimezone): Zone | null {
-  const observances = tz.observances.filter((o) => o.startWall !== null && o.offsetToMs !== null);
-  if (observances.length === 0) return null;
-  return {
-    toUtc(wallMs) {
-      let best: { onset: number; offset: number } | null = null;
-      let earliest = observances[0] as Observance;
-      for (const o of observances) {
-        if ((o.startWall ?? 0) < (earliest.startWall ?? 0)) earliest = o;
-        for (const onset of onsets(o, wallMs)) {
-          if (onset <= wallMs && (best === null || onset > best.onset)) best = { onset, offset: o.offsetToMs ?? 0 };
-        }
-      }
-      return wallMs - (best?.offset ?? earliest.offsetFromMs ?? earliest.offsetToMs ?? 0);
-    },
-  };
-}
-
-/** Wall times at which the observance began, near `wallMs` (this year and last). */
-function onsets(o: Observance, wallMs: number): number[] {
-  const start = o.startWall ?? 0;
-  const list = [start, ...o.rdates];
-  const rule = o.rrule === null ? null : yearlyRule(o.rrule, start);
-  if (rule !== null) {
-    const year = new Date(wallMs).getUTCFullYear();
-    for (const y of [year - 1, year]) {
-      const onset = rule.onset(y);
-      if (onset === null || onset < start) continue;
-      const utc = onset - (o.offsetFromMs ?? 0);
-      if (rule.untilMs !== null && (rule.untilIsUtc ? utc : onset) > rule.untilMs) continue;
-      list.push(onset);
-    }
-  }
-  return list;
-}
-
-const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
-
-/** The yearly rules VTIMEZONEs use (`FREQ=YEARLY;BYMONTH=3;BYDAY=2SU`); null for anything else. */
-function yearlyRule(rrule: string, startWall: number):
-  { onset: (year: number) => number | null; untilMs: number | null; untilIsUtc: boolean } | null {
-  const parts = new Map(rrule.toUpperCase().split(';').map((p) => {
-    const [key = '', value = ''] = p.split('=');
-    return [key.trim(), value.trim()] as const;
-  }));
-  if (parts.get('FREQ') !== 'YEARLY' || (parts.get('INTERVAL') ?? '1') !== '1') return null;
-  const start = new Date(startWall);
-  const month = Number(parts.get('BYMONTH') ?? start.getUTCMonth() + 1);
-  if (!Number.isInteger(month) || month < 1 || month > 12) return null;
-  const timeOfDay = startWall - Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate());
-  const byDay = parts.get('BYDAY');
-  const monthDays = (parts.get('BYMONTHDAY') ?? '').split(',').filter(Boolean).map(Number);
-  const day = /^([+-]?\d{1,2})?(SU|MO|TU|WE|TH|FR|SA)$/.exec(byDay ?? '');
-  if (byDay !== undefined && day === null) return null;
-
-  function dayOfMonth(year: number): number | null {
-    const length = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (day === null) return monthDays[0] ?? start.getUTCDate();
-    const weekday = WEEKDAYS.indexOf(day[2] ?? '');
-    const first = 1 + ((weekday - new Date(Date.UTC(year, month - 1, 1)).getUTCDay() + 7) % 7);
-    const matching: number[] = [];
-    for (let d = first; d <= length; d += 7) matching.push(d);
-    if (day[1] === undefined) return matching.find((d) => monthDays.includes(d)) ?? null;
-    const n = Number(day[1]);
-    return (n > 0 ? matching[n - 1] : matching[matching.length + n]) ?? null;
-  }
-
-  const until = parts.get('UNTIL');
-  return {
-    onset(year) {
-      const d = dayOfMonth(year);
-      return d === null ? null : Date.UTC(year, month - 1, d) + timeOfDay;
-    },
-    untilMs: until === undefined ? null : wallMsOf(until),
-    untilIsUtc: until?.endsWith('Z') ?? false,
   };
 }

@@ -10,6 +10,7 @@ import { enqueue } from '../notify/outbox.js';
 import type { Db } from '../store/database.js';
 import { statement } from '../store/statements.js';
 import { emailDomain, normaliseEmail } from './email-address.js';
+import { onVerifiedDomain } from './verified-domains.js';
 import { addAdmin, addOrganiser, type Organisation } from './organisations.js';
 
 export interface Invited {
@@ -28,8 +29,7 @@ export function invitePerson(db: Db, input: { orgId: number; email: string; role
     const organisation = (input.role === 'admin' ? addAdmin : addOrganiser)(db, input.orgId, email, actor);
     if (already) return { organisation, email, invited: false, reason: `${email} is an ${input.role} already` };
     const domain = emailDomain(email);
-    const proven = statement(db, "SELECT 1 FROM identifiers WHERE org_id = ? AND kind = 'email-domain' AND value = ? AND status = 'verified'").pluck().get(input.orgId, domain) === 1;
-    if (!proven) return { organisation, email, invited: false, reason: `${domain} is not a proven email domain of ${organisation.name}, and leakwatch writes only to those` };
+    if (!onVerifiedDomain(db, input.orgId, email)) return { organisation, email, invited: false, reason: `${domain} is not a proven email domain of ${organisation.name}, and leakwatch writes only to those` };
     const signInUrl = new URL('sign-in', publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`).href;
     const invited = enqueue(
       db,

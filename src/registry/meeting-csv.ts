@@ -6,6 +6,8 @@
  */
 
 import { normaliseEmail } from './email-address.js';
+import { nearestName } from './nearest-name.js';
+import { recurrenceProblem } from './recurrence.js';
 
 /** One data row that passed every check. */
 export interface MeetingCsvRow {
@@ -46,13 +48,25 @@ const IGNORED = Symbol('ignored column');
 
 const URL_SCHEMES = ['http', 'https', 'zoommtg', 'zoomus', 'msteams'];
 
+/** Excel's first line naming the separator: `sep=;`, sometimes quoted or padded with separators. */
+const SEP_LINE = /^(?:sep=([^\r\n])|"sep=([^\r\n"])")[^\r\n]*(?:\r\n|\n|\r|$)/i;
+const DELIMITERS = [',', ';', '\t', '|'];
+
 /**
- * Parses and checks a meeting CSV (RFC 4180; `,` or, when the header has
- * more of them, `;`). Rows with any problem are left out of `rows`.
+ * Parses and checks a meeting CSV (RFC 4180), separated by what Excel's
+ * `sep=` first line says, or else by whichever of `,`, `;` and tab the
+ * header has most of. Rows with any problem are left out of `rows`; row
+ * numbers are lines of the file, the `sep=` line included.
  */
 export function parseMeetingCsv(text: string): { rows: MeetingCsvRow[]; problems: CsvProblem[] } {
-  const body = text.replace(/^\uFEFF/, '');
-  const records = readRecords(body, detectDelimiter(body));
+  const file = text.replace(/^\uFEFF/, '');
+  const sep = SEP_LINE.exec(file);
+  const sepDelimiter = sep?.[1] ?? sep?.[2];
+  if (sep !== null && !DELIMITERS.includes(sepDelimiter ?? '')) {
+    return { rows: [], problems: [{ row: 1, column: '', value: clip(sep[0].trim()), message: 'Excel\'s sep= line names a separator other than , ; tab or |' }] };
+  }
+  const body = sep === null ? file : file.slice(sep[0].length);
+  const records = readRecords(body, sepDelimiter ?? detectDelimiter(body), sep === null ? 1 : 2);
   const problems = records.flatMap((r) => (r.problem === null ? [] : [r.problem]));
   const content = records.filter((r) => r.problem !== null || !r.fields.every((f) => f.trim() === ''));
   const header = content[0];
@@ -113,10 +127,9 @@ interface CsvRecord {
   problem: CsvProblem | null;
 }
 
-/** European Excel writes `;` where the decimal separator is a comma; the header tells which. */
-function detectDelimiter(text: string): ',' | ';' {
-  let commas = 0;
-  let semicolons = 0;
+/** European Excel writes `;` where the decimal separator is a comma, and "Unicode text" is tab-separated; the header tells which. */
+function detectDelimiter(text: string): ',' | ';' | '\t' {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
   let quoted = false;
   let sawText = false;
   for (const c of text) {
@@ -126,17 +139,16 @@ function detectDelimiter(text: string): ',' | ';' {
       continue;
     }
     if (c.trim() !== '') sawText = true;
-    if (quoted) continue;
-    if (c === ',') commas++;
-    else if (c === ';') semicolons++;
+    if (!quoted && (c === ',' || c === ';' || c === '\t')) counts[c]++;
   }
-  return semicolons > commas ? ';' : ',';
+  if (counts[';'] > counts[','] && counts[';'] >= counts['\t']) return ';';
+  return counts['\t'] > counts[','] ? '\t' : ',';
 }
 
-function readRecords(text: string, delimiter: string): CsvRecord[] {
+function readRecords(text: string, delimiter: string, firstLine: number): CsvRecord[] {
   const records: CsvRecord[] = [];
   let i = 0;
-  let line = 1;
+  let line = firstLine;
   while (i < text.length) {
     const start = i;
     const startLine = line;
@@ -226,7 +238,9 @@ function readHeader(header: CsvRecord): { columns: (Column | typeof IGNORED | nu
     const name = written.toLowerCase().replace(/[\s-]+/g, '_');
     if (name === '') return null;
     if (!(COLUMNS as readonly string[]).includes(name)) {
-      problems.push({ row: header.line, column: written, value: written, message: `unknown column; the known columns are ${COLUMNS.join(', ')}` });
+      const nearest = nearestName(name, COLUMNS);
+      const hint = nearest === null ? '' : ` (did you mean ${nearest}?)`;
+      problems.push({ row: header.line, column: written, value: written, message: `unknown column${hint}; the known columns are ${COLUMNS.join(', ')}` });
       return IGNORED;
     }
     const column = name as Column;
@@ -286,7 +300,8 @@ function readRow(line: number, cells: Map<Column, string>): MeetingCsvRow | { pr
   }
 
   const recurrence = cell('recurrence')?.replace(/^RRULE:/i, '') ?? null;
-  if (recurrence !== null && !isRrule(recurrence)) problem('recurrence', recurrence, 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO');
+  const ruleProblem = recurrence === null ? null : recurrenceProblem(recurrence);
+  if (ruleProblem !== null) problem('recurrence', recurrence ?? '', `not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO (${ruleProblem})`);
 
   if (problems.length > 0 || ownerEmail === null) return { problems };
   return {
@@ -317,13 +332,6 @@ function isJoinLink(value: string): boolean {
   if (m === null || !URL_SCHEMES.includes((m[1] ?? '').toLowerCase())) return false;
   const rest = m[2] ?? '';
   return /^https?$/i.test(m[1] ?? '') ? /^\/\/[^/?#\s]+/.test(rest) : rest.length > 0;
-}
-
-/** `KEY=VALUE;…` with a FREQ part, in any order, as RFC 5545 allows. */
-function isRrule(value: string): boolean {
-  const parts = value.split(';');
-  if (!parts.every((p) => /^[A-Za-z-]+=[^=\s]+$/.test(p))) return false;
-  return parts.some((p) => /^FREQ=(SECONDLY|MINUTELY|HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)$/i.test(p));
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})([T ])(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;

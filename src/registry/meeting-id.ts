@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { extractRefs } from '../extract/index.js';
 import { PLATFORMS } from '../extract/platforms/index.js';
+import { nearestName } from './nearest-name.js';
 
 /** Platforms whose numeric meeting ids people write with spaces or dashes. */
 const NUMERIC_IDS = new Set(['zoom', 'webex', 'goto', 'bluejeans', 'chime', 'teams', 'ringcentral', 'lifesize', '8x8', 'zoho']);
@@ -34,7 +35,9 @@ export function canonicalMeeting(platform: string | null, raw: string): Canonica
   const value = raw.trim();
   const slug = platform?.trim().toLowerCase() || null;
   if (slug && !isKnownPlatform(slug)) {
-    throw new InputError(`unsupported platform "${platform}"; use one of: ${knownPlatforms().join(', ')}`);
+    const nearest = nearestName(slug.replace(/\s+/g, '-'), knownPlatforms());
+    const hint = nearest === null ? '' : ` (did you mean ${nearest}?)`;
+    throw new InputError(`unsupported platform "${platform}"${hint}; use one of: ${knownPlatforms().join(', ')}`);
   }
   if (value === '') throw new InputError('the meeting id is empty');
 

@@ -10,6 +10,7 @@ import { canonicalMeeting } from './meeting-id.js';
 import { type CsvProblem, formatCsvProblem, parseMeetingCsv } from './meeting-csv.js';
 import { type MeetingInput, type PreparedMeeting, prepareMeeting } from './meetings.js';
 import { getOrganisation } from './organisations.js';
+import { unverifiedOwnerWarnings } from './verified-domains.js';
 
 export interface ImportOptions {
   orgId: number;
@@ -64,6 +65,11 @@ export interface ImportResult {
   removed: number;
   /** Rows or events skipped, each with why. */
   skipped: string[];
+  /**
+   * What was imported but will not alert yet: one line per email domain of
+   * organisers the organisation has not verified.
+   */
+  warnings: string[];
 }
 
 /** Imports a CSV or iCalendar file, chosen by its extension (`.csv`, `.ics`/`.ical`/`.ifb`). */
@@ -143,7 +149,7 @@ export async function importMeetingCsv(db: Db, text: string, options: ImportOpti
   if (problems.length > 0 && !options.skipInvalid) {
     throw new CsvImportError(problems);
   }
-  const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: problems.map(formatCsvProblem) };
+  const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: problems.map(formatCsvProblem), warnings: [] };
   const batchSize = options.batchSize ?? BATCH_SIZE;
   const writeBatch = db.transaction((batch: readonly PreparedMeeting[]) => {
     for (const meeting of batch) {
@@ -157,6 +163,7 @@ export async function importMeetingCsv(db: Db, text: string, options: ImportOpti
     writeBatch(prepared.slice(start, start + batchSize));
     if (start + batchSize < prepared.length) await sleep(pauseAfter(performance.now() - began));
   }
+  result.warnings = unverifiedOwnerWarnings(db, options.orgId, new Set(prepared.map((m) => m.row.ownerEmail)));
   audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: 'csv', detail: { added: result.added, skipped: result.skipped.length } });
   return result;
 }
@@ -178,7 +185,8 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
   }
   const origin = options.origin ?? 'ics';
   const prefix = options.uidPrefix ?? '';
-  const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: [] };
+  const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: [], warnings: [] };
+  const owners = new Set<string>();
   const removeByUid = db.prepare('DELETE FROM meetings WHERE org_id = ? AND origin_uid = ? AND origin IN (?, ?)');
   db.transaction(() => {
     const liveUids = new Set<string>();
@@ -212,11 +220,14 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
           startsAt: event.start,
           endsAt: event.end,
           recurrence: event.recurrence,
+          timeZone: event.timeZone,
           origin,
           originUid: prefix + event.uid,
         };
         try {
-          const { created } = store(prepareMeeting(input));
+          const prepared = prepareMeeting(input);
+          const { created } = store(prepared);
+          owners.add(prepared.row.ownerEmail);
           if (created) result.added++;
           else result.updated++;
         } catch (error) {
@@ -232,6 +243,7 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
         .all(options.orgId, prefix, prefix) as string[];
       for (const uid of stored) if (!liveUids.has(uid)) result.removed += removeByUid.run(options.orgId, uid, 'feed', 'feed').changes;
     }
+    result.warnings = unverifiedOwnerWarnings(db, options.orgId, owners);
     audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: origin, detail: result });
   })();
   return result;

@@ -4,6 +4,8 @@ import type { Db } from '../store/database.js';
 import { normaliseEmail } from './email-address.js';
 import { canonicalMeeting } from './meeting-id.js';
 import { getOrganisation } from './organisations.js';
+import { checkRecurrence } from './recurrence.js';
+import { ianaZoneName } from './time-zones.js';
 import { FINGERPRINT_KEY_NAME, fingerprintPasscodes, hashPasscodes } from './passcode.js';
 import { installationKey } from '../store/settings.js';
 import { statement } from '../store/statements.js';
@@ -19,6 +21,8 @@ export interface Meeting {
   startsAt: string | null;
   endsAt: string | null;
   recurrence: string | null;
+  /** IANA zone the sessions of a recurring meeting keep their wall-clock time in; null is UTC. */
+  timeZone: string | null;
   public: boolean;
   origin: string;
   originUid: string | null;
@@ -36,7 +40,10 @@ export interface MeetingInput {
   title?: string | null | undefined;
   startsAt?: string | null | undefined;
   endsAt?: string | null | undefined;
+  /** An RFC 5545 RRULE value, checked strictly ({@link checkRecurrence}). */
   recurrence?: string | null | undefined;
+  /** IANA (or Windows) zone name of the meeting's wall-clock times; default null (UTC). */
+  timeZone?: string | null | undefined;
   public?: boolean | undefined;
   origin?: 'manual' | 'csv' | 'ics' | 'feed' | 'connection';
   originUid?: string | null | undefined;
@@ -66,7 +73,8 @@ export function prepareMeeting(input: MeetingInput): PreparedMeeting {
       passcodeHash: hashPasscodes(passcodes),
       startsAt,
       endsAt,
-      recurrence: input.recurrence?.trim() || null,
+      recurrence: checkRecurrence(input.recurrence),
+      timeZone: timeZoneOf(input.timeZone),
       public: input.public ?? false,
       origin: input.origin ?? 'manual',
       originUid: input.originUid ?? null,
@@ -87,11 +95,11 @@ export function insertMeeting(db: Db, prepared: PreparedMeeting, actor: string, 
     throw new InputError(`${row.platform} meeting ${row.meetingId} is already registered for organisation ${row.orgId} (meeting ${existing})`);
   }
   const id = statement(db, 
-      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, passcode_fingerprints, starts_at, ends_at, recurrence, public, origin, origin_uid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, passcode_fingerprints, starts_at, ends_at, recurrence, time_zone, public, origin, origin_uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
     .pluck()
-    .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, meetingFingerprints(db, prepared.passcodes), row.startsAt, row.endsAt, row.recurrence, row.public ? 1 : 0, row.origin, row.originUid) as number;
+    .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, meetingFingerprints(db, prepared.passcodes), row.startsAt, row.endsAt, row.recurrence, row.timeZone, row.public ? 1 : 0, row.origin, row.originUid) as number;
   if (options.audit ?? true) audit(db, { actor, orgId: row.orgId, action: 'meeting.added', subject: `${row.platform} ${row.meetingId}`, detail: { id, origin: row.origin } });
   return getMeeting(db, row.orgId, id);
 }
@@ -162,6 +170,7 @@ export function updateMeeting(db: Db, orgId: number, id: number, changes: Meetin
       startsAt: has('startsAt') ? changes.startsAt : current.startsAt,
       endsAt: has('endsAt') ? changes.endsAt : current.endsAt,
       recurrence: has('recurrence') ? changes.recurrence : current.recurrence,
+      timeZone: current.timeZone,
       public: changes.public ?? current.public,
     });
     const { row } = prepared;
@@ -190,6 +199,7 @@ interface MeetingRow {
   starts_at: string | null;
   ends_at: string | null;
   recurrence: string | null;
+  time_zone: string | null;
   public: number;
   origin: string;
   origin_uid: string | null;
@@ -208,6 +218,7 @@ function toMeeting(row: MeetingRow): Meeting {
     startsAt: row.starts_at,
     endsAt: row.ends_at,
     recurrence: row.recurrence,
+    timeZone: row.time_zone,
     public: row.public === 1,
     origin: row.origin,
     originUid: row.origin_uid,
@@ -228,6 +239,13 @@ function utcTime(value: string): string | null {
   const m = UTC_TIME.exec(value);
   if (m === null || Number(m[3]) > daysInMonth(Number(m[1]), Number(m[2]))) return null;
   return m[7] === undefined ? `${value.slice(0, -1)}.000Z` : value;
+}
+
+function timeZoneOf(value: string | null | undefined): string | null {
+  if (!value?.trim()) return null;
+  const zone = ianaZoneName(value);
+  if (zone === null) throw new InputError(`the time zone "${value}" is not an IANA zone name such as Europe/London`);
+  return zone;
 }
 
 function isoTime(value: string | null | undefined, what: string): string | null {

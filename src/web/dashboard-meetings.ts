@@ -20,7 +20,9 @@ import { InputError } from '../errors.js';
 import { platformName } from '../notify/rotation.js';
 import { listFeeds, subscribeFeed, unsubscribeFeed } from '../registry/calendar-feeds.js';
 import { importICalendar, importMeetingCsv } from '../registry/meeting-import.js';
+import { decodeText } from '../registry/text-decoding.js';
 import { getMeeting, listMeetings, type Meeting, type MeetingChanges, removeMeeting } from '../registry/meetings.js';
+import { isRecurring } from '../registry/recurrence.js';
 import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
@@ -37,12 +39,15 @@ export function meetingRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, sign
     const access = c.get('access');
     const admin = access.administers(org.id);
     const meetings = listMeetings(db, org.id).filter((m) => admin || m.ownerEmail === access.person.email);
+    const now = deps.clock();
+    // The rule severity and the alert email apply: a series past its UNTIL or COUNT has ended.
+    const repeats = (m: Meeting) => (m.recurrence === null ? '' : isRecurring(m, now) ? 'recurring' : 'series ended');
     const rows = meetings.map((m) => [
       escapeHtml(platformName(m.platform)),
       escapeHtml(m.meetingId),
       escapeHtml(m.title ?? ''),
       escapeHtml(m.ownerEmail),
-      escapeHtml([m.startsAt?.replace('T', ' ').slice(0, 16), m.recurrence ? 'recurring' : '', m.public ? 'public on purpose' : ''].filter(Boolean).join(', ')),
+      escapeHtml([m.startsAt?.replace('T', ' ').slice(0, 16), repeats(m), m.public ? 'public on purpose' : ''].filter(Boolean).join(', ')),
       `<div class="actions"><a href="/orgs/${org.id}/meetings/${m.id}">Edit<span class="visually-hidden"> ${escapeHtml(m.title ?? m.meetingId)}</span></a>${
         admin ? postForm(c, `/orgs/${org.id}/meetings/${m.id}/remove`, `<button type="submit" class="link">Remove<span class="visually-hidden"> ${escapeHtml(m.title ?? m.meetingId)}</span></button>`) : ''
       }</div>`,
@@ -143,7 +148,8 @@ ${postForm(
     if (!c.get('access').administers(found.org.id)) return notAllowed(c);
     const form = (await formOf(c))!;
     const file = form.file;
-    const text = typeof file === 'object' && file.size > 0 ? await file.text() : field(form, 'csv');
+    // An uploaded file may be UTF-16 or Windows-1252 (Excel's exports); pasted text is already text.
+    const text = typeof file === 'object' && file.size > 0 ? decodeText(new Uint8Array(await file.arrayBuffer())).text : field(form, 'csv');
     if (text === '') return meetingsPage(c, found.org, '<p class="error">Choose a CSV file or paste its contents.</p>', 400);
     const actor = actorOf(c);
     const store = (prepared: Parameters<typeof registration.upsertMeeting>[0]) => registration.upsertMeeting(prepared, actor, deps.clock());
@@ -152,7 +158,8 @@ ${postForm(
       const result = /^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text)
         ? importICalendar(db, text, { orgId: found.org.id, origin: 'ics', defaultOwner: c.get('access').person.email }, store, actor)
         : await importMeetingCsv(db, text, { orgId: found.org.id }, store, actor);
-      return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`${result.added} meeting(s) added, ${result.updated} updated.`)}</p>`);
+      const warnings = result.warnings.map((w) => `<p class="warning">${escapeHtml(`${w.charAt(0).toUpperCase()}${w.slice(1)}.`)}</p>`).join('');
+      return meetingsPage(c, found.org, `<p class="notice">${escapeHtml(`${result.added} meeting(s) added, ${result.updated} updated.`)}</p>${warnings}`);
     } catch (error) {
       return meetingsPage(c, found.org, failure(error), 400);
     }

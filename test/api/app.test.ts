@@ -67,6 +67,26 @@ describe('refused input', () => {
     for (const json of [null, [], 'text', 42, { __proto__: { meetingId: 1 } }]) expectProblem(await f.call('POST', '/v1/meetings', { json }), 400);
   });
 
+  it('refuses a recurrence that is not an RFC 5545 RRULE, naming the field and what is wrong, on create and on change', async () => {
+    for (const recurrence of ['BYDAY=XX;COUNT=abc', 'FREQ=SOMETIMES', 'FREQ=WEEKLY;COUNT=2;UNTIL=20261218']) {
+      const created = await f.call('POST', '/v1/meetings', { json: { meetingId: '845 0000 1111', platform: 'zoom', ownerEmail: 'a@westfield.example', recurrence } });
+      expectProblem(created, 400);
+      expect(created.body.errors).toEqual([{ field: 'recurrence', message: expect.stringMatching(/^not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO: /) }]);
+    }
+    const changed = await f.call('PATCH', `/v1/meetings/${f.a.meetingId}`, { json: { recurrence: 'FREQ=WEEKLY;BYDAY=1MO' } });
+    expectProblem(changed, 400);
+    expect(changed.body.errors[0]).toMatchObject({ field: 'recurrence', message: expect.stringMatching(/week number/) });
+    const fine = await f.call('PATCH', `/v1/meetings/${f.a.meetingId}`, { json: { recurrence: 'FREQ=WEEKLY;BYDAY=MO' } });
+    expect(fine.status).toBe(200);
+    expect(fine.body).toMatchObject({ recurrence: 'FREQ=WEEKLY;BYDAY=MO', timeZone: null });
+    const zoned = await f.call('POST', '/v1/meetings', { json: { meetingId: '845 0000 1112', platform: 'zoom', ownerEmail: 'a@westfield.example', recurrence: 'FREQ=WEEKLY', timeZone: 'GMT Standard Time' } });
+    expect(zoned.status).toBe(201);
+    expect(zoned.body).toMatchObject({ recurrence: 'FREQ=WEEKLY', timeZone: 'Europe/London' });
+    const unzoned = await f.call('POST', '/v1/meetings', { json: { meetingId: '845 0000 1113', platform: 'zoom', ownerEmail: 'a@westfield.example', timeZone: 'Mars/Olympus' } });
+    expectProblem(unzoned, 400);
+    expect(unzoned.body.errors).toEqual([{ field: 'timeZone', message: 'not an IANA time zone name such as Europe/London' }]);
+  });
+
   it('refuses a body over 1 MiB with 413, and huge or odd limits with 400', async () => {
     const huge = `platform,meeting_id,owner_email\n${'zoom,84512397260,a@westfield.example\n'.repeat(30_000)}`;
     expectProblem(await f.call('POST', '/v1/meetings/import', { raw: huge, contentType: 'text/csv' }), 413);
@@ -187,7 +207,7 @@ describe('routes', () => {
     const good = ['platform,meeting_id,owner_email,passcode,title', 'zoom,845 1111 2222,a@westfield.example,secretpass1,Art', 'zoom,845 1111 3333,b@westfield.example,,Music'].join('\n');
     const imported = await f.call('POST', '/v1/meetings/import', { raw: good, contentType: 'text/csv' });
     expect(imported.status).toBe(200);
-    expect(imported.body).toEqual({ added: 2, updated: 0, removed: 0, skipped: [] });
+    expect(imported.body).toEqual({ added: 2, updated: 0, removed: 0, skipped: [], warnings: [] });
     expect(count(f.store.db, 'meetings', 'org_id = ?', f.a.id)).toBe(3);
     expect(count(f.store.db, 'meetings', 'org_id = ?', f.b.id)).toBe(1);
   });

@@ -114,6 +114,16 @@ describe('matching a registered meeting', () => {
     expect(outbox().map((m) => m.leakId)).toEqual([leaks.find((l) => l.meetingId === '99988877766')!.id]);
   });
 
+  it('does not email about a recurring class whose series ended (UNTIL in the past), as for an ended one-off meeting', () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    addMeeting(org, { startsAt: '2019-09-02T08:00:00Z', endsAt: '2019-09-02T09:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20200717T235959Z' });
+    addMeeting(org, { meetingId: '99988877766', startsAt: '2026-06-01T08:00:00Z', endsAt: '2026-06-01T09:00:00Z', recurrence: 'FREQ=WEEKLY;COUNT=40' });
+    store.matcher.ingestPage([post('zoom.us/j/84512397260 and zoom.us/j/99988877766')], { now: NOW });
+    const leaks = listLeaks(store.db);
+    expect(leaks.map((l) => [l.meetingId, l.severity])).toEqual(expect.arrayContaining([['84512397260', 'low'], ['99988877766', 'high']]));
+    expect(outbox().map((m) => m.leakId)).toEqual([leaks.find((l) => l.meetingId === '99988877766')!.id]);
+  });
+
   it('records an allow-listed public meeting as ignored, without an alert', () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     addMeeting(org, { public: true });

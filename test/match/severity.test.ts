@@ -76,6 +76,29 @@ describe('assessSeverity', () => {
     expect(result.reasons).toContain('a recurring meeting: the same link works for every session');
   });
 
+  it('a series past its UNTIL or COUNT is not recurring: it counts as ended, like a one-off meeting that is over', () => {
+    const until2020 = assess({ meeting: { startsAt: '2019-09-02T08:00:00.000Z', endsAt: '2019-09-02T09:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20200717T235959Z', public: false } });
+    expect(until2020).toMatchObject({ severity: 'low', ended: true });
+    expect(until2020.reasons).not.toContain('a recurring meeting: the same link works for every session');
+    expect(until2020.reasons).toContain('the series ended (its last session ended 2020-07-13T09:00:00.000Z)');
+
+    const sixWeeks = { startsAt: '2026-06-01T08:00:00.000Z', endsAt: '2026-06-01T09:00:00.000Z', recurrence: 'FREQ=WEEKLY;COUNT=6', public: false };
+    expect(assess({ meeting: sixWeeks })).toMatchObject({ severity: 'low', ended: true });
+    expect(assess({ meeting: sixWeeks, now: new Date('2026-07-01T12:00:00Z') })).toMatchObject({ severity: 'high', ended: false });
+  });
+
+  it('a recurring class starts soon when its next session does: a Monday 09:00 class seen on Sunday evening', () => {
+    const monday = { startsAt: '2026-09-07T08:00:00.000Z', endsAt: '2026-09-07T09:00:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO', timeZone: 'Europe/London', public: false };
+    const sunday = assess({ meeting: monday, now: new Date('2026-09-13T19:00:00Z') });
+    expect(sunday.severity).toBe('critical');
+    expect(sunday.reasons).toEqual(expect.arrayContaining(['a recurring meeting: the same link works for every session', 'starts soon (2026-09-14T08:00:00.000Z)']));
+    // Mid-week the next session is days away.
+    expect(assess({ meeting: monday, now: new Date('2026-09-09T19:00:00Z') }).severity).toBe('high');
+    // After the clocks go back, 09:00 in London is 09:00 UTC.
+    expect(assess({ meeting: monday, now: new Date('2026-11-01T19:00:00Z') }).reasons).toContain('starts soon (2026-11-02T09:00:00.000Z)');
+    expect(assess({ meeting: monday, now: new Date('2026-09-14T08:30:00Z') }).reasons).toContain('in progress (started 2026-09-14T08:00:00.000Z)');
+  });
+
   it('an ended one-off meeting is lower and flagged ended', () => {
     const result = assess({ meeting: { startsAt: '2026-08-01T09:00:00.000Z', endsAt: '2026-08-01T10:00:00.000Z', recurrence: null, public: false } });
     expect(result).toMatchObject({ severity: 'low', ended: true });

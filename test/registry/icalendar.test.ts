@@ -189,6 +189,16 @@ describe('times', () => {
     expect(event('DTSTART:20260901').start).toBe('2026-09-01T00:00:00.000Z');
   });
 
+  it('names the IANA zone of DTSTART, in which a series keeps its wall-clock time', () => {
+    expect(event('DTSTART;TZID=Europe/London:20260907T093000').timeZone).toBe('Europe/London');
+    expect(event('DTSTART;TZID=W. Europe Standard Time:20260907T093000').timeZone).toBe('Europe/Berlin');
+    expect(event('DTSTART;TZID=/mozilla.org/20050126_1/Europe/Berlin:20260907T093000').timeZone).toBe('Europe/Berlin');
+    expect(event('DTSTART:20260907T093000Z').timeZone).toBeNull();
+    expect(event('DTSTART:20260907T093000').timeZone).toBeNull();
+    expect(event('DTSTART;TZID=Somewhere Standard Time:20260901T090000').timeZone).toBeNull();
+    expect(parseICalendar(fixture('outlook-custom-tz.ics'))[0]?.timeZone).toBeNull();
+  });
+
   it('falls back to UTC for a TZID it cannot resolve', () => {
     expect(event('DTSTART;TZID=Somewhere Standard Time:20260901T090000').start).toBe('2026-09-01T09:00:00.000Z');
   });

@@ -62,6 +62,38 @@ describe('reading a file', () => {
     ]);
   });
 
+  it.each([
+    ['sep=;', 'sep=;\r\nPlatform;Meeting ID;Owner Email;Title\r\nzoom;845 1239 7261;m.huber@lindenschule.example;Mathe, Kurs 2\r\n'],
+    ['a quoted sep=;', '"sep=;"\nPlatform;Meeting ID;Owner Email;Title\nzoom;845 1239 7261;m.huber@lindenschule.example;Mathe, Kurs 2\n'],
+    ['sep=; padded with separators', 'sep=;;;;\nPlatform;Meeting ID;Owner Email;Title\nzoom;845 1239 7261;m.huber@lindenschule.example;Mathe, Kurs 2\n'],
+    ['sep= naming a tab', 'sep=\t\nPlatform\tMeeting ID\tOwner Email\tTitle\nzoom\t845 1239 7261\tm.huber@lindenschule.example\tMathe, Kurs 2\n'],
+  ])('reads Excel\'s %s first line as the separator, and counts it in row numbers', (_name, text) => {
+    const { rows, problems } = parseMeetingCsv(text);
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([row({ row: 3, platform: 'zoom', meetingId: '845 1239 7261', ownerEmail: 'm.huber@lindenschule.example', title: 'Mathe, Kurs 2' })]);
+  });
+
+  it('names the row of a problem in a file with a sep= line by its line in the file, and refuses a separator it cannot use', () => {
+    expect(parseMeetingCsv('sep=;\nowner_email;url\nbob@;https://zoom.us/j/84512397261').problems).toEqual([
+      { row: 3, column: 'owner_email', value: 'bob@', message: 'not an email address' },
+    ]);
+    expect(parseMeetingCsv('sep=x\nowner_email,url\n').problems).toEqual([
+      { row: 1, column: '', value: 'sep=x', message: "Excel's sep= line names a separator other than , ; tab or |" },
+    ]);
+  });
+
+  it('reads a tab-separated file (Excel "Unicode text") when its header has more tabs than commas', () => {
+    const { rows, problems } = parseMeetingCsv('owner_email\turl\ttitle\na@school.example\thttps://zoom.us/j/84512397261\tMaths, Year 9\n');
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([row({ url: 'https://zoom.us/j/84512397261', ownerEmail: 'a@school.example', title: 'Maths, Year 9' })]);
+  });
+
+  it('suggests the documented column for a mistyped header', () => {
+    expect(problems('owner_emial,url\na@school.example,https://zoom.us/j/84512397261')).toEqual(expect.arrayContaining([
+      { row: 1, column: 'owner_emial', value: 'owner_emial', message: expect.stringMatching(/^unknown column \(did you mean owner_email\?\); the known columns are/) },
+    ]));
+  });
+
   it('reads quoted delimiters, doubled quotes and line breaks, keeping later row numbers right', () => {
     const text = csv(
       'zoom,111,,a@school.example,"Room 4, ""Annex""",,,,',
@@ -205,10 +237,20 @@ describe('problems', () => {
     }]);
   });
 
-  it('reports a recurrence that is not an RRULE', () => {
-    expect(problems(csv('zoom,1,,a@school.example,,,,,every Monday', 'zoom,2,,a@school.example,,,,,BYDAY=MO'))).toEqual([
-      { row: 2, column: 'recurrence', value: 'every Monday', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO' },
-      { row: 3, column: 'recurrence', value: 'BYDAY=MO', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO' },
+  it('reports a recurrence that is not an RRULE, and what is wrong with it', () => {
+    expect(problems(csv(
+      'zoom,1,,a@school.example,,,,,every Monday',
+      'zoom,2,,a@school.example,,,,,BYDAY=MO',
+      'zoom,3,,a@school.example,,,,,BYDAY=XX;COUNT=abc',
+      'zoom,4,,a@school.example,,,,,FREQ=SOMETIMES',
+      'zoom,5,,a@school.example,,,,,FREQ=WEEKLY;COUNT=3;UNTIL=20261218',
+      'zoom,6,,a@school.example,,,,,RRULE:FREQ=WEEKLY;BYDAY=MO',
+    ))).toEqual([
+      { row: 2, column: 'recurrence', value: 'every Monday', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO ("every Monday" is not NAME=VALUE)' },
+      { row: 3, column: 'recurrence', value: 'BYDAY=MO', message: 'not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO (FREQ is missing (FREQ=WEEKLY, FREQ=DAILY, …))' },
+      { row: 4, column: 'recurrence', value: 'BYDAY=XX;COUNT=abc', message: expect.stringMatching(/\(BYDAY: "XX" is not a weekday/) },
+      { row: 5, column: 'recurrence', value: 'FREQ=SOMETIMES', message: expect.stringMatching(/\(FREQ: "SOMETIMES" is not one of SECONDLY/) },
+      { row: 6, column: 'recurrence', value: 'FREQ=WEEKLY;COUNT=3;UNTIL=20261218', message: expect.stringMatching(/\(COUNT and UNTIL together/) },
     ]);
   });
 
@@ -251,7 +293,7 @@ describe('problems', () => {
     expect(problems.map(formatCsvProblem)).toEqual([
       'row 2, column owner_email: not an email address: "bob@"',
       'row 2, column ends: not after starts (2026-09-01 10:00): "2026-09-01 09:00"',
-      'row 2, column recurrence: not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO: "weekly"',
+      'row 2, column recurrence: not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO ("weekly" is not NAME=VALUE): "weekly"',
       'row 4, column owner_email: required',
       'row 4, column url: not a link starting with http:, https:, zoommtg:, zoomus:, msteams:: "zoom.us/j/333"',
       expect.stringMatching(/^row 4, column starts: not a date and time; .*: "tomorrow"$/),

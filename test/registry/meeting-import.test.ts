@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import ICAL from 'ical.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listLeaks } from '../../src/match/leaks.js';
 import { importICalendar, importMeetingFile, type ImportOptions } from '../../src/registry/meeting-import.js';
 import { listMeetings } from '../../src/registry/meetings.js';
+import { nextOccurrence, seriesEnded } from '../../src/registry/recurrence.js';
 import { passcodeMatches } from '../../src/registry/passcode.js';
 import { count, school, tempStore, type TestStore } from '../support/store.js';
 
@@ -25,7 +27,14 @@ describe('CSV import', () => {
   it('imports every documented column, by id or by join link', async () => {
     // Its last row is the first row's meeting again, as a zoommtg:// link.
     const result = await importFile('meetings.csv', fixture('meetings.csv'), { skipInvalid: true });
-    expect(result).toEqual({ added: 4, updated: 0, removed: 0, skipped: ['row 7, column url: the same meeting as row 2: "84512397261"'] });
+    expect(result).toEqual({
+      added: 4, updated: 0, removed: 0, skipped: ['row 7, column url: the same meeting as row 2: "84512397261"'],
+      // The fixture's organisers on other schools' domains: imported, but their alerts wait for verification.
+      warnings: [
+        '2 organisers are on harbour.example, which Westfield High has not verified: their alerts wait until it is',
+        '1 organiser is on northbrook.example, which Westfield High has not verified: their alerts wait until it is',
+      ],
+    });
     const meetings = listMeetings(store.db, org);
     expect(meetings.map((m) => [m.platform, m.meetingId])).toEqual([
       ['zoom', '84512397261'],
@@ -68,6 +77,38 @@ describe('CSV import', () => {
     expect(count(store.db, 'meetings')).toBe(0);
   });
 
+  it('suggests the nearest platform for a mistyped one, and refuses the file', async () => {
+    const csv = 'owner_email,platform,meeting_id\na@westfield.example,zooom,84512397260\nb@westfield.example,Google Met,abc-defg-hij\n';
+    await expect(importFile('typo.csv', csv)).rejects.toThrow(/row 2, column platform: unsupported platform "zooom" \(did you mean zoom\?\); use one of: /);
+    await expect(importFile('typo.csv', csv)).rejects.toThrow(/row 3, column platform: unsupported platform "google met" \(did you mean google-meet\?\)/);
+    expect(count(store.db, 'meetings')).toBe(0);
+  });
+
+  it('refuses a file with a bad recurrence rule, naming its row and column, and imports nothing', async () => {
+    const csv = 'owner_email,platform,meeting_id,recurrence\na@westfield.example,zoom,84512397260,FREQ=WEEKLY\nb@westfield.example,zoom,84512397261,BYDAY=XX;COUNT=abc\n';
+    await expect(importFile('rules.csv', csv)).rejects.toThrow(/row 3, column recurrence: not an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO \(BYDAY: "XX" is not a weekday/);
+    expect(count(store.db, 'meetings')).toBe(0);
+  });
+
+  it('warns of organisers on a domain the organisation has not verified, one line per domain, and imports them', async () => {
+    const csv = [
+      'owner_email,platform,meeting_id',
+      'a@example.org,zoom,84512397260',
+      'b@example.org,zoom,84512397261',
+      'B@example.org,zoom,84512397262',
+      'c@example.org,zoom,84512397263',
+      'lee@westfield.example,zoom,84512397264',
+      'd@pending.example,zoom,84512397265',
+    ].join('\n');
+    const result = await importFile('mixed.csv', csv);
+    expect(result.added).toBe(6);
+    expect(result.warnings).toEqual([
+      '3 organisers are on example.org, which Westfield High has not verified: their alerts wait until it is',
+      '1 organiser is on pending.example, which Westfield High has not verified: their alerts wait until it is',
+    ]);
+    expect((await importFile('verified.csv', 'owner_email,platform,meeting_id\nlee@westfield.example,zoom,84512397266')).warnings).toEqual([]);
+  });
+
   it('--skip-invalid imports the valid rows and reports the rest', async () => {
     const csv = 'owner_email,platform,meeting_id\na@westfield.example,zoom,84512397260\nbob@,zoom,84512397261\n';
     const result = await importFile('some-bad.csv', csv, { skipInvalid: true });
@@ -106,8 +147,35 @@ describe('iCalendar import', () => {
     expect(meetings.find((m) => m.meetingId === 'rbe-xfjn-pqa')).toMatchObject({
       recurrence: 'FREQ=WEEKLY;WKST=MO;UNTIL=20261218T235959Z;BYDAY=MO,WE',
       startsAt: '2026-09-07T08:30:00.000Z',
+      timeZone: 'Europe/London',
       ownerEmail: 'c.dubois@harbour.example',
     });
+  });
+
+  it('keeps a weekly 09:30 London class at 09:30 local after the clocks change, as ical.js expands it, and ends the series at UNTIL', async () => {
+    await importFile('weekly-class.ics', fixture('weekly-class.ics'));
+    const meeting = listMeetings(store.db, org).find((m) => m.meetingId === 'rbe-xfjn-pqa')!;
+    const next = (now: string) => new Date(nextOccurrence(meeting, new Date(now))!.startMs).toISOString();
+    expect(next('2026-09-13T19:00:00Z')).toBe('2026-09-14T08:30:00.000Z');
+    expect(next('2026-11-01T19:00:00Z')).toBe('2026-11-02T09:30:00.000Z');
+
+    // ical.js's own expansion of the event, in the file's VTIMEZONE, agrees (EXDATEs aside: a meeting keeps only its rule).
+    const calendar = new ICAL.Component(ICAL.parse(fixture('weekly-class.ics')));
+    const timezone = new ICAL.Timezone(calendar.getFirstSubcomponent('vtimezone')!);
+    const event = new ICAL.Event(calendar.getAllSubcomponents('vevent').find((v) => v.hasProperty('rrule'))!);
+    event.startDate.zone = timezone;
+    const iterator = event.iterator();
+    let expanded = 0;
+    for (let time = iterator.next(); time; time = iterator.next()) {
+      time.zone = timezone;
+      const startMs = time.toUnixTime() * 1000;
+      const ours = nextOccurrence(meeting, new Date(startMs - 60_000))!;
+      expect(new Date(ours.startMs).toISOString()).toBe(new Date(startMs).toISOString());
+      expanded++;
+    }
+    expect(expanded).toBe(29);
+    expect(seriesEnded(meeting, new Date('2026-12-17T12:00:00Z'))).toBe(true);
+    expect(seriesEnded(meeting, new Date('2026-12-16T09:00:00Z'))).toBe(false);
   });
 
   it('removes the meeting of a cancelled event', async () => {

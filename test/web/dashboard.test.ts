@@ -150,6 +150,35 @@ describe('meetings', () => {
     expect(count(store.db, 'meetings', 'org_id = ?', org)).toBe(2);
   });
 
+  it('reads an uploaded UTF-16 file from Excel and warns of organisers on a domain the school has not verified', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    const browser = await signedIn(web, store, 'it@westfield.example');
+    await browser.get(`/orgs/${org}/meetings`);
+    const csv = 'sep=;\r\nplatform;meeting_id;owner_email;title\r\nzoom;84512397260;a@example.org;Français\r\nzoom;84512397261;b@example.org;Géographie\r\n';
+    const form = new FormData();
+    form.set('csrf', browser.csrf());
+    form.set('file', new Blob([new Uint8Array([0xff, 0xfe]), Buffer.from(csv, 'utf16le')], { type: 'text/csv' }), 'meetings.csv');
+    const imported = await browser.send(`/orgs/${org}/meetings/import`, { method: 'POST', body: form });
+    expect(imported.status).toBe(200);
+    expect(imported.body).toContain('2 meeting(s) added');
+    expect(imported.body).toContain('<p class="warning">2 organisers are on example.org, which Westfield High has not verified: their alerts wait until it is.</p>');
+    expect(store.db.prepare('SELECT title FROM meetings ORDER BY id').pluck().all()).toEqual(['Français', 'Géographie']);
+  });
+
+  it('lists a series past its UNTIL as ended, and one that goes on as recurring', async () => {
+    const org = school(store, 'Westfield High', 'westfield.example');
+    const add = (meetingId: string, recurrence: string) => store.registration.addMeeting(
+      { orgId: org, platform: 'zoom', meetingId, ownerEmail: 'teacher@westfield.example', startsAt: '2019-09-02T08:00:00Z', endsAt: '2019-09-02T09:00:00Z', recurrence },
+      'test', web.clock.now,
+    );
+    add('84512397260', 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20200717T235959Z');
+    add('84512397261', 'FREQ=WEEKLY;BYDAY=MO');
+    const browser = await signedIn(web, store, 'it@westfield.example');
+    const page = (await browser.get(`/orgs/${org}/meetings`)).body;
+    expect(page).toMatch(/84512397260[\s\S]*?2019-09-02 08:00, series ended/);
+    expect(page).toMatch(/84512397261[\s\S]*?2019-09-02 08:00, recurring/);
+  });
+
   it('refuses a form larger than the limit with 413 and an upload larger than its own', async () => {
     const org = school(store, 'Westfield High', 'westfield.example');
     const browser = await signedIn(web, store, 'it@westfield.example');
