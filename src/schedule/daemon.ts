@@ -174,6 +174,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
             urlGuard: config.http,
             webhooks: { secret: secrets.webhookSecret, timeoutMs: config.http.timeoutMs, userAgent: config.http.userAgent },
             notify: config.notify,
+            connections: { key: secrets.secretKey === undefined ? null : secretKeyFrom(secrets.secretKey), sessions: rotationSessions },
           },
           zoomWebhooks: { key: secrets.secretKey === undefined ? null : secretKeyFrom(secrets.secretKey), registration, sessions: rotationSessions },
           // "Rotate it for me": the alert's fourth button, through the meeting's platform connection.

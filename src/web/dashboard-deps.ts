@@ -5,6 +5,7 @@ import type { Registration } from '../match/registration.js';
 import type { VerificationSettings } from '../registry/identifiers.js';
 import type { NotifyDefaults } from '../registry/org-settings.js';
 import type { Access } from '../registry/people.js';
+import type { DashboardConnections } from './dashboard-connections.js';
 import type { Db } from '../store/database.js';
 import type { HealthCheck } from './health.js';
 import type { UrlGuardOptions } from '../net/guard-options.js';
@@ -22,6 +23,8 @@ export interface DashboardOptions {
   urlGuard?: UrlGuardOptions | undefined;
   /** The installation's `notify.*` defaults the settings page shows next to an organisation's own. Default: the embedded defaults. */
   notify?: NotifyDefaults | undefined;
+  /** Platform connections (`LEAKWATCH_SECRET_KEY`, the sessions): the connections page. Absent: it says accounts cannot be connected. */
+  connections?: DashboardConnections | undefined;
   /** How an organisation's webhooks are signed and called, for their "send a test" button. Absent: webhooks cannot be added. */
   webhooks?: WebhookSettings | undefined;
 }

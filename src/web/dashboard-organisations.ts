@@ -37,7 +37,7 @@ const KIND_LABELS: Record<(typeof IDENTIFIER_KINDS)[number], string> = {
 };
 
 export function orgNav(org: Organisation): string {
-  return `<p class="muted"><a href="/orgs/${org.id}">Identifiers and people</a> · <a href="/orgs/${org.id}/meetings">Meetings</a> · <a href="/orgs/${org.id}/leaks">Leaks</a> · <a href="/orgs/${org.id}/tokens">API tokens</a> · <a href="/orgs/${org.id}/settings">Settings</a></p>`;
+  return `<p class="muted"><a href="/orgs/${org.id}">Identifiers and people</a> · <a href="/orgs/${org.id}/meetings">Meetings</a> · <a href="/orgs/${org.id}/leaks">Leaks</a> · <a href="/orgs/${org.id}/tokens">API tokens</a> · <a href="/orgs/${org.id}/connections">Connections</a> · <a href="/orgs/${org.id}/settings">Settings</a></p>`;
 }
 
 /** The form of a signed-in page, posting to `action`, its CSRF token included. */

@@ -10,6 +10,7 @@
  * | `GET /` | the person's organisations: open leaks by severity, emails waiting |
  * | `/orgs/new`, `/orgs/:id` | create an organisation; its identifiers (how to prove each) and people (`dashboard-organisations.ts`) |
  * | `/orgs/:id/meetings` | its meetings: add, remove, import a CSV file (`dashboard-meetings.ts`) |
+ * | `/orgs/:id/connections` | its Zoom / Microsoft / Google connections, for admins (`dashboard-connections.ts`) |
  * | `/orgs/:id/settings` | notification settings and webhooks, for admins (`dashboard-settings.ts`) |
  * | `/orgs/:id/leaks`, `/leaks/:id` | its leaks, filtered and paged; one leak, its sightings, history and status buttons (`dashboard-leaks.ts`) |
  */
@@ -21,6 +22,7 @@ import { leakRoutes } from './dashboard-leaks.js';
 import { meetingRoutes } from './dashboard-meetings.js';
 import { organisationRoutes } from './dashboard-organisations.js';
 import { settingsRoutes } from './dashboard-settings.js';
+import { connectionRoutes } from './dashboard-connections.js';
 import { tokenRoutes } from './dashboard-tokens.js';
 import type { LeakStatus } from '../match/lifecycle.js';
 import { dashboardPage, OPEN_STATUSES, SEVERITIES, visibleLeakCounts } from './dashboard-page.js';
@@ -84,6 +86,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
   meetingRoutes(app, deps, signedIn);
   tokenRoutes(app, deps, signedIn);
   settingsRoutes(app, deps, signedIn);
+  connectionRoutes(app, deps, signedIn);
   leakRoutes(app, deps, signedIn);
   return app;
 }

@@ -7,6 +7,7 @@ import { createApp } from '../../src/web/app.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import type { HealthCheck } from '../../src/web/health.js';
 import type { UrlGuardOptions } from '../../src/net/url-guard.js';
+import type { DashboardConnections } from '../../src/web/dashboard-connections.js';
 import type { NotifyDefaults } from '../../src/registry/org-settings.js';
 import { FakeClock } from './notify.js';
 import { type TestStore, VERIFICATION } from './store.js';
@@ -28,7 +29,7 @@ export interface TestWeb {
 /** The whole app with the dashboard, on the store's database, at a clock the test moves. */
 export function dashboardApp(
   store: TestStore,
-  options: { web?: Partial<Config['web']>; dnsServers?: string[]; clock?: FakeClock; health?: HealthCheck; webhookSecret?: string; urlGuard?: UrlGuardOptions; notify?: NotifyDefaults } = {},
+  options: { web?: Partial<Config['web']>; dnsServers?: string[]; clock?: FakeClock; health?: HealthCheck; webhookSecret?: string; urlGuard?: UrlGuardOptions; notify?: NotifyDefaults; connections?: DashboardConnections } = {},
 ): TestWeb {
   const clock = options.clock ?? new FakeClock('2026-09-01T12:00:00.000Z');
   const settings = webSettings(options.web);
@@ -46,13 +47,14 @@ export function dashboardApp(
       urlGuard: options.urlGuard,
       notify: options.notify,
       webhooks: { secret: options.webhookSecret, timeoutMs: 2000, userAgent: 'leakwatch-test' },
+      connections: options.connections,
     },
   });
   return { app, clock };
 }
 
 /** The app with the dashboard served on loopback, port 0, as `leakwatch run` serves it. */
-export function servedDashboard(store: TestStore, publicUrl: string, options: { dnsServers?: string[] } = {}): Promise<WebServer> {
+export function servedDashboard(store: TestStore, publicUrl: string, options: { dnsServers?: string[]; connections?: DashboardConnections } = {}): Promise<WebServer> {
   const settings = webSettings({ publicUrl });
   return startWebServer({
     db: store.db,
@@ -66,6 +68,7 @@ export function servedDashboard(store: TestStore, publicUrl: string, options: { 
         settings,
         verification: { ...VERIFICATION, publicUrl, ...(options.dnsServers ? { dnsServers: options.dnsServers, dnsTimeoutMs: 1000 } : {}) },
         registration: store.registration,
+        connections: options.connections,
       },
     },
   });

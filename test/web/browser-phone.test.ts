@@ -4,6 +4,8 @@
  * sideways scrolling. (The whole flow, at desktop width, is
  * browser-flow.test.ts.)
  */
+import { randomBytes } from 'node:crypto';
+import { connectionSessionsFrom } from '../../src/connect/sync.js';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -11,7 +13,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/crawl/browser.js';
 import { listLeaks } from '../../src/match/leaks.js';
 import type { WebServer } from '../../src/web/server.js';
 import { school, tempStore, type TestStore } from '../support/store.js';
-import { servedDashboard, signInLinkFor } from '../support/web.js';
+import { DEFAULTS, servedDashboard, signInLinkFor } from '../support/web.js';
 
 const PUBLIC = 'http://leakwatch.test';
 let browser: Browser;
@@ -29,7 +31,8 @@ beforeEach(async () => {
   const now = new Date();
   store.registration.addMeeting({ orgId, platform: 'zoom', meetingId: '84512397260', ownerEmail: 'it@westfield.example', title: 'Maths 7B' }, 'test', now);
   store.matcher.ingestPage([{ source: 'reddit', sourceId: 'p1', url: 'https://www.reddit.com/r/x/comments/1', author: 'student', createdAt: now.toISOString(), text: 'raid maths https://zoom.us/j/84512397260 pw 1234' }], { now });
-  web = await servedDashboard(store, PUBLIC);
+  // With a key, so the connections page shows its forms to check.
+  web = await servedDashboard(store, PUBLIC, { connections: { key: randomBytes(32), sessions: connectionSessionsFrom(DEFAULTS) } });
 });
 afterEach(async () => {
   await web.close();
@@ -51,7 +54,7 @@ it('every main page, at a phone’s width, has no serious accessibility violatio
     const leakId = listLeaks(store.db, { orgId })[0]!.id;
     const problems: string[] = [];
     const meetingId = store.db.prepare('SELECT id FROM meetings WHERE org_id = ?').pluck().get(orgId) as number;
-    const pages = ['/', `/orgs/${orgId}`, `/orgs/${orgId}/meetings`, `/orgs/${orgId}/meetings/${meetingId}`, `/orgs/${orgId}/leaks`, `/leaks/${leakId}`, `/orgs/${orgId}/tokens`, `/orgs/${orgId}/settings`];
+    const pages = ['/', `/orgs/${orgId}`, `/orgs/${orgId}/meetings`, `/orgs/${orgId}/meetings/${meetingId}`, `/orgs/${orgId}/leaks`, `/leaks/${leakId}`, `/orgs/${orgId}/tokens`, `/orgs/${orgId}/settings`, `/orgs/${orgId}/connections`];
     for (const path of pages) {
       await page.goto(`${web.url}${path}`);
       const { violations } = await new AxeBuilder({ page }).analyze();

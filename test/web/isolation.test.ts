@@ -10,6 +10,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { listLeaks } from '../../src/match/leaks.js';
 import { listIdentifiers } from '../../src/registry/identifiers.js';
 import { addWebhook } from '../../src/registry/webhooks.js';
+import { createConnection } from '../../src/connect/connections.js';
+import { randomBytes } from 'node:crypto';
 import { tempStore, type TestStore } from '../support/store.js';
 import { dashboardApp, signedIn, type TestWeb } from '../support/web.js';
 
@@ -24,7 +26,7 @@ afterEach(() => store.cleanup());
 
 /** Everything a request could change, as rows (sessions aside: a request refreshes its own). */
 function snapshot(): string {
-  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens', 'api_tokens', 'calendar_feeds', 'org_settings', 'org_webhooks'];
+  const tables = ['organisations', 'contacts', 'identifiers', 'meetings', 'leaks', 'leak_events', 'outbox', 'audit_log', 'unsubscribes', 'people', 'sign_in_tokens', 'api_tokens', 'calendar_feeds', 'org_settings', 'org_webhooks', 'connections'];
   return JSON.stringify(tables.map((t) => store.db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()));
 }
 
@@ -37,7 +39,8 @@ function setUp(name: string, domain: string, meetingId: string) {
   const feed = subscribeFeed(store.db, { orgId: id, url: `https://calendar.${domain}/private/s3cret.ics` }, { allowPrivateHosts: false }, 'test').id;
   const token = createToken(store.db, { orgId: id, name: 'sync', scope: 'write', actor: 'test' }).apiToken.id;
   const webhook = addWebhook(store.db, { orgId: id, url: `https://hooks.${domain}/services/s3cret` }, { allowPrivateHosts: false }, 'installation-secret', 'test').webhook.id;
-  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id, token, feed, webhook };
+  const connection = createConnection(store.db, { orgId: id, provider: 'zoom', accountId: `acct-${domain}`, clientId: 'client', secret: 's3cret', scopes: [], writeOptIn: false }, randomBytes(32), 'test').id;
+  return { id, identifier: listIdentifiers(store.db, id)[0]!.id, meeting: meeting.id, leak: listLeaks(store.db, { orgId: id })[0]!.id, token, feed, webhook, connection };
 }
 
 it('answers 404 to every route with another organisation\'s ids, and changes nothing', async () => {
@@ -46,10 +49,10 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
   const browser = await signedIn(web, store, 'it@westfield.example');
 
   const walks: [method: 'GET' | 'POST', path: string, form?: Record<string, string>][] = [];
-  for (const [org, identifier, meeting, leak, token, feed, webhook] of [
-    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed, theirs.webhook],
-    // Their identifier, meeting, token, feed and webhook under my organisation.
-    [mine.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed, theirs.webhook],
+  for (const [org, identifier, meeting, leak, token, feed, webhook, connection] of [
+    [theirs.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed, theirs.webhook, theirs.connection],
+    // Their identifier, meeting, token, feed, webhook and connection under my organisation.
+    [mine.id, theirs.identifier, theirs.meeting, theirs.leak, theirs.token, theirs.feed, theirs.webhook, theirs.connection],
   ]) {
     walks.push(
       ['GET', `/orgs/${org}`],
@@ -79,15 +82,19 @@ it('answers 404 to every route with another organisation\'s ids, and changes not
       ['POST', `/orgs/${org}/webhooks/${webhook}/test`],
       ['POST', `/orgs/${org}/webhooks/${webhook}/key`],
       ['POST', `/orgs/${org}/webhooks/${webhook}/remove`],
+      ['GET', `/orgs/${org}/connections`],
+      ['POST', `/orgs/${org}/connections`, { provider: 'zoom', account: 'evil', client: 'evil', secret: 'evil' }],
+      ['POST', `/orgs/${org}/connections/${connection}/sync`],
+      ['POST', `/orgs/${org}/connections/${connection}/remove`],
     );
   }
   // The walks under my own organisation that are mine to see are not 404s: drop them.
-  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings|tokens|feeds|webhooks)\/\d+(\/|$)/.test(path)));
+  const expected = walks.filter(([, path]) => !(path.startsWith(`/orgs/${mine.id}`) && !/\/(identifiers|meetings|tokens|feeds|webhooks|connections)\/\d+(\/|$)/.test(path)));
 
   // Every dashboard route with an id in its path is walked: a new route has to be added here. (The API's
   // routes, mounted under /api, are walked with tokens of another organisation in test/api/isolation.test.ts.)
-  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting|tokenId|feed|webhookId)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
-  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting').replace(/tokens\/\d+/, 'tokens/:tokenId').replace(/feeds\/\d+/, 'feeds/:feed').replace(/webhooks\/\d+/, 'webhooks/:webhookId')}`));
+  const withIds = new Set(web.app.routes.filter((r) => /:(id|identifier|meeting|tokenId|feed|webhookId|connection)/.test(r.path) && r.method !== 'ALL' && !r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}`));
+  const walked = new Set(expected.filter(([, path]) => path.includes(String(theirs.id)) || path.startsWith('/leaks/')).map(([method, path]) => `${method} ${path.replace(/\/orgs\/\d+/, '/orgs/:id').replace(/\/leaks\/\d+/, '/leaks/:id').replace(/identifiers\/\d+/, 'identifiers/:identifier').replace(/meetings\/\d+/, 'meetings/:meeting').replace(/tokens\/\d+/, 'tokens/:tokenId').replace(/feeds\/\d+/, 'feeds/:feed').replace(/webhooks\/\d+/, 'webhooks/:webhookId').replace(/connections\/\d+/, 'connections/:connection')}`));
   expect([...withIds].sort()).toEqual([...walked].sort());
 
   const before = snapshot();
