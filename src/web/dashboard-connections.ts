@@ -22,7 +22,7 @@ import { InputError, NotFoundError, UsageError } from '../errors.js';
 import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
-import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
+import { actorOf, administeredOrganisation, dashboardPage, idParam, notFound, type SignedIn } from './dashboard-page.js';
 import { escapeHtml, paragraph, table } from './layout.js';
 import { field, formOf } from './sign-in.js';
 
@@ -47,11 +47,7 @@ function describeSync(outcome: SyncOutcome): string {
 export function connectionRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedIn: SignedIn): void {
   const { db } = deps;
 
-  function administered(c: Context<DashboardEnv>): Organisation | Response {
-    const found = organisationOf(c, deps);
-    if (!found) return notFound(c);
-    return c.get('access').administers(found.org.id) ? found.org : notAllowed(c);
-  }
+  const administered = (c: Context<DashboardEnv>) => administeredOrganisation(c, deps);
 
   function connectionsPage(c: Context<DashboardEnv>, org: Organisation, message = '', status: 200 | 400 | 409 = 200): Response {
     const rows = listConnections(db, org.id).map((k) => [

@@ -53,6 +53,13 @@ export function organisationOf(c: Context<DashboardEnv>, deps: DashboardDeps): {
   }
 }
 
+/** The organisation of `:id` when the person administers it; otherwise the answer to give (404 unseen, 403 not an admin). */
+export function administeredOrganisation(c: Context<DashboardEnv>, deps: DashboardDeps): Organisation | Response {
+  const found = organisationOf(c, deps);
+  if (!found) return notFound(c);
+  return c.get('access').administers(found.org.id) ? found.org : notAllowed(c);
+}
+
 /** The leaks of an organisation the person may see (an organiser: of their own meetings), most urgent first. */
 export function visibleLeaks(deps: DashboardDeps, access: Access, filter: LeakFilter & { orgId: number }): LeakSummary[] {
   return listLeaks(deps.db, { ...filter, meetingOwner: access.leakOwner(filter.orgId) });

@@ -23,7 +23,7 @@ import { type NotifyDefaults, organisationSettings, SETTING_BOUNDS, type Setting
 import type { Organisation } from '../registry/organisations.js';
 import { addWebhook, getWebhook, listWebhooks, rekeyWebhook, removeWebhook, signingKeyOf } from '../registry/webhooks.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
-import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
+import { actorOf, administeredOrganisation, dashboardPage, idParam, notFound, type SignedIn } from './dashboard-page.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
 import { escapeHtml, paragraph, table } from './layout.js';
 import { FixedWindowLimiter } from './rate-limit.js';
@@ -54,11 +54,7 @@ export function settingsRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, sig
   const tests = new FixedWindowLimiter(deps.settings.rateLimits.webhookTestsPerOrganisation);
   const guard = deps.urlGuard ?? { allowPrivateHosts: false };
 
-  function administered(c: Context<DashboardEnv>): Organisation | Response {
-    const found = organisationOf(c, deps);
-    if (!found) return notFound(c);
-    return c.get('access').administers(found.org.id) ? found.org : notAllowed(c);
-  }
+  const administered = (c: Context<DashboardEnv>) => administeredOrganisation(c, deps);
 
   function settingsPage(c: Context<DashboardEnv>, org: Organisation, message = '', status: 200 | 400 | 409 | 429 = 200): Response {
     const own = organisationSettings(db, org.id);

@@ -14,7 +14,7 @@ import { createToken, listTokens, revokeToken, TOKEN_SCOPES } from '../api/token
 import { InputError, NotFoundError } from '../errors.js';
 import type { Organisation } from '../registry/organisations.js';
 import type { DashboardDeps, DashboardEnv } from './dashboard-deps.js';
-import { actorOf, dashboardPage, idParam, notAllowed, notFound, organisationOf, type SignedIn } from './dashboard-page.js';
+import { actorOf, administeredOrganisation, dashboardPage, idParam, notFound, type SignedIn } from './dashboard-page.js';
 import { orgNav, postForm } from './dashboard-organisations.js';
 import { escapeHtml, paragraph, table } from './layout.js';
 import { field, formOf } from './sign-in.js';
@@ -22,12 +22,7 @@ import { field, formOf } from './sign-in.js';
 export function tokenRoutes(app: Hono<DashboardEnv>, deps: DashboardDeps, signedIn: SignedIn): void {
   const { db } = deps;
 
-  /** The organisation of the path when the person administers it; otherwise the answer to give. */
-  function administered(c: Context<DashboardEnv>): Organisation | Response {
-    const found = organisationOf(c, deps);
-    if (!found) return notFound(c);
-    return c.get('access').administers(found.org.id) ? found.org : notAllowed(c);
-  }
+  const administered = (c: Context<DashboardEnv>) => administeredOrganisation(c, deps);
 
   function tokensPage(c: Context<DashboardEnv>, org: Organisation, message = '', status: 200 | 400 | 409 = 200): Response {
     const rows = listTokens(db, org.id).map((t) => [

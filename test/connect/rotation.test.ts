@@ -9,7 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/connect/api-client.js';
 import { createConnection } from '../../src/connect/connections.js';
 import { rotateLeak } from '../../src/connect/rotation.js';
 import { ConnectionSessions, syncConnection } from '../../src/connect/sync.js';
@@ -20,7 +19,7 @@ import { passcodeMatches } from '../../src/registry/passcode.js';
 import { createApp } from '../../src/web/app.js';
 import { capturedLogger } from '../support/logger.js';
 import { school, type TestStore, tempStore } from '../support/store.js';
-import { seedSchool, startZoomServer, type ZoomServer } from '../support/zoom-server.js';
+import { seedSchool, startZoomServer, type ZoomServer, zoomSessions } from '../support/zoom-server.js';
 
 const PUBLIC = 'https://leakwatch.test';
 const WRITE = 'meeting:read:list_meetings:admin meeting:read:meeting:admin user:read:list_users:admin meeting:update:meeting:admin';
@@ -32,10 +31,6 @@ let sessions: ConnectionSessions;
 let log: ReturnType<typeof capturedLogger>;
 const now = new Date('2026-12-04T08:00:00Z');
 
-function newSessions(): ConnectionSessions {
-  const api = new ApiClient({ guard: { allowPrivateHosts: true }, userAgent: 'leakwatch-test', timeoutMs: 5000, maxResponseBytes: 1_000_000, retries: 1, maxRetryAfterMs: 2000, retryBaseMs: 10 });
-  return new ConnectionSessions({ api, urls: () => ({ oauthUrl: zoom.url, apiUrl: zoom.url }) });
-}
 
 async function connectAndLeak(writeOptIn: boolean): Promise<number> {
   const { accountId, clientId, clientSecret } = zoom.account;
@@ -69,7 +64,7 @@ beforeEach(async () => {
   orgId = school(store, 'Westfield High', 'westfield.example');
   zoom = await startZoomServer();
   seedSchool(zoom);
-  sessions = newSessions();
+  sessions = zoomSessions(zoom);
   log = capturedLogger();
 });
 afterEach(async () => {

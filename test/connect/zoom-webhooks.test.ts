@@ -8,16 +8,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/connect/api-client.js';
 import { createConnection } from '../../src/connect/connections.js';
-import { ConnectionSessions, syncConnection } from '../../src/connect/sync.js';
+import { syncConnection } from '../../src/connect/sync.js';
 import { setZoomWebhookSecret } from '../../src/connect/zoom-webhooks.js';
 import { linkKey } from '../../src/notify/links.js';
 import { passcodeMatches } from '../../src/registry/passcode.js';
 import { createApp } from '../../src/web/app.js';
 import { capturedLogger } from '../support/logger.js';
 import { school, type TestStore, tempStore } from '../support/store.js';
-import { seedSchool, startZoomServer, type ZoomServer } from '../support/zoom-server.js';
+import { seedSchool, startZoomServer, type ZoomServer, zoomSessions } from '../support/zoom-server.js';
 
 const SECRET_TOKEN = 'zoomAppSecretToken-0123456789abcdef';
 const key = randomBytes(32);
@@ -29,8 +28,7 @@ let log: ReturnType<typeof capturedLogger>;
 let now: Date;
 
 function app() {
-  const api = new ApiClient({ guard: { allowPrivateHosts: true }, userAgent: 'leakwatch-test', timeoutMs: 5000, maxResponseBytes: 1_000_000, retries: 1, maxRetryAfterMs: 2000, retryBaseMs: 10 });
-  const sessions = new ConnectionSessions({ api, urls: () => ({ oauthUrl: zoom.url, apiUrl: zoom.url }) });
+  const sessions = zoomSessions(zoom);
   return createApp({ db: store.db, linkKey: linkKey(store.db, undefined), onVerified: store.registration.onVerified, log: log.log, clock: () => now, zoomWebhooks: { key, registration: store.registration, sessions } });
 }
 
@@ -53,8 +51,7 @@ beforeEach(async () => {
   log = capturedLogger();
   const { accountId, clientId, clientSecret } = zoom.account;
   connectionId = createConnection(store.db, { orgId, provider: 'zoom', accountId, clientId, secret: clientSecret, scopes: [], writeOptIn: false }, key, 'test').id;
-  const api = new ApiClient({ guard: { allowPrivateHosts: true }, userAgent: 't', timeoutMs: 5000, maxResponseBytes: 1_000_000, retries: 1, maxRetryAfterMs: 2000, retryBaseMs: 10 });
-  await syncConnection(store.db, connectionId, { key, registration: store.registration, sessions: new ConnectionSessions({ api, urls: () => ({ oauthUrl: zoom.url, apiUrl: zoom.url }) }), log: log.log, actor: 'test' });
+  await syncConnection(store.db, connectionId, { key, registration: store.registration, sessions: zoomSessions(zoom), log: log.log, actor: 'test' });
   setZoomWebhookSecret(store.db, connectionId, SECRET_TOKEN, key, 'test');
 });
 afterEach(async () => {

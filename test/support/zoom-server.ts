@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { ApiClient } from '../../src/connect/api-client.js';
+import { ConnectionSessions } from '../../src/connect/sync.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -219,4 +221,10 @@ export function seedSchool(zoom: ZoomServer): void {
   zoom.addMeeting('u-ann', { id: 81234567891, topic: 'Parents evening', type: 2, start_time: '2026-12-10T17:00:00Z', duration: 120, join_url: 'https://westfield.zoom.us/j/81234567891', password: 'xK9p2Q' });
   zoom.addMeeting('u-ann', { id: 81234567892, topic: 'Office hours', type: 3, join_url: 'https://westfield.zoom.us/j/81234567892?pwd=Zz99Yy88Xx77Ww66Vv55Uu44Tt33Ss.1', password: '112233' });
   zoom.addMeeting('u-bob', { id: 81234567893, topic: 'Staff briefing', type: 8, start_time: '2026-12-08T07:30:00Z', duration: 20, join_url: 'https://us02web.zoom.us/j/81234567893', recurrence: { type: 1, repeat_interval: 2, end_times: 10 } });
+}
+
+/** Provider sessions pointed at a local Zoom API (loopback allowed), retrying quickly. */
+export function zoomSessions(zoom: Pick<ZoomServer, 'url'>, options: { retries?: number } = {}): ConnectionSessions {
+  const api = new ApiClient({ guard: { allowPrivateHosts: true }, userAgent: 'leakwatch-test', timeoutMs: 5000, maxResponseBytes: 1_000_000, retries: options.retries ?? 1, maxRetryAfterMs: 2000, retryBaseMs: 10 });
+  return new ConnectionSessions({ api, urls: () => ({ oauthUrl: zoom.url, apiUrl: zoom.url }) });
 }

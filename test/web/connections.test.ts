@@ -7,13 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/connect/api-client.js';
 import { listConnections } from '../../src/connect/connections.js';
-import { ConnectionSessions } from '../../src/connect/sync.js';
 import { addOrganiser } from '../../src/registry/organisations.js';
 import { school, tempStore, type TestStore } from '../support/store.js';
 import { dashboardApp, signedIn, type TestWeb } from '../support/web.js';
-import { seedSchool, startZoomServer, type ZoomServer } from '../support/zoom-server.js';
+import { seedSchool, startZoomServer, type ZoomServer, zoomSessions } from '../support/zoom-server.js';
 
 let store: TestStore;
 let zoom: ZoomServer;
@@ -28,8 +26,7 @@ beforeEach(async () => {
   otherOrg = school(store, 'Eastfield', 'eastfield.example');
   zoom = await startZoomServer();
   seedSchool(zoom);
-  const api = new ApiClient({ guard: { allowPrivateHosts: true }, userAgent: 'leakwatch-test', timeoutMs: 5000, maxResponseBytes: 1_000_000, retries: 1, maxRetryAfterMs: 2000, retryBaseMs: 10 });
-  web = dashboardApp(store, { connections: { key, sessions: new ConnectionSessions({ api, urls: () => ({ oauthUrl: zoom.url, apiUrl: zoom.url }) }) } });
+  web = dashboardApp(store, { connections: { key, sessions: zoomSessions(zoom) } });
 });
 afterEach(async () => {
   await zoom.close();
