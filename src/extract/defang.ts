@@ -77,7 +77,22 @@ function widen(text: string, edit: Edit): Edit | null {
   while (text[end] === ' ' || text[end] === '\t') end++;
   if (spelled && (start === edit.start || end === edit.end)) return null; // "dot" needs blanks on both sides
   if (!isAlnum(text.charCodeAt(start - 1)) || !isAlnum(text.charCodeAt(end))) return null;
+  if (edit.replacement === '.' && start < edit.start && afterPath(text, start)) return null;
   return { start, end, replacement: edit.replacement };
+}
+
+/**
+ * Whether the word ending at `end` is a link's path (it holds a slash): a dot
+ * written with blanks joins host labels (`zoom (.) us`), and a path never
+ * continues across a blank, so "zoom.us/j/845… (.) see you" stays two words.
+ */
+function afterPath(text: string, end: number): boolean {
+  for (let i = end - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f) return true;
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) return false;
+  }
+  return false;
 }
 
 /** Edits that refang defanged links in `text`. */

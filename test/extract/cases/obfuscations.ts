@@ -74,5 +74,8 @@ export const obfuscationNegatives: Case[] = [
   { name: 'a list comma before a link and a comma after', text: 'a, meet.google.com/aaa-aaaa-aaa a,a', expect: [{ platform: 'google-meet', meetingId: 'aaa-aaaa-aaa' }] },
   { name: 'a spaced full stop before a link', text: 'a\t. meet.google.com/aaa-aaaa-aaa and more', expect: [{ platform: 'google-meet', meetingId: 'aaa-aaaa-aaa' }] },
   { name: 'a spaced full stop before a vanity link', text: 'see you there . westfield.zoom.us/j/84512397261', expect: [{ platform: 'zoom', meetingId: '84512397261', orgHint: { kind: 'zoom-subdomain', value: 'westfield' } }] },
+  // Found by the property tests: a bracketed dot written with blanks after a link's path does not continue the link.
+  { name: 'a spaced (.) after a link', text: 'https://stream.meet.google.com/stream/00000000-0000-1000-8000-000000000000 (.)a', expect: [{ platform: 'google-meet-stream', meetingId: '00000000-0000-1000-8000-000000000000' }] },
+  { name: 'a spaced (dot) after a Zoom link', text: 'zoom.us/j/84512397261 (dot) see you', expect: [{ platform: 'zoom', meetingId: '84512397261' }] },
   { name: 'a comma with a blank after it before a vanity link', text: 'classes, westfield.zoom.us/j/84512397261 and room,b', expect: [{ platform: 'zoom', meetingId: '84512397261', orgHint: { kind: 'zoom-subdomain', value: 'westfield' } }] },
 ];
