@@ -28,6 +28,28 @@ export interface UpstreamMeeting {
   endsAt: string | null;
   /** RFC 5545 RRULE of a recurring meeting. */
   recurrence: string | null;
+  /** The IANA time zone a recurring meeting's sessions keep their wall-clock time in (`Europe/London`); absent: UTC. */
+  timeZone?: string | null;
+}
+
+/**
+ * Part of a walk of an account's meetings. A scope's batches come one after
+ * another; the last carries its cursor.
+ */
+export interface MeetingBatch {
+  /** Whose meetings these are: a host's id at the platform, or `''` for a platform walked whole each time (Zoom). */
+  scope: string;
+  meetings: UpstreamMeeting[];
+  /**
+   * true: the scope's batches of this walk hold everything it has now, so a
+   * stored meeting of the scope missing from them is gone upstream; false:
+   * only the changes since the scope's cursor.
+   */
+  complete: boolean;
+  /** Upstream ids cancelled or deleted since the cursor (changes only). */
+  removed?: string[];
+  /** Where the next walk of this scope resumes (Graph's `@odata.deltaLink`, Calendar's `nextSyncToken`); absent where the platform offers none. */
+  cursor?: string;
 }
 
 /** An identifier the platform reported for the connected account, with where it was read. */
@@ -47,12 +69,17 @@ export interface ProviderSession {
   /** Obtains (or reuses) an access token and returns the scopes the platform granted. A {@link CredentialError} when refused. */
   authorise(signal?: AbortSignal): Promise<{ scopes: string[] }>;
   /**
-   * Every meeting of the account, a batch per host (or per page), so that
-   * passcodes are hashed and written as they arrive. The walk is complete
-   * when the iterator ends without throwing; only then may meetings missing
-   * from it be removed.
+   * The account's meetings, in batches (a host's, or a page of one), so that
+   * passcodes are hashed and written as they arrive. `cursors` are the
+   * {@link MeetingBatch.cursor}s of the last complete walk, by scope: a
+   * platform that offers incremental sync (Graph delta queries, Calendar
+   * sync tokens) answers with only what changed since, and lists a scope
+   * whole again when its cursor is refused. Every scope the account has now
+   * is yielded at least once (an empty batch if nothing changed); stored
+   * meetings of a scope not yielded are removed. The walk is complete when
+   * the iterator ends without throwing; only then is anything removed.
    */
-  meetings(signal?: AbortSignal): AsyncIterable<UpstreamMeeting[]>;
+  meetings(cursors: ReadonlyMap<string, string>, signal?: AbortSignal): AsyncIterable<MeetingBatch>;
   /** The identifiers the platform's answers named during the walk (call after {@link meetings} completes). */
   identifiers(): ReportedIdentifier[];
   /**

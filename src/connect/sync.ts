@@ -12,7 +12,7 @@ import { statement } from '../store/statements.js';
 import { ApiClient } from './api-client.js';
 import { connectionCredential, getConnection } from './connections.js';
 import { CredentialError } from './credential-error.js';
-import type { ConnectionCredential, Provider, ProviderSession, UpstreamMeeting } from './provider.js';
+import type { ConnectionCredential, MeetingBatch, Provider, ProviderSession, UpstreamMeeting } from './provider.js';
 import { providerFor } from './providers.js';
 import { SecretBoxError } from './secret-box.js';
 
@@ -117,11 +117,14 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
     if (deps.key === null) throw new SecretBoxError('LEAKWATCH_SECRET_KEY is not set, so the stored credential cannot be opened; set it to the key the connection was made with');
     const session = deps.sessions.for(connection.id, provider, connectionCredential(db, connection.id, deps.key));
     const { scopes } = await session.authorise(deps.signal);
+    const cursors = storedCursors(db, connection.id);
+    // Stored meetings by id, of each scope; what a complete listing of a scope, or the walk, does not name is gone.
     const seen = new Set<number>();
-    const writeBatch = db.transaction((batch: UpstreamMeeting[]) => {
-      for (const meeting of batch) {
+    const walked = new Map<string, { complete: boolean; cursor: string | undefined }>();
+    const writeBatch = db.transaction((batch: MeetingBatch) => {
+      for (const meeting of batch.meetings) {
         try {
-          const { id, created, organiserAdded } = storeUpstreamMeeting(db, connection, meeting, deps.registration, deps.actor, now());
+          const { id, created, organiserAdded } = storeUpstreamMeeting(db, connection, meeting, deps.registration, deps.actor, now(), batch.scope);
           seen.add(id);
           if (organiserAdded) counts.organisers++;
           if (created) counts.added++;
@@ -132,16 +135,28 @@ export async function syncConnection(db: Db, connectionId: number, deps: SyncDep
           counts.skipped.push(`${provider.label} meeting ${meeting.upstreamId}: ${error.message.replaceAll(meeting.meetingId, meeting.upstreamId)}`);
         }
       }
+      if (!batch.complete) {
+        const remove = statement(db, 'DELETE FROM meetings WHERE connection_id = ? AND origin_uid = ?');
+        for (const upstreamId of batch.removed ?? []) counts.removed += remove.run(connection.id, upstreamId).changes;
+      }
+      const before = walked.get(batch.scope);
+      walked.set(batch.scope, { complete: (before?.complete ?? false) || batch.complete, cursor: batch.cursor ?? before?.cursor });
     });
-    for await (const batch of session.meetings(deps.signal)) {
+    for await (const batch of session.meetings(cursors, deps.signal)) {
       writeBatch(batch);
       deps.signal?.throwIfAborted();
     }
     db.transaction(() => {
-      // Only a complete walk says what is gone: a walk cut short removes nothing.
-      const stored = statement(db, 'SELECT id FROM meetings WHERE connection_id = ?').pluck().all(connection.id) as number[];
+      // Only a complete walk says what is gone: a walk cut short removes nothing. A scope listed whole loses
+      // what the listing did not name; a scope the walk did not name at all (a host gone) loses everything.
+      const stored = statement(db, 'SELECT id, connection_scope AS scope FROM meetings WHERE connection_id = ?').all(connection.id) as { id: number; scope: string | null }[];
       const remove = statement(db, 'DELETE FROM meetings WHERE id = ?');
-      for (const id of stored) if (!seen.has(id)) counts.removed += remove.run(id).changes;
+      for (const { id, scope } of stored) {
+        const walk = walked.get(scope ?? '');
+        if (walk === undefined || (walk.complete && !seen.has(id))) counts.removed += remove.run(id).changes;
+      }
+      const nextCursors = Object.fromEntries([...walked].filter(([, w]) => w.cursor !== undefined).map(([scope, w]) => [scope, w.cursor!]));
+      statement(db, 'UPDATE connections SET sync_cursors = ? WHERE id = ?').run(Object.keys(nextCursors).length ? JSON.stringify(nextCursors) : null, connection.id);
       for (const reported of session.identifiers()) {
         const proof = proveByConnection(
           db,
@@ -190,6 +205,8 @@ export function storeUpstreamMeeting(
   registration: Registration,
   actor: string,
   now: Date,
+  /** The {@link MeetingBatch.scope} it was listed in. */
+  scope: string,
 ): { id: number; created: boolean; organiserAdded: boolean } {
   const prepared = prepareMeeting({
     orgId: connection.orgId,
@@ -201,16 +218,31 @@ export function storeUpstreamMeeting(
     startsAt: meeting.startsAt,
     endsAt: meeting.endsAt,
     recurrence: meeting.recurrence,
+    timeZone: meeting.timeZone ?? null,
     origin: 'connection',
     originUid: meeting.upstreamId,
   });
   const { id, created } = registration.upsertMeeting(prepared, actor, now);
-  statement(db, 'UPDATE meetings SET connection_id = ? WHERE id = ?').run(connection.id, id);
+  statement(db, 'UPDATE meetings SET connection_id = ?, connection_scope = ? WHERE id = ?').run(connection.id, scope, id);
   // The platform says who hosts the meeting: its organiser, as the organisation's contact.
   const owner = prepared.row.ownerEmail;
   const organiserAdded = statement(db, "INSERT OR IGNORE INTO contacts (org_id, email, role) VALUES (?, ?, 'organiser')").run(connection.orgId, owner).changes > 0;
   if (organiserAdded) audit(db, { actor, orgId: connection.orgId, action: 'organisation.organiser-added', subject: owner, detail: { connection: connection.id }, at: now });
   return { id, created, organiserAdded };
+}
+
+/** Where each scope's next walk resumes, as the last complete walk left them. */
+function storedCursors(db: Db, connectionId: number): Map<string, string> {
+  const text = statement(db, 'SELECT sync_cursors FROM connections WHERE id = ?').pluck().get(connectionId) as string | null;
+  if (!text) return new Map();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object') return new Map();
+    return new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch {
+    // Unreadable cursors cost one full walk, nothing else.
+    return new Map();
+  }
 }
 
 /**

@@ -149,7 +149,7 @@ export function zoomWebhookRoutes(deps: ZoomWebhookDeps): { routes: Hono; settle
       statement(db, 'DELETE FROM meetings WHERE connection_id = ? AND origin_uid = ?').run(row.id, upstreamId);
       return;
     }
-    const stored = db.transaction(() => storeUpstreamMeeting(db, { id: row.id, orgId: row.org_id }, meeting, deps.registration, ACTOR, clock()))();
+    const stored = db.transaction(() => storeUpstreamMeeting(db, { id: row.id, orgId: row.org_id }, meeting, deps.registration, ACTOR, clock(), ''))();
     log.info({ connection: row.id, meeting: upstreamId, created: stored.created }, 'Zoom meeting kept in step from a notification');
   }
 

@@ -6,7 +6,7 @@ import { normaliseIdentifier } from '../registry/identifier-value.js';
 import { canonicalMeeting } from '../registry/meeting-id.js';
 import type { ApiClient } from './api-client.js';
 import { CredentialError } from './credential-error.js';
-import type { ConnectionCredential, Provider, ProviderContext, ProviderSession, ReportedIdentifier, Rotated, UpstreamMeeting } from './provider.js';
+import type { ConnectionCredential, MeetingBatch, Provider, ProviderContext, ProviderSession, ReportedIdentifier, Rotated, UpstreamMeeting } from './provider.js';
 
 /**
  * Zoom through a Server-to-Server OAuth app the school's admin creates in
@@ -180,7 +180,8 @@ class ZoomSession implements ProviderSession {
     return { scopes: token.scopes };
   }
 
-  async *meetings(signal?: AbortSignal): AsyncIterable<UpstreamMeeting[]> {
+  /** Zoom offers no incremental listing: the account is walked whole each time, as one scope (`''`). */
+  async *meetings(_cursors: ReadonlyMap<string, string>, signal?: AbortSignal): AsyncIterable<MeetingBatch> {
     this.#identifiers.clear();
     for await (const user of this.#pages('/users', { status: 'active' }, usersPage, 'users', signal)) {
       const ids: string[] = [];
@@ -190,7 +191,7 @@ class ZoomSession implements ProviderSession {
       // would otherwise bound the import, far below what Zoom's rate limits allow.
       const details = await inParallel(ids, DETAIL_CONCURRENCY, (id) => this.#get(`/meetings/${id}`, {}, meetingDetail, signal, { missingIsNull: true }));
       // Deleted between the listing and now (null): it is gone upstream.
-      yield details.filter((d) => d !== null).map((detail) => this.#toMeeting(user.email, detail));
+      yield { scope: '', complete: true, meetings: details.filter((d) => d !== null).map((detail) => this.#toMeeting(user.email, detail)) };
     }
   }
 

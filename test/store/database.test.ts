@@ -186,7 +186,9 @@ describe('migration 004: claims and proofs', () => {
     const vouched = id(lincoln, 'zoom-subdomain', 'lincoln', 'verified', 'manual', '2026-08-01T00:00:00.000Z', 'operator:alice', null, null, null, null);
     const dnsPending = id(lincoln, 'email-domain', 'lincoln.example', 'pending', null, null, null, 'b'.repeat(64), '2026-09-30T00:00:00.000Z', 'dns', null);
 
-    expect(migrate(db)).toMatchObject({ from: 3, applied: ['004_claims_and_proofs.sql', '005_sighting_tokens.sql', '006_reply_context.sql', '007_leases.sql', '008_web.sql', '009_api_tokens.sql', '010_leak_lists.sql', '011_org_settings.sql', '012_connections.sql', '013_zoom_webhooks.sql', '014_meeting_time_zone.sql'] });
+    const later = loadMigrations().slice(3).map((m) => m.name);
+    expect(later[0]).toBe('004_claims_and_proofs.sql');
+    expect(migrate(db)).toMatchObject({ from: 3, applied: later });
 
     const row = (rowId: number) => db.prepare('SELECT org_id, kind, value, status, method, verified_at, verified_by, token_hash, token_purpose FROM identifiers WHERE id = ?').get(rowId);
     for (const demoted of [zoom, tenant]) expect(row(demoted)).toMatchObject({ org_id: squatter, status: 'pending', method: null, verified_at: null, verified_by: null });
