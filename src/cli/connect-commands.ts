@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { connectionCredential, createConnection, getConnection, listConnections, removeConnection, type Connection } from '../connect/connections.js';
-import { CredentialError } from '../connect/credential-error.js';
+import { connectAccount } from '../connect/connect-account.js';
+import { getConnection, listConnections, removeConnection, type Connection } from '../connect/connections.js';
 import { providerFor } from '../connect/providers.js';
 import { secretKeyFrom } from '../connect/secret-box.js';
 import { connectionSessionsFrom, syncConnection, type SyncOutcome } from '../connect/sync.js';
 import { InputError, UsageError } from '../errors.js';
-import { getOrganisation } from '../registry/organisations.js';
 import { type CommandContext, printJson } from './context.js';
 import { orgIdOf, withRegistry } from './registry-commands.js';
 
@@ -31,23 +30,13 @@ export async function connectCommand(context: CommandContext, providerName: stri
   const orgId = orgIdOf(options.org);
   const secret = options.clientSecretFile !== undefined ? readSecretFile(options.clientSecretFile) : await readSecretLine(context);
   if (!secret) throw new UsageError(`the ${provider.label} client secret goes on stdin (\`… < secret.txt\`) or in --client-secret-file FILE; it was empty`);
-  const credential = { accountId: options.accountId.trim(), clientId: options.clientId.trim(), secret };
   const sessions = connectionSessionsFrom(context.config);
   return withRegistry(context, async (db, registration) => {
-    getOrganisation(db, orgId);
-    let scopes: string[];
-    const session = sessions.open(provider, credential);
-    try {
-      ({ scopes } = await session.authorise());
-    } catch (error) {
-      if (error instanceof CredentialError) throw new InputError(`nothing stored: ${error.message}`, { cause: error });
-      throw new InputError(`nothing stored: could not reach ${provider.label} to try the credentials (${(error as Error).message}); try again`, { cause: error });
-    }
-    const notes = scopeNotes(provider.writeScopes, scopes, options.allowRotation ?? false);
-    const connection = createConnection(db, { orgId, provider: provider.name, ...credential, scopes, writeOptIn: options.allowRotation ?? false }, key, context.actor);
-    sessions.adopt(connection.id, connectionCredential(db, connection.id, key).sealed, session);
-    const sync = await syncConnection(db, connection.id, { key, registration, sessions, log: context.log, actor: context.actor });
-    const stored = getConnection(db, connection.id);
+    const { connection: stored, sync, notes } = await connectAccount(
+      db,
+      { orgId, provider, credential: { accountId: options.accountId, clientId: options.clientId, secret }, writeOptIn: options.allowRotation ?? false },
+      { key, sessions, registration, log: context.log, actor: context.actor },
+    );
     if (context.options.json) {
       printJson(context.io, { connection: stored, sync, notes });
       return sync.status === 'ok' ? 0 : 1;
@@ -107,16 +96,6 @@ export function connectionIdOf(value: string): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id <= 0) throw new UsageError(`a connection number from \`leakwatch connections list\` is a positive number, got "${value}"`);
   return id;
-}
-
-/** What the granted scopes say about rotation: asked for and missing, or present and not asked for. */
-function scopeNotes(writeScopes: readonly string[], granted: readonly string[], optIn: boolean): string[] {
-  const has = writeScopes.filter((scope) => granted.includes(scope));
-  if (optIn && has.length < writeScopes.length) {
-    return [`rotation was allowed, but the app lacks ${writeScopes.filter((s) => !has.includes(s)).join(', ')}; add it in the Marketplace for rotation to work`];
-  }
-  if (!optIn && has.length > 0) return [`the app has ${has.join(', ')}, which leakwatch uses only with --allow-rotation; remove it for the narrowest access`];
-  return [];
 }
 
 function describeSync(outcome: SyncOutcome): string {

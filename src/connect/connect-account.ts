@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Registration } from '../match/registration.js';
 import { getOrganisation } from '../registry/organisations.js';
 import type { Db } from '../store/database.js';
-import { type Connection, createConnection, getConnection } from './connections.js';
+import { type Connection, connectionCredential, createConnection, getConnection } from './connections.js';
 import { CredentialError } from './credential-error.js';
 import type { ConnectionCredential, Provider } from './provider.js';
 import { type ConnectionSessions, syncConnection, type SyncOutcome } from './sync.js';
@@ -34,14 +34,17 @@ export async function connectAccount(db: Db, input: ConnectInput, deps: { key: B
   const credential = { accountId: input.credential.accountId.trim(), clientId: input.credential.clientId.trim(), secret: input.credential.secret };
   if (!credential.accountId || !credential.clientId || !credential.secret) throw new InputError(`nothing stored: the ${provider.label} account, client and secret are all needed`);
   let scopes: string[];
+  const session = deps.sessions.open(provider, credential);
   try {
-    ({ scopes } = await deps.sessions.open(provider, credential).authorise());
+    ({ scopes } = await session.authorise());
   } catch (error) {
     if (error instanceof CredentialError) throw new InputError(`nothing stored: ${error.message}`, { cause: error });
     throw new InputError(`nothing stored: could not reach ${provider.label} to try the credentials (${(error as Error).message}); try again`, { cause: error });
   }
   const notes = scopeNotes(provider, scopes, input.writeOptIn);
   const connection = createConnection(db, { orgId: input.orgId, provider: provider.name, ...credential, scopes, writeOptIn: input.writeOptIn }, deps.key, deps.actor);
+  // The token the try obtained serves the first sync.
+  deps.sessions.adopt(connection.id, connectionCredential(db, connection.id, deps.key).sealed, session);
   const sync = await syncConnection(db, connection.id, { key: deps.key, registration: deps.registration, sessions: deps.sessions, log: deps.log, actor: deps.actor });
   return { connection: getConnection(db, connection.id), sync, notes };
 }
@@ -50,8 +53,8 @@ export async function connectAccount(db: Db, input: ConnectInput, deps: { key: B
 export function scopeNotes(provider: Provider, granted: readonly string[], optIn: boolean): string[] {
   const has = provider.writeScopes.filter((scope) => granted.includes(scope));
   if (optIn && has.length < provider.writeScopes.length) {
-    return [`rotation was allowed, but the app lacks ${provider.writeScopes.filter((s) => !has.includes(s)).join(', ')}; add it for rotation to work`];
+    return [`rotation was allowed, but the app lacks ${provider.writeScopes.filter((s) => !has.includes(s)).join(', ')}; add it to the app for rotation to work`];
   }
-  if (!optIn && has.length > 0) return [`the app has ${has.join(', ')}, which leakwatch uses only when rotation is allowed; remove it for the narrowest access`];
+  if (!optIn && has.length > 0) return [`the app has ${has.join(', ')}, which leakwatch uses only when rotation is allowed (--allow-rotation, or the dashboard's "Allow rotation"); remove it for the narrowest access`];
   return [];
 }

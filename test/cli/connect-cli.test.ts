@@ -135,13 +135,13 @@ describe('leakwatch connect', () => {
     await school();
     zoom.scope += ' meeting:update:meeting:admin';
     const broad = await lw(connectArgs(), { input: `${zoom.account.clientSecret}\n` });
-    expect(broad.stdout).toContain('note: the app has meeting:update:meeting:admin, which leakwatch uses only with --allow-rotation; remove it for the narrowest access');
+    expect(broad.stdout).toContain(`note: the app has meeting:update:meeting:admin, which leakwatch uses only when rotation is allowed (--allow-rotation, or the dashboard's "Allow rotation"); remove it for the narrowest access`);
     expect((await lw(['disconnect', '1'])).code).toBe(0);
     zoom.scope = zoom.scope.replace(' meeting:update:meeting:admin', '');
     const narrow = await lw([...connectArgs(), '--allow-rotation', '--json'], { input: `${zoom.account.clientSecret}\n` });
     expect(JSON.parse(narrow.stdout)).toMatchObject({
       connection: { id: 2, writeOptIn: true },
-      notes: ['rotation was allowed, but the app lacks meeting:update:meeting:admin; add it in the Marketplace for rotation to work'],
+      notes: ['rotation was allowed, but the app lacks meeting:update:meeting:admin; add it to the app for rotation to work'],
     });
   });
 
