@@ -103,6 +103,12 @@ export interface Rotated {
   changes: string[];
   /** Where the organiser finds the new invitation to share. */
   whereNew: string;
+  /**
+   * What of the posted link still works, in a sentence for the organiser,
+   * where the platform leaves it working (Teams: the link stays, strangers
+   * wait in the lobby). Absent: the posted link and passcode no longer work.
+   */
+  oldLink?: string;
 }
 
 /** What a session needs besides the credential: where the platform is and the guarded HTTP client. */

@@ -93,8 +93,9 @@ export async function rotateLeak(db: Db, input: { orgId: number; leakId: number;
   const at = now();
   let organiserTold = false;
   db.transaction(() => {
-    // The new passcode is known here only: hashed at once, and the meeting's leaks compared with it.
-    deps.registration.updateMeeting(input.orgId, row.meeting_ref, { passcode: rotated.passcode }, input.actor, at);
+    // The new passcode is known here only: hashed at once, and the meeting's leaks compared with it. A platform
+    // that changed no passcode (Teams' lobby, Meet's new conference) leaves the registered one as it is.
+    if (rotated.passcode !== null) deps.registration.updateMeeting(input.orgId, row.meeting_ref, { passcode: rotated.passcode }, input.actor, at);
     changeLeakStatus(db, { orgId: input.orgId, leakId: row.leak_id, to: 'resolved', actor: input.actor, reason: `rotated through ${provider.label}: ${rotated.changes.join(', ')}` }, at);
     audit(db, {
       actor: input.actor,
@@ -114,7 +115,7 @@ export async function rotateLeak(db: Db, input: { orgId: number; leakId: number;
           kind: 'rotated',
           leakId: row.leak_id,
           orgId: input.orgId,
-          payload: { platform: row.platform, meetingId: row.meeting_id, title: row.title, changes: rotated.changes, whereNew: rotated.whereNew, by: input.actor },
+          payload: { platform: row.platform, meetingId: row.meeting_id, title: row.title, changes: rotated.changes, whereNew: rotated.whereNew, by: input.actor, ...(rotated.oldLink ? { oldLink: rotated.oldLink } : {}) },
         },
         at,
       );

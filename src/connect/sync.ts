@@ -222,6 +222,15 @@ export function storeUpstreamMeeting(
     origin: 'connection',
     originUid: meeting.upstreamId,
   });
+  // The platform gave the same meeting a new link (Meet's new conference for an event): one row per upstream
+  // meeting, so the old link's row goes (its leaks keep their history) and the new one is registered.
+  const previous = statement(db, 'SELECT id, meeting_id FROM meetings WHERE connection_id = ? AND origin_uid = ? AND platform = ?').get(connection.id, meeting.upstreamId, prepared.row.platform) as
+    | { id: number; meeting_id: string }
+    | undefined;
+  if (previous && previous.meeting_id !== prepared.row.meetingId) {
+    statement(db, 'DELETE FROM meetings WHERE id = ?').run(previous.id);
+    audit(db, { actor, orgId: connection.orgId, action: 'meeting.link-changed', subject: `${prepared.row.platform} ${meeting.upstreamId}`, detail: { connection: connection.id, meeting: previous.id }, at: now });
+  }
   const { id, created } = registration.upsertMeeting(prepared, actor, now);
   statement(db, 'UPDATE meetings SET connection_id = ?, connection_scope = ? WHERE id = ?').run(connection.id, scope, id);
   // The platform says who hosts the meeting: its organiser, as the organisation's contact.

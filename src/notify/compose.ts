@@ -331,7 +331,7 @@ function composeInvitation(context: ComposeContext, row: OutboxRow): Composed {
 }
 
 function composeRotated(_context: ComposeContext, row: OutboxRow): Composed {
-  const payload = row.payload as { platform: string; meetingId: string; title: string | null; changes: string[]; whereNew: string; by: string };
+  const payload = row.payload as { platform: string; meetingId: string; title: string | null; changes: string[]; whereNew: string; by: string; oldLink?: string };
   const email = renderRotatedEmail({ recipient: row.recipient, ...payload });
   return { channel: 'email', subject: email.subject, email, headers: { 'Auto-Submitted': 'auto-generated' } };
 }

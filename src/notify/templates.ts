@@ -835,6 +835,8 @@ export interface RotatedEmailInput {
   whereNew: string;
   /** Who pressed the button. */
   by: string;
+  /** What of the posted link still works, where the platform leaves it working; absent: nothing does. */
+  oldLink?: string | undefined;
 }
 
 /**
@@ -847,7 +849,7 @@ export function renderRotatedEmail(input: RotatedEmailInput): RenderedEmail {
   const meeting = input.title ? `“${oneLine(input.title)}” (${maskMeetingId(input.meetingId)})` : maskMeetingId(input.meetingId);
   const subject = truncate(`[leakwatch] Rotated: ${platform} meeting ${meeting}`, 200);
   const done = `The ${platform} meeting ${meeting} was rotated through your organisation's ${platform} connection, as ${oneLine(input.by.replace(/^email:/, ''))} asked: ${input.changes.join(' and ')}.`;
-  const dead = 'The link and passcode that were posted no longer work. Your pupils need the new invitation.';
+  const dead = input.oldLink ? oneLine(input.oldLink) : 'The link and passcode that were posted no longer work. Your pupils need the new invitation.';
   const where = `Open the meeting in ${platform} (signed in as its host) to copy the new invitation, and share it only through your class's private channel (your learning platform or school email), not where the old one leaked:`;
   const never = 'For safety this email does not contain the new link or passcode.';
   const text = [done, '', dead, '', where, input.whereNew, '', never].join('\n');

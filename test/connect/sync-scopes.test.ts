@@ -108,6 +108,20 @@ describe('incremental sync', () => {
     expect(cursors(id)).toBeNull();
   });
 
+  it('replaces the row of a meeting the platform gave a new link, so one upstream meeting is one row', async () => {
+    const { id, session, sessions } = setUp();
+    const ann = 'ann@westfield.example';
+    const deps = { key, registration: store.registration, sessions, log: capturedLogger().log, actor: 'test' };
+    session.walks.push(
+      [{ scope: 'ann', complete: true, meetings: [meeting(1, ann)], cursor: 'ann-1' }],
+      [{ scope: 'ann', complete: false, meetings: [{ ...meeting(1, ann), meetingId: '81234567800' }], cursor: 'ann-2' }],
+    );
+    await syncConnection(store.db, id, deps);
+    expect(await syncConnection(store.db, id, deps)).toMatchObject({ status: 'ok', added: 1 });
+    expect(store.db.prepare('SELECT origin_uid, meeting_id FROM meetings').all()).toEqual([{ origin_uid: 'u1', meeting_id: '81234567800' }]);
+    expect(store.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'meeting.link-changed'").pluck().get()).toBe(1);
+  });
+
   it('removes nothing and keeps its cursors when the walk is cut short', async () => {
     const { id, session, sessions } = setUp();
     const ann = 'ann@westfield.example';
