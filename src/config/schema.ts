@@ -185,6 +185,22 @@ export const configSchema = z.strictObject({
       /** REST API base (`<apiUrl>/v2/...`). Default `https://api.zoom.us`. */
       apiUrl: httpUrl,
     }),
+    /** Microsoft 365 through an Entra app registration (client credentials). */
+    microsoft: z.strictObject({
+      /** Token endpoint base (`<loginUrl>/<tenant>/oauth2/v2.0/token`). Default `https://login.microsoftonline.com`. */
+      loginUrl: httpUrl,
+      /** Microsoft Graph base (`<graphUrl>/v1.0/...`). Default `https://graph.microsoft.com`. */
+      graphUrl: httpUrl,
+    }),
+    /** Google Workspace through a service account with domain-wide delegation. */
+    google: z.strictObject({
+      /** OAuth token endpoint (JWT bearer grant). Default `https://oauth2.googleapis.com/token`. */
+      tokenUrl: httpUrl,
+      /** Admin SDK Directory API base (`<directoryUrl>/admin/directory/v1/...`). Default `https://admin.googleapis.com`. */
+      directoryUrl: httpUrl,
+      /** Calendar API base (`<calendarUrl>/calendar/v3/...`). Default `https://www.googleapis.com`. */
+      calendarUrl: httpUrl,
+    }),
   }),
   notify: z.strictObject({
     /** How often `leakwatch run` looks for messages that are due. */
