@@ -28,8 +28,15 @@ export async function connectCommand(context: CommandContext, providerName: stri
   // Before anything is read: no key, nothing can be stored.
   const key = secretKeyFrom(context.secrets.secretKey);
   const orgId = orgIdOf(options.org);
-  const secret = options.clientSecretFile !== undefined ? readSecretFile(options.clientSecretFile) : await readSecretLine(context);
-  if (!secret) throw new UsageError(`the ${provider.label} client secret goes on stdin (\`… < secret.txt\`) or in --client-secret-file FILE; it was empty`);
+  const secret =
+    options.clientSecretFile !== undefined ? readSecretFile(options.clientSecretFile) : provider.secretIsFile ? await readSecretText(context) : await readSecretLine(context);
+  if (!secret) {
+    throw new UsageError(
+      provider.secretIsFile
+        ? `the ${provider.label} key file goes on stdin (\`… < key.json\`) or in --client-secret-file FILE; it was empty`
+        : `the ${provider.label} client secret goes on stdin (\`… < secret.txt\`) or in --client-secret-file FILE; it was empty`,
+    );
+  }
   const sessions = connectionSessionsFrom(context.config);
   return withRegistry(context, async (db, registration) => {
     const { connection: stored, sync, notes } = await connectAccount(
@@ -131,6 +138,18 @@ function readSecretFile(file: string): string {
   } catch (error) {
     throw new InputError(`cannot read --client-secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
+}
+
+/** All of stdin (a key file of several lines), without echoing it anywhere; at most 64 KiB. */
+export async function readSecretText(context: CommandContext): Promise<string> {
+  const stdin = context.io.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
+  if (stdin.isTTY) context.io.stderr.write('key file (paste it, then Ctrl-D; input is not shown in any output): ');
+  let text = '';
+  for await (const chunk of stdin) {
+    text += String(chunk);
+    if (text.length > 65_536) throw new InputError('the key file on stdin is larger than 64 KiB; it is not a key');
+  }
+  return text.trim();
 }
 
 /** The first line of stdin, without echoing it anywhere. */

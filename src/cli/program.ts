@@ -243,12 +243,12 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
 
   program
     .command('connect')
-    .description("connect an organisation's Zoom account: its meetings kept in step, its identifiers proven")
-    .argument('<name>', 'the platform: zoom (microsoft and google are planned)')
+    .description("connect an organisation's Zoom, Microsoft 365 or Google Workspace account: its meetings kept in step, its identifiers proven")
+    .argument('<name>', 'the platform: zoom, microsoft or google')
     .requiredOption('--org <id>', 'organisation id')
-    .requiredOption('--account-id <id>', 'the Server-to-Server OAuth app\'s account id')
-    .requiredOption('--client-id <id>', "the app's client id")
-    .option('--client-secret-file <file>', "a file holding the app's client secret (otherwise it is read from stdin, never from the command line)")
+    .requiredOption('--account-id <id>', "Zoom: the Server-to-Server OAuth app's account id; microsoft: the directory (tenant) id; google: the Workspace admin the service account acts as")
+    .requiredOption('--client-id <id>', "Zoom: the app's client id; microsoft: the application (client) id; google: the service account's email")
+    .option('--client-secret-file <file>', 'a file holding the client secret (google: the JSON key file); otherwise it is read from stdin, never from the command line')
     .option('--allow-rotation', 'the admin allows the write scope that rotating leaked meetings needs')
     .option('--json', 'print JSON only')
     .action(run(async (context: CommandContext, provider: string, options: Parameters<typeof import('./connect-commands.js').connectCommand>[2]) => (await import('./connect-commands.js')).connectCommand(context, provider, options)));

@@ -131,6 +131,8 @@ export interface Provider {
   writeScopes: readonly string[];
   /** Its sessions can {@link ProviderSession.rotate} a meeting. */
   rotates?: boolean;
+  /** The secret is a whole file of several lines (Google's JSON key), not one line. */
+  secretIsFile?: boolean;
   /** Base URLs of the configuration (`connections.<name>`). */
   urls(config: Record<string, unknown>): Record<string, string>;
   session(credential: ConnectionCredential, context: ProviderContext): ProviderSession;
