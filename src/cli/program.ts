@@ -243,7 +243,7 @@ function buildProgram(io: Io, setStatus: (status: number) => void): Command {
 
   program
     .command('connect')
-    .description("connect an organisation's Zoom, Microsoft 365 or Google Workspace account: its meetings kept in step, its identifiers proven")
+    .description("connect a Zoom, Microsoft 365 or Google account: meetings kept in step, identifiers proven")
     .argument('<name>', 'the platform: zoom, microsoft or google')
     .requiredOption('--org <id>', 'organisation id')
     .requiredOption('--account-id <id>', "Zoom: the Server-to-Server OAuth app's account id; microsoft: the directory (tenant) id; google: the Workspace admin the service account acts as")
