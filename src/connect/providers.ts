@@ -1,9 +1,10 @@
 import { UsageError } from '../errors.js';
 import type { Provider, ProviderName } from './provider.js';
+import { googleProvider } from './google.js';
 import { zoomProvider } from './zoom.js';
 
-/** Every platform leakwatch connects to, in one explicit list. Microsoft and Google join it as they are built. */
-const PROVIDERS: readonly Provider[] = [zoomProvider];
+/** Every platform leakwatch connects to, in one explicit list. Microsoft joins it as it is built. */
+const PROVIDERS: readonly Provider[] = [zoomProvider, googleProvider];
 
 const byName = new Map<string, Provider>();
 for (const provider of PROVIDERS) {
@@ -20,7 +21,7 @@ export function providerNames(): ProviderName[] {
 export function providerFor(name: string): Provider {
   const provider = byName.get(name);
   if (!provider) {
-    const planned = ['microsoft', 'google'].includes(name) ? ` (${name} connections are planned, not built yet)` : '';
+    const planned = ['microsoft'].includes(name) ? ` (${name} connections are planned, not built yet)` : '';
     throw new UsageError(`cannot connect "${name}"${planned}; leakwatch connects: ${providerNames().join(', ')}`);
   }
   return provider;
