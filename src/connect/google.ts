@@ -658,6 +658,8 @@ export const googleProvider: Provider = {
   readScopes: READ_SCOPES,
   writeScopes: [CALENDAR_WRITE_SCOPE],
   rotates: true,
+  // The secret is the whole JSON key file Google Cloud downloads, not one line.
+  secretIsFile: true,
   urls(config) {
     const google = config as { tokenUrl: string; directoryUrl: string; calendarUrl: string };
     return { tokenUrl: google.tokenUrl, directoryUrl: google.directoryUrl, calendarUrl: google.calendarUrl };
