@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMain, tempDir } from '../support/cli.js';
+import { seedSchool as seedWorkspace, startGoogleServer } from '../support/google-server.js';
 import { seedSchool, startZoomServer, type ZoomServer } from '../support/zoom-server.js';
 
 let dir: string;
@@ -143,6 +144,38 @@ describe('leakwatch connect', () => {
       connection: { id: 2, writeOptIn: true },
       notes: ['rotation was allowed, but the app lacks meeting:update:meeting:admin; add it to the app for rotation to work'],
     });
+  });
+
+  it("connects Google with the service account's whole JSON key file on stdin, keeping it out of the output and the database file", async () => {
+    const google = await startGoogleServer();
+    try {
+      seedWorkspace(google);
+      // The CLI signs its assertions with the real clock.
+      google.now = () => Date.now();
+      writeFileSync(config, JSON.stringify({ http: { allowPrivateHosts: true, retries: 1 }, connections: { google: { tokenUrl: google.tokenUrl, directoryUrl: google.url, calendarUrl: google.url } } }));
+      output.length = 0;
+      await school();
+      // As Google Cloud downloads it: pretty-printed, many lines.
+      const keyFile = `${JSON.stringify(JSON.parse(google.serviceAccount.keyFile), null, 2)}\n`;
+      expect(keyFile.split('\n').length).toBeGreaterThan(3);
+      const connected = await lw(['connect', 'google', '--org', '1', '--account-id', google.admin, '--client-id', google.serviceAccount.clientEmail, '--json'], { input: keyFile });
+      expect(connected.stderr.split('\n').filter((l) => l.includes('"level":50'))).toEqual([]);
+      expect(connected.code).toBe(0);
+      const answer = JSON.parse(connected.stdout) as { connection: Record<string, unknown>; sync: Record<string, unknown> };
+      expect(answer.connection).toMatchObject({ id: 1, provider: 'google', accountId: google.admin, clientId: google.serviceAccount.clientEmail, status: 'ok' });
+      expect(answer.sync).toMatchObject({ status: 'ok', added: 3 });
+      // Signed with the key read whole from stdin: the server verified every assertion's signature.
+      expect(google.assertions.length).toBeGreaterThan(0);
+
+      const privateKeyBody = google.serviceAccount.privateKeyPem.split('\n')[1]!;
+      const file = readFileSync(db);
+      for (const secret of [privateKeyBody, google.serviceAccount.privateKeyId, ...google.issued.map((t) => t.value)]) {
+        expect(file.includes(secret)).toBe(false);
+        for (const text of output) expect(text).not.toContain(secret);
+      }
+    } finally {
+      await google.close();
+    }
   });
 
   it('names the providers it can connect', async () => {
