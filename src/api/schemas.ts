@@ -63,6 +63,7 @@ export const meetingCreateBody = z
     endsAt: time.optional(),
     recurrence: rrule.optional().describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO'),
     timeZone: z.string().min(1).max(64).refine((zone) => ianaZoneName(zone) !== null, { message: 'not an IANA time zone name such as Europe/London' }).optional().describe('IANA zone whose wall-clock time the sessions keep, e.g. Europe/London; default UTC'),
+    excludedStarts: z.array(time).max(1000).optional().describe("starts of a recurring meeting's sessions that do not take place (EXDATE)"),
     public: z.boolean().optional().describe('public on purpose: sightings are recorded, never alerted'),
   })
   .superRefine(function checkMeeting(body, context) {
@@ -164,6 +165,7 @@ export const meetingSchema = z.object({
   endsAt: z.string().nullable(),
   recurrence: z.string().nullable(),
   timeZone: z.string().nullable().describe('IANA zone the sessions of a recurring meeting keep their wall-clock time in; null is UTC'),
+  excludedStarts: z.array(z.string()).describe("UTC starts of a recurring meeting's sessions that do not take place (EXDATE, cancelled instances)"),
   public: z.boolean(),
   origin: z.string(),
   originUid: z.string().nullable(),

@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { BlockedError, ParseError, RateLimitedError } from '../crawl/errors.js';
 import { InputError } from '../errors.js';
+import { excludedStartsOfLines } from '../registry/icalendar.js';
 import { normaliseIdentifier } from '../registry/identifier-value.js';
+import { ianaZoneName } from '../registry/time-zones.js';
 import { canonicalMeeting } from '../registry/meeting-id.js';
 import type { ApiClient, ApiResponse } from './api-client.js';
 import { CredentialError } from './credential-error.js';
@@ -546,6 +548,8 @@ function toMeeting(email: string, event: CalendarEvent, calendarTimeZone: string
   const code = meetCodeOf(event);
   if (code === null) return null;
   const rule = event.recurrence?.find((line) => /^RRULE:/i.test(line))?.replace(/^RRULE:/i, '') ?? null;
+  const startsAt = event.start?.dateTime ?? event.start?.date ?? null;
+  const timeZone = rule === null ? null : (event.start?.timeZone ?? calendarTimeZone ?? null);
   return {
     upstreamId: upstreamIdOf(email, event.id),
     platform: 'google-meet',
@@ -554,10 +558,12 @@ function toMeeting(email: string, event: CalendarEvent, calendarTimeZone: string
     passcode: null,
     title: event.summary?.trim() || null,
     ownerEmail: email,
-    startsAt: event.start?.dateTime ?? event.start?.date ?? null,
+    startsAt,
     endsAt: event.end?.dateTime ?? event.end?.date ?? null,
     recurrence: rule,
-    timeZone: rule === null ? null : (event.start?.timeZone ?? calendarTimeZone ?? null),
+    timeZone,
+    // EXDATE lines of the series; an instance cancelled on its own arrives as an exception and is not followed.
+    excludedStarts: rule === null || startsAt === null ? null : excludedStartsOfLines(event.recurrence ?? [], startsAt, timeZone === null ? null : ianaZoneName(timeZone)).slice(-1000),
   };
 }
 

@@ -30,6 +30,8 @@ export interface UpstreamMeeting {
   recurrence: string | null;
   /** The IANA time zone a recurring meeting's sessions keep their wall-clock time in (`Europe/London`); absent: UTC. */
   timeZone?: string | null;
+  /** Starts of a recurring meeting's sessions that do not take place (deleted occurrences, EXDATE), ISO-8601. */
+  excludedStarts?: readonly string[] | null;
 }
 
 /**

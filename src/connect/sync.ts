@@ -219,6 +219,7 @@ export function storeUpstreamMeeting(
     endsAt: meeting.endsAt,
     recurrence: meeting.recurrence,
     timeZone: meeting.timeZone ?? null,
+    excludedStarts: meeting.excludedStarts ?? null,
     origin: 'connection',
     originUid: meeting.upstreamId,
   });

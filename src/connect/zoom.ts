@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { ianaZoneName } from '../registry/time-zones.js';
 import { BlockedError, ParseError } from '../crawl/errors.js';
 import { InputError } from '../errors.js';
 import { normaliseIdentifier } from '../registry/identifier-value.js';
@@ -96,6 +97,7 @@ const meetingDetail = z.object({
   topic: z.string().optional(),
   start_time: z.string().optional(),
   duration: z.number().optional(),
+  timezone: z.string().optional(),
   join_url: z.string().optional(),
   password: z.string().optional(),
   host_email: z.string().optional(),
@@ -251,6 +253,7 @@ class ZoomSession implements ProviderSession {
     const upcoming = detail.occurrences?.find((o) => o.status !== 'deleted')?.start_time;
     const startsAt = fixedTime ? (upcoming ?? detail.start_time ?? null) : null;
     const endsAt = startsAt && detail.duration && detail.duration > 0 ? new Date(Date.parse(startsAt) + detail.duration * 60_000).toISOString() : null;
+    const recurrence = fixedTime && detail.type === 8 && detail.recurrence ? zoomRecurrenceToRrule(detail.recurrence) : null;
     return {
       upstreamId: detail.id,
       platform: 'zoom',
@@ -260,7 +263,11 @@ class ZoomSession implements ProviderSession {
       ownerEmail,
       startsAt: startsAt && !Number.isNaN(Date.parse(startsAt)) ? startsAt : null,
       endsAt,
-      recurrence: fixedTime && detail.type === 8 && detail.recurrence ? zoomRecurrenceToRrule(detail.recurrence) : null,
+      recurrence,
+      // A series keeps the wall-clock time of the host's zone across DST changes; Zoom names zones the IANA way.
+      timeZone: recurrence === null || !detail.timezone ? null : ianaZoneName(detail.timezone),
+      // An occurrence the host deleted keeps its place in the list, marked so: that session does not take place.
+      excludedStarts: detail.type === 8 ? (detail.occurrences ?? []).filter((o) => o.status === 'deleted' && !Number.isNaN(Date.parse(o.start_time))).map((o) => o.start_time).slice(-1000) : null,
     };
   }
 

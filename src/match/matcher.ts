@@ -12,6 +12,7 @@ import { capText, DEFAULT_MAX_POST_BYTES } from './post-cap.js';
 import { ReferenceFilter } from './reference-filter.js';
 import { recordLeakEvent, type LeakStatus } from './lifecycle.js';
 import { meetingEnded, type Schedule } from '../registry/recurrence.js';
+import { excludedStartsFromColumn } from '../registry/meetings.js';
 import { assessSeverity, type MatchKind, type PasscodeState, severityRank, type Severity } from './severity.js';
 import { statement } from '../store/statements.js';
 
@@ -76,6 +77,7 @@ interface MeetingRow {
   ends_at: string | null;
   recurrence: string | null;
   time_zone: string | null;
+  excluded_starts: string | null;
   public: number;
 }
 
@@ -671,7 +673,7 @@ export class Matcher {
 }
 
 function scheduleOf(meeting: MeetingRow): Schedule {
-  return { startsAt: meeting.starts_at, endsAt: meeting.ends_at, recurrence: meeting.recurrence, timeZone: meeting.time_zone };
+  return { startsAt: meeting.starts_at, endsAt: meeting.ends_at, recurrence: meeting.recurrence, timeZone: meeting.time_zone, excludedStarts: excludedStartsFromColumn(meeting.excluded_starts) };
 }
 
 /** A reply's passcode for the post it answers, masked and fingerprinted (`reply_passcodes`). */

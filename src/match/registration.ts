@@ -1,5 +1,5 @@
 import type { Identifier, OnVerified } from '../registry/identifiers.js';
-import { insertMeeting, type Meeting, type MeetingChanges, type MeetingInput, meetingFingerprints, type PreparedMeeting, prepareMeeting, updateMeeting } from '../registry/meetings.js';
+import { excludedStartsColumn, insertMeeting, type Meeting, type MeetingChanges, type MeetingInput, meetingFingerprints, type PreparedMeeting, prepareMeeting, updateMeeting } from '../registry/meetings.js';
 import type { Db } from '../store/database.js';
 import type { Matcher, MatchCounts } from './matcher.js';
 import { ReferenceFilter } from './reference-filter.js';
@@ -52,11 +52,11 @@ export class Registration {
     const fingerprints = meetingFingerprints(this.#db, prepared.passcodes);
     const created = statement(
       this.#db,
-      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, passcode_fingerprints, starts_at, ends_at, recurrence, time_zone, public, origin, origin_uid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, meeting_id, org_id) DO NOTHING RETURNING id`,
+      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, passcode_fingerprints, starts_at, ends_at, recurrence, time_zone, excluded_starts, public, origin, origin_uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, meeting_id, org_id) DO NOTHING RETURNING id`,
     )
       .pluck()
-      .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, fingerprints, row.startsAt, row.endsAt, row.recurrence, row.timeZone, row.public ? 1 : 0, row.origin, row.originUid) as
+      .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, fingerprints, row.startsAt, row.endsAt, row.recurrence, row.timeZone, excludedStartsColumn(row.excludedStarts), row.public ? 1 : 0, row.origin, row.originUid) as
       | number
       | undefined;
     if (created !== undefined) {
@@ -68,11 +68,11 @@ export class Registration {
       this.#db,
       `UPDATE meetings SET owner_email = ?, title = coalesce(?, title), passcode_hash = coalesce(?, passcode_hash),
          passcode_fingerprints = coalesce(?, passcode_fingerprints),
-         starts_at = ?, ends_at = ?, recurrence = ?, time_zone = ?, origin_uid = coalesce(?, origin_uid)
+         starts_at = ?, ends_at = ?, recurrence = ?, time_zone = ?, excluded_starts = ?, origin_uid = coalesce(?, origin_uid)
        WHERE platform = ? AND meeting_id = ? AND org_id = ? RETURNING id`,
     )
       .pluck()
-      .get(row.ownerEmail, row.title, row.passcodeHash, fingerprints, row.startsAt, row.endsAt, row.recurrence, row.timeZone, row.originUid, row.platform, row.meetingId, row.orgId) as number;
+      .get(row.ownerEmail, row.title, row.passcodeHash, fingerprints, row.startsAt, row.endsAt, row.recurrence, row.timeZone, excludedStartsColumn(row.excludedStarts), row.originUid, row.platform, row.meetingId, row.orgId) as number;
     return { id, created: false };
   }
 

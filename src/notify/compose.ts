@@ -15,6 +15,7 @@ import { isRecurring } from '../registry/recurrence.js';
 import { platformName, sourceName } from './rotation.js';
 import { maskMeetingId, renderAlertEmail, renderConnectionFailedEmail, renderDigestEmail, renderInvitationEmail, renderRotatedEmail, renderSignInEmail } from './templates.js';
 import type { LeakView, RenderedEmail, SightingView } from './view.js';
+import { excludedStartsFromColumn } from '../registry/meetings.js';
 
 /** Sightings shown in one email; the rest are counted. */
 const SHOWN_SIGHTINGS = 5;
@@ -37,6 +38,7 @@ interface LeakRow {
   starts_at: string | null;
   ends_at: string | null;
   time_zone: string | null;
+  excluded_starts: string | null;
   owner_email: string | null;
   match_kind: LeakView['matchKind'];
   severity: LeakView['severity'];
@@ -97,7 +99,7 @@ const SIGHTINGS_SQL = `SELECT s.url, s.passcode_masked, s.via_reply, s.host_star
 function leakRow(db: Db, leakId: number): LeakRow | undefined {
   return statement(
     db,
-    `SELECT l.*, o.name AS org_name, m.title, m.recurrence, m.starts_at, m.ends_at, m.time_zone, m.owner_email
+    `SELECT l.*, o.name AS org_name, m.title, m.recurrence, m.starts_at, m.ends_at, m.time_zone, m.excluded_starts, m.owner_email
      FROM leaks l JOIN organisations o ON o.id = l.org_id LEFT JOIN meetings m ON m.id = l.meeting_ref
      WHERE l.id = ?`,
   ).get(leakId) as LeakRow | undefined;
@@ -118,7 +120,7 @@ function toLeakView(db: Db, row: LeakRow, now: Date): LeakView {
     meetingId: row.meeting_id,
     meetingTitle: row.match_kind === 'meeting' ? row.title : null,
     // The rule severity applies: a series whose UNTIL or COUNT has passed no longer recurs.
-    recurring: isRecurring({ startsAt: row.starts_at, endsAt: row.ends_at, recurrence: row.recurrence, timeZone: row.time_zone }, now),
+    recurring: isRecurring({ startsAt: row.starts_at, endsAt: row.ends_at, recurrence: row.recurrence, timeZone: row.time_zone, excludedStarts: excludedStartsFromColumn(row.excluded_starts) }, now),
     matchKind: row.match_kind,
     severity: row.severity,
     reasons: JSON.parse(row.reasons) as string[],

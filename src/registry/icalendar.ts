@@ -20,7 +20,7 @@
  */
 
 import ICAL from 'ical.js';
-import { ianaZoneName, wallToUtc } from './time-zones.js';
+import { ianaZoneName, utcToWall, wallToUtc } from './time-zones.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -62,6 +62,8 @@ export interface CalendarEvent {
   joinText: string;
   /** RECURRENCE-ID (an overridden instance) as ISO UTC; null for a series or single event. */
   recurrenceId: string | null;
+  /** EXDATE values of a series as ISO UTC, sorted: sessions that do not take place. */
+  excludedStarts: string[];
 }
 
 /** The text is not a usable iCalendar file; `line` is the 1-based physical line to look at. */
@@ -361,7 +363,24 @@ function readEvent(component: Component, cancelAll: boolean, zones: CalendarZone
     organizer: organizerEmail(component.getFirstProperty('organizer')),
     joinText: joinText(component),
     recurrenceId: recurrenceId === null ? null : iso(zones.instant(recurrenceId).utcMs),
+    excludedStarts: start === null ? [] : excludedStarts(component, start, zones),
   };
+}
+
+/**
+ * Every EXDATE value (a property may hold several, and there may be many
+ * properties), each in its own TZID. A DATE value on a timed series (Outlook
+ * writes them) excludes that day's session: the date at DTSTART's wall time.
+ */
+function excludedStarts(component: Component, start: Instant, zones: CalendarZones): string[] {
+  const starts = new Set<string>();
+  for (const property of component.getAllProperties('exdate')) {
+    for (const value of zones.instants(property)) {
+      const dateOnly = property.type === 'date' && start.wallMs % MS_PER_DAY !== 0;
+      starts.add(iso(dateOnly ? start.toUtc(value.wallMs + (start.wallMs % MS_PER_DAY)) : value.utcMs));
+    }
+  }
+  return [...starts].sort();
 }
 
 function joinText(component: Component): string {
@@ -413,9 +432,17 @@ class CalendarZones {
   }
 
   instant(property: Property): Instant {
-    const time = property.getFirstValue() as Time;
+    return this.#instant(property, property.getFirstValue() as Time, String((property.toJSON() as unknown[])[3] ?? ''));
+  }
+
+  /** Each value of a property that may hold several (EXDATE, RDATE). */
+  instants(property: Property): Instant[] {
+    const written = (property.toJSON() as unknown[]).slice(3);
+    return (property.getValues() as Time[]).map((time, index) => this.#instant(property, time, String(written[index] ?? '')));
+  }
+
+  #instant(property: Property, time: Time, written: string): Instant {
     const wallMs = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
-    const written = String((property.toJSON() as unknown[])[3] ?? '');
     const tzid = String(property.getParameter('tzid') ?? '').trim();
     if (time.isDate || written.endsWith('Z') || tzid === '') return { wallMs, utcMs: wallMs, zone: null, toUtc: (wall) => wall };
     const zone = this.#zone(tzid);
@@ -473,4 +500,26 @@ function rulesZone(vtimezone: Component): ((wallMs: number) => number) | null {
       return wallMs;
     }
   };
+}
+
+/**
+ * The sessions a series' EXDATE lines exclude, for a platform that hands
+ * them over as lines (Google Calendar's `recurrence`: `EXDATE;TZID=…:…`),
+ * read by the same parser as an iCalendar file. `start` is the series'
+ * first start (ISO, any offset), `zone` the IANA zone it is in. Lines that
+ * are not EXDATE are ignored; unreadable ones exclude nothing.
+ */
+export function excludedStartsOfLines(lines: readonly string[], start: string, zone: string | null): string[] {
+  const startMs = Date.parse(start);
+  const exdates = lines.map((line) => line.trim()).filter((line) => /^EXDATE[;:]/i.test(line) && !/[\r\n]/.test(line));
+  if (exdates.length === 0 || Number.isNaN(startMs)) return [];
+  const wall = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const dtstart = zone === null ? `DTSTART:${wall(startMs)}` : `DTSTART;TZID=${zone}:${wall(utcToWall(zone, startMs)).replace(/Z$/, '')}`;
+  try {
+    const [event] = parseICalendar(['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:series', dtstart, ...exdates, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'));
+    return event?.excludedStarts ?? [];
+  } catch (error) {
+    if (error instanceof CalendarParseError) return [];
+    throw error;
+  }
 }

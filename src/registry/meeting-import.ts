@@ -8,7 +8,7 @@ import { normaliseEmail } from './email-address.js';
 import { CalendarParseError, parseICalendar } from './icalendar.js';
 import { canonicalMeeting } from './meeting-id.js';
 import { type CsvProblem, formatCsvProblem, parseMeetingCsv } from './meeting-csv.js';
-import { type MeetingInput, type PreparedMeeting, prepareMeeting } from './meetings.js';
+import { MAX_EXCLUDED, type MeetingInput, type PreparedMeeting, prepareMeeting } from './meetings.js';
 import { getOrganisation } from './organisations.js';
 import { unverifiedOwnerWarnings } from './verified-domains.js';
 
@@ -188,10 +188,15 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
   const result: ImportResult = { added: 0, updated: 0, removed: 0, skipped: [], warnings: [] };
   const owners = new Set<string>();
   const removeByUid = db.prepare('DELETE FROM meetings WHERE org_id = ? AND origin_uid = ? AND origin IN (?, ?)');
+  // A cancelled instance of a series (RECURRENCE-ID with STATUS:CANCELLED) is a session that does not take place, as an EXDATE is.
+  const cancelledInstances = new Map<string, string[]>();
+  for (const event of events) {
+    if (event.recurrenceId && event.cancelled) cancelledInstances.set(event.uid, [...(cancelledInstances.get(event.uid) ?? []), event.recurrenceId]);
+  }
   db.transaction(() => {
     const liveUids = new Set<string>();
     for (const event of events) {
-      // An overridden instance carries the same join link as its series.
+      // An overridden instance carries the same join link as its series; one moved to another time is not followed.
       if (event.recurrenceId) continue;
       const label = `event ${event.uid}${event.summary ? ` ("${event.summary}")` : ''}`;
       if (event.cancelled) {
@@ -221,6 +226,7 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
           endsAt: event.end,
           recurrence: event.recurrence,
           timeZone: event.timeZone,
+          excludedStarts: event.recurrence === null ? [] : latestExcluded([...event.excludedStarts, ...(cancelledInstances.get(event.uid) ?? [])]),
           origin,
           originUid: prefix + event.uid,
         };
@@ -247,6 +253,12 @@ export function importICalendar(db: Db, text: string, options: ImportOptions, st
     audit(db, { actor, orgId: options.orgId, action: 'meeting.imported', subject: origin, detail: result });
   })();
   return result;
+}
+
+/** The latest {@link MAX_EXCLUDED} excluded sessions: those long past no longer change what a leak risks. */
+function latestExcluded(starts: string[]): string[] {
+  const unique = [...new Set(starts)].sort();
+  return unique.slice(-MAX_EXCLUDED);
 }
 
 function dedupe<T extends { platform: string; meetingId: string; passcode: string | null }>(refs: T[]): T[] {

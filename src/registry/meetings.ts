@@ -23,6 +23,8 @@ export interface Meeting {
   recurrence: string | null;
   /** IANA zone the sessions of a recurring meeting keep their wall-clock time in; null is UTC. */
   timeZone: string | null;
+  /** ISO-8601 UTC starts of a recurring meeting's sessions that do not take place (EXDATE, cancelled instances), sorted. */
+  excludedStarts: string[];
   public: boolean;
   origin: string;
   originUid: string | null;
@@ -44,6 +46,8 @@ export interface MeetingInput {
   recurrence?: string | null | undefined;
   /** IANA (or Windows) zone name of the meeting's wall-clock times; default null (UTC). */
   timeZone?: string | null | undefined;
+  /** Starts of sessions that do not take place (ISO-8601, any offset); at most {@link MAX_EXCLUDED}. */
+  excludedStarts?: readonly string[] | null | undefined;
   public?: boolean | undefined;
   origin?: 'manual' | 'csv' | 'ics' | 'feed' | 'connection';
   originUid?: string | null | undefined;
@@ -75,6 +79,7 @@ export function prepareMeeting(input: MeetingInput): PreparedMeeting {
       endsAt,
       recurrence: checkRecurrence(input.recurrence),
       timeZone: timeZoneOf(input.timeZone),
+      excludedStarts: excludedStartsOf(input.excludedStarts),
       public: input.public ?? false,
       origin: input.origin ?? 'manual',
       originUid: input.originUid ?? null,
@@ -95,11 +100,11 @@ export function insertMeeting(db: Db, prepared: PreparedMeeting, actor: string, 
     throw new InputError(`${row.platform} meeting ${row.meetingId} is already registered for organisation ${row.orgId} (meeting ${existing})`);
   }
   const id = statement(db, 
-      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, passcode_fingerprints, starts_at, ends_at, recurrence, time_zone, public, origin, origin_uid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO meetings (org_id, platform, meeting_id, owner_email, title, passcode_hash, passcode_fingerprints, starts_at, ends_at, recurrence, time_zone, excluded_starts, public, origin, origin_uid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
     .pluck()
-    .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, meetingFingerprints(db, prepared.passcodes), row.startsAt, row.endsAt, row.recurrence, row.timeZone, row.public ? 1 : 0, row.origin, row.originUid) as number;
+    .get(row.orgId, row.platform, row.meetingId, row.ownerEmail, row.title, row.passcodeHash, meetingFingerprints(db, prepared.passcodes), row.startsAt, row.endsAt, row.recurrence, row.timeZone, excludedStartsColumn(row.excludedStarts), row.public ? 1 : 0, row.origin, row.originUid) as number;
   if (options.audit ?? true) audit(db, { actor, orgId: row.orgId, action: 'meeting.added', subject: `${row.platform} ${row.meetingId}`, detail: { id, origin: row.origin } });
   return getMeeting(db, row.orgId, id);
 }
@@ -171,6 +176,7 @@ export function updateMeeting(db: Db, orgId: number, id: number, changes: Meetin
       endsAt: has('endsAt') ? changes.endsAt : current.endsAt,
       recurrence: has('recurrence') ? changes.recurrence : current.recurrence,
       timeZone: current.timeZone,
+      excludedStarts: current.excludedStarts,
       public: changes.public ?? current.public,
     });
     const { row } = prepared;
@@ -200,6 +206,7 @@ interface MeetingRow {
   ends_at: string | null;
   recurrence: string | null;
   time_zone: string | null;
+  excluded_starts: string | null;
   public: number;
   origin: string;
   origin_uid: string | null;
@@ -219,6 +226,7 @@ function toMeeting(row: MeetingRow): Meeting {
     endsAt: row.ends_at,
     recurrence: row.recurrence,
     timeZone: row.time_zone,
+    excludedStarts: excludedStartsFromColumn(row.excluded_starts),
     public: row.public === 1,
     origin: row.origin,
     originUid: row.origin_uid,
@@ -239,6 +247,31 @@ function utcTime(value: string): string | null {
   const m = UTC_TIME.exec(value);
   if (m === null || Number(m[3]) > daysInMonth(Number(m[1]), Number(m[2]))) return null;
   return m[7] === undefined ? `${value.slice(0, -1)}.000Z` : value;
+}
+
+/** Excluded sessions kept per meeting: a daily class excluded on every school holiday for years stays well under it. */
+export const MAX_EXCLUDED = 1000;
+
+function excludedStartsOf(values: readonly string[] | null | undefined): string[] {
+  if (!values || values.length === 0) return [];
+  if (values.length > MAX_EXCLUDED) throw new InputError(`the meeting has ${values.length} excluded sessions; at most ${MAX_EXCLUDED} are kept`);
+  return [...new Set(values.map((value) => isoTime(value, 'excluded session')!).filter(Boolean))].sort();
+}
+
+/** The column's value: a JSON array, or NULL when nothing is excluded. */
+export function excludedStartsColumn(starts: readonly string[]): string | null {
+  return starts.length === 0 ? null : JSON.stringify(starts);
+}
+
+/** What the column holds, read back; anything unreadable counts as nothing excluded. */
+export function excludedStartsFromColumn(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function timeZoneOf(value: string | null | undefined): string | null {

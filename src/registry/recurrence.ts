@@ -20,6 +20,8 @@ export interface Schedule {
   recurrence: string | null;
   /** IANA zone the sessions keep their wall-clock time in; null (the default) is UTC. */
   timeZone?: string | null | undefined;
+  /** ISO-8601 UTC starts of sessions that do not take place (EXDATE, cancelled instances). */
+  excludedStarts?: readonly string[] | null | undefined;
 }
 
 /** One session, as UTC milliseconds; `endMs` is null when the meeting has no end time. */
@@ -169,6 +171,8 @@ class Series {
   readonly #zone: string;
   /** UNTIL, checked here rather than by ical.js, which would compare it with floating times. */
   readonly #until: { ms: number; utc: boolean; date: boolean } | null;
+  /** Starts (UTC ms) the rule makes that do not take place; they still count towards COUNT, as RFC 5545 has it. */
+  readonly #excluded: ReadonlySet<number>;
   #iterator: InstanceType<typeof ICAL.RecurIterator>;
   /** Session starts in UTC ms, ascending; those before `#dropped` were let go. */
   #starts: number[] = [];
@@ -176,13 +180,14 @@ class Series {
   #expanded = 0;
   #done = false;
 
-  constructor(rule: string, startMs: number, zone: string) {
+  constructor(rule: string, startMs: number, zone: string, excluded: ReadonlySet<number>) {
     const recur = ICAL.Recur.fromString(rule.toUpperCase());
     const until = /(?:^|;)UNTIL=([^;]+)/.exec(rule.toUpperCase())?.[1];
     this.#until = until === undefined ? null : untilOf(until);
     recur.until = null;
     this.#recur = recur;
     this.#zone = zone;
+    this.#excluded = excluded;
     this.#startWallMs = utcToWall(zone, startMs) - (startMs % 1000);
     this.#iterator = this.#freshIterator();
   }
@@ -239,7 +244,7 @@ class Series {
       this.#done = true;
       return;
     }
-    this.#starts.push(startMs);
+    if (!this.#excluded.has(startMs)) this.#starts.push(startMs);
   }
 
   #trim(keepFrom: number): void {
@@ -282,10 +287,11 @@ const seriesCache = new Map<string, Series | null>();
 function seriesOf(schedule: Schedule, startMs: number): Series | null {
   const rule = schedule.recurrence!.trim().replace(/^RRULE:/i, '');
   const zone = schedule.timeZone ?? 'UTC';
-  const key = `${rule}\n${startMs}\n${zone}`;
+  const excluded = new Set((schedule.excludedStarts ?? []).map((iso) => Date.parse(iso)).filter((ms) => !Number.isNaN(ms)));
+  const key = `${rule}\n${startMs}\n${zone}\n${[...excluded].sort((a, b) => a - b).join(',')}`;
   let series = seriesCache.get(key);
   if (series === undefined) {
-    series = recurrenceProblem(rule) === null ? new Series(rule, startMs, zone) : null;
+    series = recurrenceProblem(rule) === null ? new Series(rule, startMs, zone, excluded) : null;
     if (seriesCache.size >= MAX_SERIES) seriesCache.delete(seriesCache.keys().next().value!);
   } else {
     seriesCache.delete(key);

@@ -81,6 +81,8 @@ describe('Google Workspace sync', () => {
     const id = connect();
     const outcome = await syncConnection(store.db, id, deps());
     expect(outcome).toMatchObject({ status: 'ok', added: 3, updated: 0, removed: 0, skipped: [], organisers: 2 });
+    // The series' EXDATE line: the sessions of 23 and 28 December do not take place.
+    expect(store.db.prepare("SELECT excluded_starts FROM meetings WHERE origin_uid = ?").pluck().get(`${ANN}/maths9series`)).toBe('["2026-12-23T14:00:00.000Z","2026-12-28T14:00:00.000Z"]');
     expect(meetings()).toEqual([
       {
         meeting_id: CODES.maths,

@@ -89,6 +89,9 @@ describe('Zoom sync', () => {
     const [maths, parents, office, briefing] = rows as [typeof rows[0], typeof rows[0], typeof rows[0], typeof rows[0]];
     expect(maths).toMatchObject({ starts_at: '2026-12-07T09:00:00.000Z', ends_at: '2026-12-07T09:45:00.000Z', recurrence: 'FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270715T080000Z' });
     expect(briefing.recurrence).toBe('FREQ=DAILY;INTERVAL=2;COUNT=10');
+    // The host's zone and the occurrence they deleted come with the series.
+    const series = store.db.prepare("SELECT time_zone, excluded_starts FROM meetings WHERE meeting_id = '81234567890'").get();
+    expect(series).toEqual({ time_zone: 'Europe/London', excluded_starts: '["2026-12-09T09:00:00.000Z"]' });
     expect(office).toMatchObject({ starts_at: null, recurrence: null });
     expect(parents.recurrence).toBeNull();
     // The passcode people type and the link's pwd= token are both known, as hashes.

@@ -443,7 +443,7 @@ export function seedSchool(google: GoogleServer): void {
     summary: 'Year 9 Maths',
     start: { dateTime: '2026-12-07T09:00:00-05:00', timeZone: 'America/New_York' },
     end: { dateTime: '2026-12-07T09:45:00-05:00', timeZone: 'America/New_York' },
-    recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270615T235959Z', 'EXDATE;TZID=America/New_York:20261225T090000'],
+    recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270615T235959Z', 'EXDATE;TZID=America/New_York:20261223T090000,20261228T090000'],
     organizer: { email: ann, self: true },
     creator: { email: ann, self: true },
     ...meetConference(CODES.maths),

@@ -216,7 +216,11 @@ export function seedSchool(zoom: ZoomServer): void {
     join_url: 'https://westfield.zoom.us/j/81234567890?pwd=Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op.1',
     password: '662810',
     recurrence: { type: 2, repeat_interval: 1, weekly_days: '2,4', end_date_time: '2027-07-15T08:00:00Z' },
-    occurrences: [{ occurrence_id: '1765098000000', start_time: '2026-12-07T09:00:00Z', duration: 45, status: 'available' }],
+    occurrences: [
+      { occurrence_id: '1765098000000', start_time: '2026-12-07T09:00:00Z', duration: 45, status: 'available' },
+      { occurrence_id: '1765270800000', start_time: '2026-12-09T09:00:00Z', duration: 45, status: 'deleted' },
+      { occurrence_id: '1765702800000', start_time: '2026-12-14T09:00:00Z', duration: 45, status: 'available' },
+    ],
   });
   zoom.addMeeting('u-ann', { id: 81234567891, topic: 'Parents evening', type: 2, start_time: '2026-12-10T17:00:00Z', duration: 120, join_url: 'https://westfield.zoom.us/j/81234567891', password: 'xK9p2Q' });
   zoom.addMeeting('u-ann', { id: 81234567892, topic: 'Office hours', type: 3, join_url: 'https://westfield.zoom.us/j/81234567892?pwd=Zz99Yy88Xx77Ww66Vv55Uu44Tt33Ss.1', password: '112233' });
